@@ -1,0 +1,85 @@
+using System.CommandLine;
+using System.Globalization;
+using GuidellmFunctions.Engine.Configuration;
+using Spectre.Console;
+
+namespace GuidellmFunctions.Cli.Commands;
+
+/// <summary><c>run</c>: load-tests the targets of an environment from a config file.</summary>
+internal static class RunCommand
+{
+    public static Command Create(IAnsiConsole console)
+    {
+        var config = new Option<string>("--config", "-c") { Description = "YAML config file", Required = true };
+        var environment = new Option<string>("--environment", "-e") { Description = "Environment to run", Required = true };
+        var targets = new Option<string[]>("--target", "-t") { Description = "Target to run (repeatable; all when absent)", AllowMultipleArgumentsPerToken = false };
+        var output = CommonOptions.Output();
+        var profile = new Option<string?>("--profile") { Description = $"Override the profile ({string.Join(", ", ProfileNames.All)})" };
+        var rate = new Option<string?>("--rate") { Description = "Override the rate (req/s; streams for concurrent)" };
+        var maxSeconds = new Option<string?>("--max-seconds") { Description = "Override the stage length (seconds or 30s, 5m)" };
+        var maxRequests = new Option<string?>("--max-requests") { Description = "Override the requests per stage" };
+        var logLevel = CommonOptions.LogLevel();
+        var command = new Command("run", "Run a streaming load burst against the targets of an environment");
+        foreach (var option in (Option[])[config, environment, targets, output, profile, rate, maxSeconds, maxRequests, logLevel])
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            try
+            {
+                var loaded = new ConfigLoader().LoadFile(parse.GetValue(config)!);
+                var overrides = ParseOverrides(
+                    ("profile", parse.GetValue(profile)),
+                    ("rate", parse.GetValue(rate)),
+                    ("max_seconds", parse.GetValue(maxSeconds)),
+                    ("max_requests", parse.GetValue(maxRequests)));
+                var resolved = loaded.ResolveTargets(parse.GetValue(environment)!, parse.GetValue(targets) ?? [], overrides);
+                ConfigOutput.WriteWarnings(console, loaded);
+                return await RunSession.ExecuteAsync(resolved, parse.GetValue(output)!, console, parse.GetValue(logLevel), cancellationToken).ConfigureAwait(false);
+            }
+            catch (ConfigValidationException ex)
+            {
+                ConfigOutput.WriteErrors(console, ex);
+                return ExitCodes.InvalidInput;
+            }
+        });
+        return command;
+    }
+
+    /// <summary>Merges flag values into one patch; every invalid flag is reported at once.</summary>
+    internal static BenchmarkSettingsPatch ParseOverrides(params (string Key, string? Value)[] flags)
+    {
+        var patch = new BenchmarkSettingsPatch();
+        var errors = new List<ConfigError>();
+        foreach (var (key, value) in flags)
+        {
+            if (value is null)
+            {
+                continue;
+            }
+
+            var single = ConfigLoader.ParseSetting(key, value, out var error);
+            if (single is null)
+            {
+                errors.Add(new ConfigError("command line", 0, 0, "--" + key.Replace('_', '-'), error!));
+                continue;
+            }
+
+            patch = Merge(patch, single);
+        }
+
+        return errors.Count > 0 ? throw new ConfigValidationException(errors) : patch;
+    }
+
+    private static BenchmarkSettingsPatch Merge(BenchmarkSettingsPatch a, BenchmarkSettingsPatch b) => a with
+    {
+        Profile = b.Profile ?? a.Profile,
+        Rate = b.Rate ?? a.Rate,
+        MaxSeconds = b.MaxSeconds ?? a.MaxSeconds,
+        MaxRequests = b.MaxRequests ?? a.MaxRequests,
+    };
+
+    internal static string Invariant(double value) => value.ToString(CultureInfo.InvariantCulture);
+}

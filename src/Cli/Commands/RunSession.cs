@@ -1,0 +1,62 @@
+using GuidellmFunctions.Cli.Output;
+using GuidellmFunctions.Engine.Client;
+using GuidellmFunctions.Engine.Configuration;
+using GuidellmFunctions.Engine.Data;
+using GuidellmFunctions.Engine.Load;
+using GuidellmFunctions.Engine.Reporting;
+using Microsoft.Extensions.Logging;
+using Spectre.Console;
+
+namespace GuidellmFunctions.Cli.Commands;
+
+/// <summary>Runs resolved targets with progress, saves reports, prints the summary: shared by <c>run</c> and <c>demo</c>.</summary>
+internal static class RunSession
+{
+    public static async Task<int> ExecuteAsync(IReadOnlyList<ResolvedTarget> targets, string outputDirectory, IAnsiConsole console, LogLevel logLevel, CancellationToken cancellationToken)
+    {
+        var time = TimeProvider.System;
+        using var loggers = ConsoleLog.Create(logLevel);
+        using var clients = new TargetHttpClientFactory();
+        var runner = new LoadTestRunner(clients, new PromptGenerator(), time, loggers);
+        var coordinator = new RunCoordinator(runner);
+        var store = new LocalReportStore(outputDirectory, loggers.CreateLogger<LocalReportStore>());
+        var runId = RunIds.New(time);
+        var live = console.Profile.Capabilities.Interactive && !Console.IsOutputRedirected;
+
+        console.MarkupLine($"Run [bold]{runId}[/]: {targets.Count} target(s), reports under [blue]{Markup.Escape(store.Root)}[/]");
+        foreach (var t in targets)
+        {
+            console.MarkupLine(Markup.Escape($"  {t.Environment}/{t.Target.Name} -> {EffectiveConfig.RedactUrl(t.Endpoint)} ({ProfileNames.Format(t.Settings.Profile)}, model {t.Target.Model})"));
+        }
+
+        IReadOnlyList<TargetRunResult> results;
+        var progress = new ProgressDisplay(console, live, time);
+        await using (progress.ConfigureAwait(false))
+        {
+            results = await coordinator.RunAsync(targets, runId, RunTrigger.Cli, store, Path.Combine(store.Root, ".staging"), t => [progress.For(t)], cancellationToken).ConfigureAwait(false);
+        }
+
+        SummaryTable.Write(console, results);
+        var exit = ExitCodes.Success;
+        foreach (var r in results)
+        {
+            if (r.Saved is { } saved)
+            {
+                console.MarkupLine(Markup.Escape($"{r.Report.Environment}/{r.Report.Target}: {r.Report.Status}, report {(saved.Written ? "written to" : "already at")} {saved.Location}"));
+            }
+            else
+            {
+                console.MarkupLine($"[red]{Markup.Escape($"{r.Report.Environment}/{r.Report.Target}: {r.SaveError}")}[/]");
+                exit = ExitCodes.RunFailed;
+            }
+
+            if (r.Report.Status != "completed")
+            {
+                console.MarkupLine($"[red]{Markup.Escape($"{r.Report.Environment}/{r.Report.Target} {r.Report.Status}: {r.Report.StatusReason}")}[/]");
+                exit = ExitCodes.RunFailed;
+            }
+        }
+
+        return exit;
+    }
+}

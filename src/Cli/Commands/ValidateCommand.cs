@@ -1,0 +1,46 @@
+using System.CommandLine;
+using GuidellmFunctions.Engine.Configuration;
+using Spectre.Console;
+
+namespace GuidellmFunctions.Cli.Commands;
+
+/// <summary><c>validate</c>: loads a config and checks every target of every environment.</summary>
+internal static class ValidateCommand
+{
+    public static Command Create(IAnsiConsole console)
+    {
+        var config = new Option<string>("--config", "-c") { Description = "YAML config file", Required = true };
+        var command = new Command("validate", "Check a config file; lists every problem with file, line and key");
+        command.Options.Add(config);
+        command.SetAction(parse =>
+        {
+            var path = parse.GetValue(config)!;
+            try
+            {
+                var loaded = new ConfigLoader().LoadFile(path);
+                var targets = loaded.ResolveAll();
+                ConfigOutput.WriteWarnings(console, loaded);
+                console.MarkupLine($"[green]OK[/]: {Markup.Escape(path)}: {loaded.Environments.Count} environment(s), {targets.Count} target(s)");
+                foreach (var t in targets)
+                {
+                    console.MarkupLine(Markup.Escape($"  {t.Environment}/{t.Target.Name}: {ProfileNames.Format(t.Settings.Profile)} {EffectiveConfig(t)} -> {Engine.Reporting.EffectiveConfig.RedactUrl(t.Endpoint)}"));
+                }
+
+                return ExitCodes.Success;
+            }
+            catch (ConfigValidationException ex)
+            {
+                ConfigOutput.WriteErrors(console, ex);
+                return ExitCodes.InvalidInput;
+            }
+        });
+        return command;
+    }
+
+    private static string EffectiveConfig(ResolvedTarget t)
+    {
+        var s = t.Settings;
+        var limit = s.MaxDuration is { } d ? $"{d.TotalSeconds}s" : $"{s.MaxRequests} requests";
+        return $"rate {RunCommand.Invariant(s.Rate)}, {limit}, {s.Data}";
+    }
+}

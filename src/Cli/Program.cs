@@ -1,0 +1,22 @@
+using System.CommandLine;
+using GuidellmFunctions.Cli.Commands;
+using Spectre.Console;
+
+namespace GuidellmFunctions.Cli;
+
+/// <summary>Entry point of <c>guidellm-runner</c>.</summary>
+public static class Program
+{
+    /// <summary>Parses <paramref name="args"/> and runs the verb; returns the exit code.</summary>
+    public static Task<int> Main(string[] args) => BuildRoot(AnsiConsole.Console).Parse(args).InvokeAsync();
+
+    internal static RootCommand BuildRoot(IAnsiConsole console)
+    {
+        var root = new RootCommand("guidellm-runner: streaming load tests of OpenAI-compatible LLM endpoints (vLLM first)");
+        root.Subcommands.Add(RunCommand.Create(console));
+        root.Subcommands.Add(DemoCommand.Create(console));
+        root.Subcommands.Add(SimulateCommand.Create(console));
+        root.Subcommands.Add(ValidateCommand.Create(console));
+        return root;
+    }
+}

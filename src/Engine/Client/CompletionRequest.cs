@@ -1,0 +1,54 @@
+using GuidellmFunctions.Engine.Configuration;
+
+namespace GuidellmFunctions.Engine.Client;
+
+/// <summary>One request ready to send: endpoint, serialized body and credentials.</summary>
+/// <param name="Endpoint">Full URL of the completions endpoint.</param>
+/// <param name="Body">UTF-8 JSON body.</param>
+/// <param name="RequestId">Sent as <c>X-Request-Id</c> so server logs and the simulator's ground truth can be matched.</param>
+/// <param name="ApiKey">Key sent as Bearer token (or in <paramref name="ApiKeyHeader"/>); null for none.</param>
+/// <param name="ApiKeyHeader">Header for the key without scheme (Azure's <c>api-key</c>); null for <c>Authorization: Bearer</c>.</param>
+/// <param name="Headers">Extra headers.</param>
+public sealed record CompletionRequest(
+    Uri Endpoint,
+    ReadOnlyMemory<byte> Body,
+    string RequestId,
+    Secret? ApiKey = null,
+    string? ApiKeyHeader = null,
+    IReadOnlyDictionary<string, Secret>? Headers = null)
+{
+    /// <summary>Builds the HTTP message; the caller disposes it.</summary>
+    public HttpRequestMessage ToHttpRequest()
+    {
+        var message = new HttpRequestMessage(HttpMethod.Post, Endpoint)
+        {
+            Content = new ReadOnlyMemoryContent(Body),
+            Version = System.Net.HttpVersion.Version11,
+            VersionPolicy = HttpVersionPolicy.RequestVersionOrHigher,
+        };
+        message.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        message.Headers.Accept.ParseAdd("text/event-stream");
+        message.Headers.TryAddWithoutValidation("X-Request-Id", RequestId);
+        if (ApiKey is { IsEmpty: false })
+        {
+            if (ApiKeyHeader is null)
+            {
+                message.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ApiKey.Reveal());
+            }
+            else
+            {
+                message.Headers.TryAddWithoutValidation(ApiKeyHeader, ApiKey.Reveal());
+            }
+        }
+
+        foreach (var (name, value) in Headers ?? new Dictionary<string, Secret>())
+        {
+            if (!message.Headers.TryAddWithoutValidation(name, value.Reveal()))
+            {
+                message.Content.Headers.TryAddWithoutValidation(name, value.Reveal());
+            }
+        }
+
+        return message;
+    }
+}

@@ -1,0 +1,194 @@
+using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
+using System.Text;
+using GuidellmFunctions.Engine.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace GuidellmFunctions.Engine.Client;
+
+/// <summary>
+/// Streams OpenAI-compatible completions. Every outcome the server can produce is an event, not an exception:
+/// HTTP errors, error objects inside a 200 stream, invalid chunks and oversized events end the sequence with a
+/// <see cref="StreamEventKind.Failure"/>. Only transport faults and cancellation surface as exceptions.
+/// </summary>
+public sealed class OpenAiStreamingClient
+{
+    private const int ErrorBodyBytes = 4096;
+
+    private readonly HttpClient _http;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly int _maxEventBytes;
+
+    /// <summary>Creates a client over <paramref name="http"/>, whose <see cref="HttpClient.Timeout"/> should be infinite.</summary>
+    public OpenAiStreamingClient(HttpClient http, TimeProvider time, ILogger? logger = null, int maxEventBytes = 16 * 1024 * 1024)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(time);
+        _http = http;
+        _time = time;
+        _logger = logger ?? NullLogger.Instance;
+        _maxEventBytes = maxEventBytes;
+    }
+
+    /// <summary>Sends <paramref name="request"/> and yields its events as they arrive.</summary>
+    public async IAsyncEnumerable<StreamEvent> StreamAsync(CompletionRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (_logger.IsEnabled(LogLevel.Trace))
+        {
+            Log.RequestBody(_logger, request.RequestId, request.Endpoint, Encoding.UTF8.GetString(request.Body.Span));
+        }
+
+        using var message = request.ToHttpRequest();
+        using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        var status = (int)response.StatusCode;
+        if (!response.IsSuccessStatusCode)
+        {
+            var body = await ReadErrorBodyAsync(response, cancellationToken).ConfigureAwait(false);
+            var text = SecretRedactor.Redact(ChunkParser.Truncate(body.Trim()), SecretRedactor.Of(request));
+            yield return new StreamEvent(StreamEventKind.Failure, _time.GetTimestamp(), StatusCode: status,
+                Reason: FailureReasons.FromStatus(status), Message: $"HTTP {status}: {text}", RetryAfter: RetryAfter(response.Headers.RetryAfter));
+            yield break;
+        }
+
+        yield return new StreamEvent(StreamEventKind.Headers, _time.GetTimestamp(), StatusCode: status);
+        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            using var reader = new SseReader(stream, _time, _maxEventBytes);
+            var mediaType = response.Content.Headers.ContentType?.MediaType;
+            if (string.Equals(mediaType, "application/json", StringComparison.OrdinalIgnoreCase))
+            {
+                // The server ignored stream:true and answered with one JSON body: read it as one chunk.
+                yield return await ReadWholeBodyAsync(stream, request, cancellationToken).ConfigureAwait(false);
+                yield return new StreamEvent(StreamEventKind.Done, _time.GetTimestamp());
+                yield break;
+            }
+
+            while (true)
+            {
+                var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                if (result == SseReadResult.EndOfStream)
+                {
+                    yield return new StreamEvent(StreamEventKind.EndOfStream, reader.Timestamp);
+                    yield break;
+                }
+
+                if (result == SseReadResult.TooLarge)
+                {
+                    yield return Failure(FailureReason.Protocol, $"SSE event larger than {_maxEventBytes} bytes", reader.Timestamp);
+                    yield break;
+                }
+
+                var evt = Interpret(reader, request);
+                yield return evt;
+                if (evt.Kind is StreamEventKind.Done or StreamEventKind.Failure)
+                {
+                    yield break;
+                }
+            }
+        }
+    }
+
+    private StreamEvent Interpret(SseReader reader, CompletionRequest request)
+    {
+        var data = reader.Data.Trim(" \t"u8);
+        if (_logger.IsEnabled(LogLevel.Trace))
+        {
+            Log.ResponseChunk(_logger, request.RequestId, Encoding.UTF8.GetString(data));
+        }
+
+        if (data.SequenceEqual("[DONE]"u8))
+        {
+            return new StreamEvent(StreamEventKind.Done, reader.Timestamp);
+        }
+
+        if (!ChunkParser.TryParse(data, out var chunk, out var error))
+        {
+            return reader.IsErrorEvent
+                ? Failure(FailureReason.StreamError, "error event: " + Redacted(Encoding.UTF8.GetString(data), request), reader.Timestamp)
+                : Failure(FailureReason.Protocol, error!, reader.Timestamp);
+        }
+
+        if (chunk.Error is not null || reader.IsErrorEvent)
+        {
+            return Failure(FailureReason.StreamError, "error in stream: " + Redacted(chunk.Error ?? "event: error", request), reader.Timestamp);
+        }
+
+        return new StreamEvent(StreamEventKind.Chunk, reader.Timestamp, chunk);
+    }
+
+    private async Task<StreamEvent> ReadWholeBodyAsync(Stream stream, CompletionRequest request, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > _maxEventBytes)
+            {
+                return Failure(FailureReason.Protocol, $"response body larger than {_maxEventBytes} bytes", _time.GetTimestamp());
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        var timestamp = _time.GetTimestamp();
+        if (!ChunkParser.TryParse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), out var info, out var error))
+        {
+            return Failure(FailureReason.Protocol, error!, timestamp);
+        }
+
+        return info.Error is not null
+            ? Failure(FailureReason.StreamError, "error in response: " + Redacted(info.Error, request), timestamp)
+            : new StreamEvent(StreamEventKind.Chunk, timestamp, info);
+    }
+
+    private static string Redacted(string text, CompletionRequest request) =>
+        SecretRedactor.Redact(ChunkParser.Truncate(text), SecretRedactor.Of(request));
+
+    private static StreamEvent Failure(FailureReason reason, string message, long timestamp) =>
+        new(StreamEventKind.Failure, timestamp, Reason: reason, Message: message);
+
+    private static async Task<string> ReadErrorBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                var buffer = new byte[ErrorBodyBytes];
+                var total = 0;
+                int read;
+                while (total < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    total += read;
+                }
+
+                return Encoding.UTF8.GetString(buffer, 0, total);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException)
+        {
+            return $"(body unreadable: {ex.Message})";
+        }
+    }
+
+    private TimeSpan? RetryAfter(RetryConditionHeaderValue? header)
+    {
+        if (header?.Delta is { } delta)
+        {
+            return delta;
+        }
+
+        if (header?.Date is { } date)
+        {
+            var wait = date - _time.GetUtcNow();
+            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,125 @@
+using System.Buffers;
+
+namespace GuidellmFunctions.Engine.Client;
+
+/// <summary>
+/// The outcome of one request: status, failure reason, timestamps and token counts. Holds its inter-token gaps in a
+/// pooled buffer until <see cref="ReleaseGaps"/> is called by whoever aggregates it.
+/// </summary>
+public sealed class RequestResult
+{
+    private int[] _itlMicros = [];
+
+    /// <summary>Position of the request in its stage, from 0.</summary>
+    public long Index { get; init; }
+
+    /// <summary>The <c>X-Request-Id</c> sent.</summary>
+    public required string RequestId { get; init; }
+
+    /// <summary>How the request ended.</summary>
+    public RequestStatus Status { get; set; }
+
+    /// <summary>Why it failed, when <see cref="Status"/> is <see cref="RequestStatus.Failed"/>.</summary>
+    public FailureReason? Reason { get; set; }
+
+    /// <summary>Failure detail; secrets removed, bounded.</summary>
+    public string? Error { get; set; }
+
+    /// <summary>HTTP status received, 0 when none.</summary>
+    public int HttpStatus { get; set; }
+
+    /// <summary>When the profile intended to send it (timestamp).</summary>
+    public long ScheduledTimestamp { get; init; }
+
+    /// <summary>Just before the HTTP send (timestamp).</summary>
+    public long SentTimestamp { get; set; }
+
+    /// <summary>First content-bearing chunk (timestamp), 0 when none.</summary>
+    public long FirstContentTimestamp { get; set; }
+
+    /// <summary>Last content-bearing chunk (timestamp), 0 when none.</summary>
+    public long LastContentTimestamp { get; set; }
+
+    /// <summary>Stream end, failure or cancellation (timestamp).</summary>
+    public long EndTimestamp { get; set; }
+
+    /// <summary>Timestamp frequency of the clock used, ticks per second.</summary>
+    public long TimestampFrequency { get; init; } = TimeProvider.System.TimestampFrequency;
+
+    /// <summary>Content-bearing chunks received.</summary>
+    public int ContentChunks { get; set; }
+
+    /// <summary>Prompt tokens the generator aimed for.</summary>
+    public int PromptTokensTarget { get; init; }
+
+    /// <summary>Output tokens requested (<c>max_tokens</c>).</summary>
+    public int OutputTokensTarget { get; init; }
+
+    /// <summary>Server-reported prompt tokens, -1 when not reported.</summary>
+    public int UsagePromptTokens { get; set; } = -1;
+
+    /// <summary>Server-reported completion tokens, -1 when not reported.</summary>
+    public int UsageOutputTokens { get; set; } = -1;
+
+    /// <summary>The server's Retry-After on a 429/503, when given.</summary>
+    public TimeSpan? RetryAfter { get; set; }
+
+    /// <summary>Output tokens: usage when reported, else content chunks.</summary>
+    public int OutputTokens => UsageOutputTokens >= 0 ? UsageOutputTokens : ContentChunks;
+
+    /// <summary>Source of <see cref="OutputTokens"/>.</summary>
+    public TokenSource OutputTokenSource => UsageOutputTokens >= 0 ? TokenSource.Usage : ContentChunks > 0 ? TokenSource.Chunks : TokenSource.None;
+
+    /// <summary>Prompt tokens: usage when reported, else the generator's count.</summary>
+    public int PromptTokens => UsagePromptTokens >= 0 ? UsagePromptTokens : PromptTokensTarget;
+
+    /// <summary>Sent − scheduled, in ms (coordinated omission made visible).</summary>
+    public double DispatchDelayMs => Math.Max(0, Ms(SentTimestamp - ScheduledTimestamp));
+
+    /// <summary>First content chunk − sent, in ms; null without content.</summary>
+    public double? TtftMs => FirstContentTimestamp == 0 ? null : Ms(FirstContentTimestamp - SentTimestamp);
+
+    /// <summary>Stream end − sent, in ms.</summary>
+    public double E2eMs => Ms(EndTimestamp - SentTimestamp);
+
+    /// <summary>(last content − first content) / (output tokens − 1), in ms; null with fewer than 2 tokens.</summary>
+    public double? TpotMs => OutputTokens > 1 && FirstContentTimestamp != 0 ? Ms(LastContentTimestamp - FirstContentTimestamp) / (OutputTokens - 1) : null;
+
+    /// <summary>Number of inter-token gaps recorded.</summary>
+    public int ItlCount { get; private set; }
+
+    /// <summary>The inter-token gaps, in microseconds. Valid until <see cref="ReleaseGaps"/>.</summary>
+    public ReadOnlySpan<int> ItlMicros => _itlMicros.AsSpan(0, ItlCount);
+
+    /// <summary>Adds a gap between two content chunks.</summary>
+    public void AddGap(long ticks)
+    {
+        if (ItlCount == _itlMicros.Length)
+        {
+            var bigger = ArrayPool<int>.Shared.Rent(Math.Max(64, _itlMicros.Length * 2));
+            _itlMicros.AsSpan().CopyTo(bigger);
+            if (_itlMicros.Length > 0)
+            {
+                ArrayPool<int>.Shared.Return(_itlMicros);
+            }
+
+            _itlMicros = bigger;
+        }
+
+        _itlMicros[ItlCount++] = (int)Math.Min(int.MaxValue, ticks * 1_000_000 / TimestampFrequency);
+    }
+
+    /// <summary>Returns the gap buffer to the pool; the gaps are gone afterwards.</summary>
+    public void ReleaseGaps()
+    {
+        if (_itlMicros.Length > 0)
+        {
+            ArrayPool<int>.Shared.Return(_itlMicros);
+        }
+
+        _itlMicros = [];
+        ItlCount = 0;
+    }
+
+    private double Ms(long ticks) => ticks * 1000.0 / TimestampFrequency;
+}

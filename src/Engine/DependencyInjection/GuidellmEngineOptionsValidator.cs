@@ -1,0 +1,40 @@
+using GuidellmFunctions.Engine.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace GuidellmFunctions.Engine.DependencyInjection;
+
+/// <summary>Validates the options and the config they point at, reporting every problem at once.</summary>
+internal sealed class GuidellmEngineOptionsValidator(ConfigLoader loader) : IValidateOptions<GuidellmEngineOptions>
+{
+    public ValidateOptionsResult Validate(string? name, GuidellmEngineOptions options)
+    {
+        var failures = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.ConfigPath))
+        {
+            failures.Add("ConfigPath (GUIDELLM_CONFIG) is required: the path of the YAML config");
+        }
+        else
+        {
+            try
+            {
+                var config = loader.LoadFile(options.ConfigPath);
+                config.ResolveAll();
+                if (options.Environment is { Length: > 0 } env && config.FindEnvironment(env) is null)
+                {
+                    failures.Add($"Environment (GUIDELLM_ENVIRONMENT) '{env}' is not in {options.ConfigPath} (known: {string.Join(", ", config.Environments.Select(e => e.Name))})");
+                }
+            }
+            catch (ConfigValidationException ex)
+            {
+                failures.AddRange(ex.Errors.Select(e => e.ToString()));
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(options.OutputDirectory))
+        {
+            failures.Add("OutputDirectory must not be empty");
+        }
+
+        return failures.Count > 0 ? ValidateOptionsResult.Fail(failures) : ValidateOptionsResult.Success;
+    }
+}

@@ -1,0 +1,32 @@
+using GuidellmFunctions.Engine.Client;
+using GuidellmFunctions.Engine.Configuration;
+using GuidellmFunctions.Engine.Data;
+using GuidellmFunctions.Engine.Load;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace GuidellmFunctions.Engine.DependencyInjection;
+
+/// <summary>Registers the engine in a host's service collection.</summary>
+public static class ServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the engine: config loader, HTTP clients for load, prompt generator, runners, and
+    /// <see cref="GuidellmEngineOptions"/> validated when the host starts (every problem of the config at once).
+    /// </summary>
+    public static IServiceCollection AddGuidellmEngine(this IServiceCollection services, Action<GuidellmEngineOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(_ => new ConfigLoader());
+        services.TryAddSingleton<TargetHttpClientFactory>();
+        services.TryAddSingleton<PromptGenerator>();
+        services.TryAddSingleton<LoadTestRunner>();
+        services.TryAddSingleton<RunCoordinator>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GuidellmEngineOptions>, GuidellmEngineOptionsValidator>());
+        services.AddOptionsWithValidateOnStart<GuidellmEngineOptions>().Configure(configure);
+        return services;
+    }
+}

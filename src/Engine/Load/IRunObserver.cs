@@ -1,0 +1,23 @@
+using GuidellmFunctions.Engine.Client;
+using GuidellmFunctions.Engine.Reporting;
+
+namespace GuidellmFunctions.Engine.Load;
+
+/// <summary>
+/// Receives a run's events as they happen: progress displays, per-request record files and metric exporters. Called
+/// from many threads; <see cref="OnRequestCompleted"/> calls of one stage are serialized.
+/// </summary>
+public interface IRunObserver
+{
+    /// <summary>A stage begins.</summary>
+    void OnStageStarted(StageContext stage);
+
+    /// <summary>A request is about to be sent.</summary>
+    void OnRequestStarted(StageContext stage);
+
+    /// <summary>A request ended and its phase is known. <paramref name="result"/> is valid only during the call.</summary>
+    void OnRequestCompleted(StageContext stage, RequestResult result, RequestPhase phase);
+
+    /// <summary>A stage ended with <paramref name="report"/>.</summary>
+    void OnStageCompleted(StageContext stage, BenchmarkReport report);
+}

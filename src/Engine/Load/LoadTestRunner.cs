@@ -1,0 +1,128 @@
+using GuidellmFunctions.Engine.Client;
+using GuidellmFunctions.Engine.Configuration;
+using GuidellmFunctions.Engine.Data;
+using GuidellmFunctions.Engine.Diagnostics;
+using GuidellmFunctions.Engine.Reporting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace GuidellmFunctions.Engine.Load;
+
+/// <summary>Runs every stage of one target's profile (a sweep's stages in turn) and produces its <see cref="RunReport"/>.</summary>
+public sealed class LoadTestRunner
+{
+    private readonly TargetHttpClientFactory _clients;
+    private readonly PromptGenerator _prompts;
+    private readonly TimeProvider _time;
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates a runner.</summary>
+    public LoadTestRunner(TargetHttpClientFactory clients, PromptGenerator prompts, TimeProvider time, ILoggerFactory? loggers = null)
+    {
+        ArgumentNullException.ThrowIfNull(clients);
+        ArgumentNullException.ThrowIfNull(prompts);
+        ArgumentNullException.ThrowIfNull(time);
+        _clients = clients;
+        _prompts = prompts;
+        _time = time;
+        _loggers = loggers ?? NullLoggerFactory.Instance;
+        _logger = _loggers.CreateLogger<LoadTestRunner>();
+    }
+
+    /// <summary>Runs <paramref name="target"/>; never throws for target faults: they are in the report's status.</summary>
+    public async Task<RunReport> RunAsync(ResolvedTarget target, string runId, RunTrigger trigger, IReadOnlyList<IRunObserver> observers, CancellationToken cancellationToken, IRequestSource? source = null)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(observers);
+        var startedAt = _time.GetUtcNow();
+        var benchmarks = new List<BenchmarkReport>();
+        string? failure = null;
+        try
+        {
+            var client = new OpenAiStreamingClient(_clients.For(target.Settings), _time, _loggers.CreateLogger<OpenAiStreamingClient>());
+            var executor = new RequestExecutor(client, _time, _loggers.CreateLogger<RequestExecutor>());
+            var stages = new StageRunner(executor, _time, _loggers.CreateLogger<StageRunner>());
+            source ??= new SyntheticRequestSource(target, _prompts, runId);
+            var settings = target.Settings;
+            if (settings.Profile != ProfileKind.Sweep)
+            {
+                benchmarks.Add(await stages.RunAsync(runId, target, StagePlan.Create(settings, 0, settings.Profile), source, observers, cancellationToken).ConfigureAwait(false));
+            }
+            else
+            {
+                await RunSweepAsync(stages, target, runId, source, observers, benchmarks, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            failure = $"{ex.GetType().Name}: {ex.Message}";
+            Log.RunFailed(_logger, target.Environment, target.Target.Name, failure);
+        }
+
+        var (status, reason) = Judge(benchmarks, failure, cancellationToken.IsCancellationRequested);
+        return new RunReport
+        {
+            RunId = runId,
+            Environment = target.Environment,
+            Target = target.Target.Name,
+            Model = target.Target.Model,
+            Status = status.ToString().ToLowerInvariant(),
+            StatusReason = reason,
+            StartedAt = startedAt,
+            EndedAt = _time.GetUtcNow(),
+            Trigger = trigger.ToString().ToLowerInvariant(),
+            Config = EffectiveConfig.Describe(target),
+            Benchmarks = benchmarks,
+        };
+    }
+
+    private async Task RunSweepAsync(StageRunner stages, ResolvedTarget target, string runId, IRequestSource source, IReadOnlyList<IRunObserver> observers, List<BenchmarkReport> benchmarks, CancellationToken cancellationToken)
+    {
+        var settings = target.Settings;
+        var sync = await stages.RunAsync(runId, target, StagePlan.Create(settings, 0, ProfileKind.Synchronous), source, observers, cancellationToken).ConfigureAwait(false);
+        benchmarks.Add(sync);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return;
+        }
+
+        var throughput = await stages.RunAsync(runId, target, StagePlan.Create(settings, 1, ProfileKind.Throughput), source, observers, cancellationToken).ConfigureAwait(false);
+        benchmarks.Add(throughput);
+        var rates = SweepPlanner.ConstantRates(sync.Summary.Throughput.RequestsPerSecond, throughput.Summary.Throughput.RequestsPerSecond, settings.SweepSize);
+        Log.SweepRates(_logger, target.Environment, target.Target.Name, sync.Summary.Throughput.RequestsPerSecond, throughput.Summary.Throughput.RequestsPerSecond, string.Join(", ", rates.Select(r => r.ToString("F3", System.Globalization.CultureInfo.InvariantCulture))));
+        for (var i = 0; i < rates.Count && !cancellationToken.IsCancellationRequested; i++)
+        {
+            benchmarks.Add(await stages.RunAsync(runId, target, StagePlan.Create(settings, i + 2, ProfileKind.Constant, rates[i]), source, observers, cancellationToken).ConfigureAwait(false));
+        }
+    }
+
+    private static (RunStatus Status, string? Reason) Judge(List<BenchmarkReport> benchmarks, string? failure, bool cancelled)
+    {
+        if (cancelled)
+        {
+            return (RunStatus.Cancelled, "cancelled before the run finished; the report holds what was measured");
+        }
+
+        if (failure is not null)
+        {
+            return (RunStatus.Failed, failure);
+        }
+
+        foreach (var b in benchmarks)
+        {
+            var errors = string.Join(", ", b.Summary.Errors.Select(e => $"{e.Key}={e.Value}"));
+            if (b.StopReason == "max_errors")
+            {
+                return (RunStatus.Failed, $"stage {b.Index} ({b.Profile.Kind}) stopped at max_errors: {errors}");
+            }
+
+            if (b.Summary.Requests.Successful == 0)
+            {
+                return (RunStatus.Failed, $"stage {b.Index} ({b.Profile.Kind}) had no successful request" + (errors.Length > 0 ? $": {errors}" : string.Empty));
+            }
+        }
+
+        return benchmarks.Count == 0 ? (RunStatus.Failed, "no stage ran") : (RunStatus.Completed, null);
+    }
+}

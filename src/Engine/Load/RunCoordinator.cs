@@ -1,0 +1,68 @@
+using GuidellmFunctions.Engine.Configuration;
+using GuidellmFunctions.Engine.Reporting;
+
+namespace GuidellmFunctions.Engine.Load;
+
+/// <summary>
+/// Runs a set of targets at once, each with its own per-request record file, and saves every report to a store.
+/// A target's failure never stops the others.
+/// </summary>
+public sealed class RunCoordinator
+{
+    private readonly LoadTestRunner _runner;
+
+    /// <summary>Creates a coordinator over <paramref name="runner"/>.</summary>
+    public RunCoordinator(LoadTestRunner runner)
+    {
+        ArgumentNullException.ThrowIfNull(runner);
+        _runner = runner;
+    }
+
+    /// <summary>Runs <paramref name="targets"/> concurrently and saves their reports to <paramref name="store"/>.</summary>
+    /// <param name="targets">Targets to run.</param>
+    /// <param name="runId">Run id shared by the reports.</param>
+    /// <param name="trigger">What started the run.</param>
+    /// <param name="store">Where reports go.</param>
+    /// <param name="stagingDirectory">Where per-request files are written during the run.</param>
+    /// <param name="observersFor">Extra observers per target (progress, exporters).</param>
+    /// <param name="cancellationToken">Cancels the run; reports are still saved, marked cancelled.</param>
+    public async Task<IReadOnlyList<TargetRunResult>> RunAsync(
+        IReadOnlyList<ResolvedTarget> targets,
+        string runId,
+        RunTrigger trigger,
+        IReportStore store,
+        string stagingDirectory,
+        Func<ResolvedTarget, IReadOnlyList<IRunObserver>>? observersFor,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(targets);
+        ArgumentNullException.ThrowIfNull(store);
+        Directory.CreateDirectory(stagingDirectory);
+        var runs = targets.Select(target => RunOneAsync(target, runId, trigger, store, stagingDirectory, observersFor, cancellationToken));
+        return await Task.WhenAll(runs).ConfigureAwait(false);
+    }
+
+    private async Task<TargetRunResult> RunOneAsync(ResolvedTarget target, string runId, RunTrigger trigger, IReportStore store, string staging, Func<ResolvedTarget, IReadOnlyList<IRunObserver>>? observersFor, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        var recordsPath = Path.Combine(staging, $"{runId}.{target.Environment}.{target.Target.Name}{ReportLayout.RequestsSuffix}");
+        RunReport report;
+        using (var records = new RequestRecordWriter(recordsPath))
+        {
+            IReadOnlyList<IRunObserver> observers = [records, .. observersFor?.Invoke(target) ?? []];
+            report = await _runner.RunAsync(target, runId, trigger, observers, cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            // Saving must happen even when the run was cancelled: the partial report is the record of what happened.
+            var saved = await store.SaveAsync(report, recordsPath, CancellationToken.None).ConfigureAwait(false);
+            File.Delete(recordsPath);
+            return new TargetRunResult(report, saved);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return new TargetRunResult(report, null, $"report not saved ({ex.Message}); records kept at {recordsPath}");
+        }
+    }
+}

@@ -1,0 +1,216 @@
+using GuidellmFunctions.Engine.Client;
+using GuidellmFunctions.Engine.Configuration;
+using GuidellmFunctions.Engine.Diagnostics;
+using GuidellmFunctions.Engine.Metrics;
+using GuidellmFunctions.Engine.Reporting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace GuidellmFunctions.Engine.Load;
+
+/// <summary>
+/// Runs one load stage. Open-loop profiles dispatch request i at its scheduled time whatever the responses do (a slow
+/// server never delays arrivals; any lateness is measured as dispatch delay); closed-loop profiles keep N streams busy.
+/// The stage ends at <c>max_seconds</c> (in-flight requests cancelled, counted incomplete), after <c>max_requests</c> have
+/// finished, at <c>max_errors</c> failures, or on cancellation.
+/// </summary>
+public sealed class StageRunner
+{
+    private readonly RequestExecutor _executor;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates a runner sending through <paramref name="executor"/>.</summary>
+    public StageRunner(RequestExecutor executor, TimeProvider time, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(executor);
+        ArgumentNullException.ThrowIfNull(time);
+        _executor = executor;
+        _time = time;
+        _logger = logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>Runs <paramref name="plan"/> for <paramref name="target"/> and returns its report.</summary>
+    public async Task<BenchmarkReport> RunAsync(string runId, ResolvedTarget target, StagePlan plan, IRequestSource source, IReadOnlyList<IRunObserver> observers, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(observers);
+        Log.StageStarting(_logger, plan.Index, ProfileNames.Format(plan.Kind), target.Environment, target.Target.Name, plan.Rate ?? plan.Streams ?? 0, plan.MaxDuration?.TotalSeconds, plan.MaxRequests);
+
+        var startedAt = _time.GetUtcNow();
+        var start = _time.GetTimestamp();
+        var concurrency = new ConcurrencyTracker(start, _time.TimestampFrequency);
+        var context = new StageContext(runId, target, plan, start, () => concurrency.Current);
+        var collector = new StageCollector(context, _time.TimestampFrequency, observers);
+        foreach (var observer in observers)
+        {
+            observer.OnStageStarted(context);
+        }
+
+        using var deadline = plan.MaxDuration is { } d ? new CancellationTokenSource(d, _time) : new CancellationTokenSource();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        var state = new StageState(this, context, source, collector, concurrency, stop, observers);
+
+        await (plan.IsOpenLoop ? DispatchOpenLoopAsync(state) : DispatchClosedLoopAsync(state)).ConfigureAwait(false);
+        await state.DrainAsync().ConfigureAwait(false);
+
+        var end = _time.GetTimestamp();
+        var stopReason = cancellationToken.IsCancellationRequested ? "cancelled"
+            : state.MaxErrorsReached ? "max_errors"
+            : deadline.IsCancellationRequested ? "max_seconds"
+            : "max_requests";
+        var summary = collector.Complete(end, concurrency);
+        var report = new BenchmarkReport
+        {
+            Index = plan.Index,
+            Profile = new ProfileReport(ProfileNames.Format(plan.Kind), plan.Rate, plan.Streams, plan.MaxConcurrency, plan.MaxDuration?.TotalSeconds, plan.MaxRequests, plan.Warmup.TotalSeconds, plan.Cooldown.TotalSeconds),
+            StartedAt = startedAt,
+            EndedAt = _time.GetUtcNow(),
+            DurationSeconds = _time.GetElapsedTime(start, end).TotalSeconds,
+            MeasuredSeconds = collector.MeasuredSeconds(end),
+            StopReason = stopReason,
+            Summary = summary,
+        };
+
+        Log.StageEnded(_logger, plan.Index, target.Environment, target.Target.Name, stopReason, summary.Requests.Successful, summary.Requests.Failed, summary.Requests.Incomplete, summary.Throughput.RequestsPerSecond);
+        foreach (var observer in observers)
+        {
+            observer.OnStageCompleted(context, report);
+        }
+
+        return report;
+    }
+
+    private async Task DispatchOpenLoopAsync(StageState state)
+    {
+        var plan = state.Context.Plan;
+        IArrivalSchedule schedule = plan.Kind == ProfileKind.Poisson ? new PoissonArrivals(plan.Rate!.Value, plan.Seed) : new ConstantArrivals(plan.Rate!.Value);
+        using var slots = plan.MaxConcurrency is { } cap ? new SemaphoreSlim(cap, cap) : null;
+        var token = state.Stop.Token;
+        for (long i = 0; plan.MaxRequests is not { } max || i < max; i++)
+        {
+            var offset = schedule.Next();
+            if (offset >= plan.MaxDuration || token.IsCancellationRequested)
+            {
+                break;
+            }
+
+            var prepared = state.Source.Prepare(plan.Index, i);
+            var scheduled = state.Context.StartTimestamp + (long)(offset.TotalSeconds * _time.TimestampFrequency);
+            var wait = _time.GetElapsedTime(_time.GetTimestamp(), scheduled);
+            try
+            {
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, _time, token).ConfigureAwait(false);
+                }
+
+                if (slots is not null)
+                {
+                    await slots.WaitAsync(token).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+
+            state.Start(prepared, i, scheduled, slots);
+        }
+    }
+
+    private async Task DispatchClosedLoopAsync(StageState state)
+    {
+        var plan = state.Context.Plan;
+        var next = -1L;
+        var workers = new Task[plan.Streams ?? 1];
+        for (var w = 0; w < workers.Length; w++)
+        {
+            workers[w] = Task.Run(async () =>
+            {
+                while (!state.Stop.IsCancellationRequested)
+                {
+                    var i = Interlocked.Increment(ref next);
+                    if (plan.MaxRequests is { } max && i >= max)
+                    {
+                        return;
+                    }
+
+                    var prepared = state.Source.Prepare(plan.Index, i);
+                    await state.RunOneAsync(prepared, i, _time.GetTimestamp()).ConfigureAwait(false);
+                }
+            });
+        }
+
+        await Task.WhenAll(workers).ConfigureAwait(false);
+    }
+
+    private sealed class StageState(StageRunner runner, StageContext context, IRequestSource source, StageCollector collector, ConcurrencyTracker concurrency, CancellationTokenSource stop, IReadOnlyList<IRunObserver> observers)
+    {
+        private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _outstanding = 1;
+        private int _maxErrorsReached;
+
+        public StageContext Context => context;
+
+        public IRequestSource Source => source;
+
+        public CancellationTokenSource Stop => stop;
+
+        public bool MaxErrorsReached => Volatile.Read(ref _maxErrorsReached) == 1;
+
+        public void Start(PreparedRequest prepared, long index, long scheduled, SemaphoreSlim? slots)
+        {
+            Interlocked.Increment(ref _outstanding);
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    await RunOneAsync(prepared, index, scheduled).ConfigureAwait(false);
+                }
+                finally
+                {
+                    slots?.Release();
+                    Release();
+                }
+            });
+        }
+
+        public async Task RunOneAsync(PreparedRequest prepared, long index, long scheduled)
+        {
+            var time = runner._time;
+            concurrency.Increment(time.GetTimestamp());
+            foreach (var observer in observers)
+            {
+                observer.OnRequestStarted(context);
+            }
+
+            var plan = context.Plan;
+            var result = await runner._executor.ExecuteAsync(prepared.Request, index, scheduled, prepared.PromptTokens, prepared.OutputTokens, plan.RequestTimeout, stop.Token).ConfigureAwait(false);
+            var now = time.GetTimestamp();
+            concurrency.Decrement(now);
+            collector.Add(result, now);
+            if (plan.MaxErrors is { } maxErrors && collector.Failures >= maxErrors && Interlocked.Exchange(ref _maxErrorsReached, 1) == 0)
+            {
+                Log.MaxErrorsReached(runner._logger, plan.Index, context.Target.Environment, context.Target.Target.Name, collector.Failures);
+                await stop.CancelAsync().ConfigureAwait(false);
+            }
+        }
+
+        public Task DrainAsync()
+        {
+            Release();
+            return _drained.Task;
+        }
+
+        private void Release()
+        {
+            if (Interlocked.Decrement(ref _outstanding) == 0)
+            {
+                _drained.TrySetResult();
+            }
+        }
+    }
+}

@@ -1,0 +1,37 @@
+using GuidellmFunctions.Engine.Metrics;
+
+namespace GuidellmFunctions.Engine.Reporting;
+
+/// <summary>The measured results of one load stage (see docs/metrics.md for every definition).</summary>
+public sealed record BenchmarkSummary
+{
+    /// <summary>Request counts.</summary>
+    public required RequestCounts Requests { get; init; }
+
+    /// <summary>Failed requests by reason (<c>http_4xx</c>, <c>timeout</c>, ...).</summary>
+    public required IReadOnlyDictionary<string, long> Errors { get; init; }
+
+    /// <summary>Token totals.</summary>
+    public required TokenCounts Tokens { get; init; }
+
+    /// <summary>Time to first token of successful requests.</summary>
+    public required DistributionSummary TtftMs { get; init; }
+
+    /// <summary>Every gap between consecutive content chunks of successful requests.</summary>
+    public required DistributionSummary ItlMs { get; init; }
+
+    /// <summary>Time per output token after the first, per successful request.</summary>
+    public required DistributionSummary TpotMs { get; init; }
+
+    /// <summary>End-to-end latency of successful requests.</summary>
+    public required DistributionSummary E2eLatencyMs { get; init; }
+
+    /// <summary>Sent − scheduled, for every request sent in the window.</summary>
+    public required DistributionSummary DispatchDelayMs { get; init; }
+
+    /// <summary>Rates over the window.</summary>
+    public required ThroughputSummary Throughput { get; init; }
+
+    /// <summary>Requests in flight over the window.</summary>
+    public required ConcurrencySummary Concurrency { get; init; }
+}

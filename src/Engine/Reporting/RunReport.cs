@@ -1,0 +1,47 @@
+namespace GuidellmFunctions.Engine.Reporting;
+
+/// <summary>The report of one target in one run, archived as <c>&lt;env&gt;/&lt;target&gt;/yyyy/MM/dd/&lt;runId&gt;.json</c>.</summary>
+public sealed record RunReport
+{
+    /// <summary>The current <see cref="SchemaVersion"/>.</summary>
+    public const int CurrentSchemaVersion = 1;
+
+    /// <summary>Report format version.</summary>
+    public int SchemaVersion { get; init; } = CurrentSchemaVersion;
+
+    /// <summary>Run id, shared by the reports of every target of one run.</summary>
+    public required string RunId { get; init; }
+
+    /// <summary>Environment.</summary>
+    public required string Environment { get; init; }
+
+    /// <summary>Target name.</summary>
+    public required string Target { get; init; }
+
+    /// <summary>Model.</summary>
+    public required string Model { get; init; }
+
+    /// <summary><c>completed</c>, <c>failed</c> or <c>cancelled</c>.</summary>
+    public required string Status { get; init; }
+
+    /// <summary>Why the run failed or was cancelled; null when completed.</summary>
+    public string? StatusReason { get; init; }
+
+    /// <summary>Run start (wall clock, UTC).</summary>
+    public DateTimeOffset StartedAt { get; init; }
+
+    /// <summary>Run end (wall clock, UTC).</summary>
+    public DateTimeOffset EndedAt { get; init; }
+
+    /// <summary><c>timer</c>, <c>queue</c> or <c>cli</c>.</summary>
+    public required string Trigger { get; init; }
+
+    /// <summary>Effective settings, secrets redacted.</summary>
+    public required TargetReport Config { get; init; }
+
+    /// <summary>One entry per load stage.</summary>
+    public required IReadOnlyList<BenchmarkReport> Benchmarks { get; init; }
+
+    /// <summary>File name of the per-request records beside this report, when written.</summary>
+    public string? RequestsFile { get; init; }
+}
