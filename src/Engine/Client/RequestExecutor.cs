@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Security.Authentication;
 using GuidellmFunctions.Engine.Diagnostics;
 using Microsoft.Extensions.Logging;
@@ -50,6 +51,11 @@ public sealed class RequestExecutor
 
         using var timeoutSource = new CancellationTokenSource(timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stageToken, timeoutSource.Token);
+
+        // Whichever fires first decides: a request that timed out just before its stage ended still timed out.
+        var cause = new StrongBox<int>();
+        using var onTimeout = timeoutSource.Token.UnsafeRegister(static s => Interlocked.CompareExchange(ref ((StrongBox<int>)s!).Value, 1, 0), cause);
+        using var onStageEnd = stageToken.UnsafeRegister(static s => Interlocked.CompareExchange(ref ((StrongBox<int>)s!).Value, 2, 0), cause);
         var sawHeaders = false;
         var sawFinish = false;
         result.SentTimestamp = _time.GetTimestamp();
@@ -84,12 +90,12 @@ public sealed class RequestExecutor
                 }
             }
         }
-        catch (OperationCanceledException) when (timeoutSource.IsCancellationRequested && !stageToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (Volatile.Read(ref cause.Value) == 1)
         {
             var what = sawHeaders ? "stream did not finish" : "no response headers";
             Fail(result, FailureReason.Timeout, $"{what} within {timeout.TotalSeconds:0.###}s", _time.GetTimestamp());
         }
-        catch (OperationCanceledException) when (stageToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (Volatile.Read(ref cause.Value) == 2)
         {
             result.Status = RequestStatus.Incomplete;
             result.Error = "cancelled: the stage ended while the request was in flight";

@@ -92,13 +92,20 @@ public sealed class StageRunner
         for (long i = 0; plan.MaxRequests is not { } max || i < max; i++)
         {
             var offset = schedule.Next();
-            if (offset >= plan.MaxDuration || token.IsCancellationRequested)
+            if (token.IsCancellationRequested)
             {
                 break;
             }
 
+            if (offset >= plan.MaxDuration)
+            {
+                // The schedule is exhausted but the stage lasts its full time: in-flight requests run to the deadline.
+                await WaitForStopAsync(token).ConfigureAwait(false);
+                break;
+            }
+
             var prepared = state.Source.Prepare(plan.Index, i);
-            var scheduled = state.Context.StartTimestamp + (long)(offset.TotalSeconds * _time.TimestampFrequency);
+            var scheduled = state.Context.StartTimestamp + (long)((Int128)offset.Ticks * _time.TimestampFrequency / TimeSpan.TicksPerSecond);
             var wait = _time.GetElapsedTime(_time.GetTimestamp(), scheduled);
             try
             {
@@ -118,6 +125,18 @@ public sealed class StageRunner
             }
 
             state.Start(prepared, i, scheduled, slots);
+        }
+    }
+
+    private async Task WaitForStopAsync(CancellationToken token)
+    {
+        try
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, _time, token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The deadline, max_errors or the caller ended the stage.
         }
     }
 

@@ -45,7 +45,14 @@ public sealed class Distribution
             return DistributionSummary.Empty;
         }
 
-        double P(double p) => Math.Clamp(_micros.ValueAtPercentile(p) / 1000.0, _min, _max);
+        double P(double p)
+        {
+            // The extreme ranks are known exactly; only interior ranks need the histogram.
+            var rank = Math.Ceiling(p / 100.0 * Count);
+            return rank >= Count ? _max : rank <= 1 ? _min : Math.Clamp(_micros.ValueAtPercentile(p) / 1000.0, _min, _max);
+        }
+
+
         return new DistributionSummary(Count, _mean, _min, _max, Math.Sqrt(_m2 / Count), P(50), P(90), P(95), P(99), P(99.9));
     }
 }
