@@ -248,7 +248,7 @@ internal sealed class CompletionHandler
             var itlMean = _chunks > 1 ? _gapSumMs / (_chunks - 1) : 0;
             var tpot = _generated > 1 && _firstContent != 0 ? Time.GetElapsedTime(_firstContent, _lastContent).TotalSeconds / (_generated - 1) : 0;
             owner._metrics.Finished(promptTokens, _generated, ttft / 1000.0, e2e / 1000.0, tpot, byLength: true, aborted: Aborted || fault is not null);
-            var outcome = Aborted ? "aborted" : fault?.Name ?? "ok";
+            var outcome = fault?.Name ?? (Aborted ? "aborted" : "ok");
             owner._truth.Add(new GroundTruthRecord(requestId, outcome, Time.GetElapsedTime(arrival, admitted).TotalMilliseconds, ttft, itlMean, e2e, promptTokens, _generated, _chunks));
         }
 
