@@ -8,13 +8,15 @@ trap 'rm -f "$log"' EXIT
 
 dotnet build GuidellmFunctions.sln -c Release -nologo -clp:ErrorsOnly
 set +e
-dotnet test GuidellmFunctions.sln -c Release --no-build -nologo --logger "console;verbosity=normal" 2>&1 | tee "$log"
+# One test project at a time (-m:1): the latency-accuracy tests must not share the 2 cores with another project.
+dotnet test GuidellmFunctions.sln -c Release --no-build -nologo -m:1 --logger "console;verbosity=normal" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 
 # One closing line over all test projects, in the plain form CI reads.
-passed=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
-failed=$(grep -Eo 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
-skipped=$(grep -Eo 'Skipped: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+count() { { grep -E "^ +$1: [0-9]+\$" "$log" || true; } | awk '{s+=$2} END {print s+0}'; }
+passed=$(count Passed)
+failed=$(count Failed)
+skipped=$(count Skipped)
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 exit "$status"

@@ -8,7 +8,16 @@ namespace GuidellmFunctions.Cli;
 public static class Program
 {
     /// <summary>Parses <paramref name="args"/> and runs the verb; returns the exit code.</summary>
-    public static Task<int> Main(string[] args) => BuildRoot(AnsiConsole.Console).Parse(args).InvokeAsync();
+    public static Task<int> Main(string[] args)
+    {
+        if (Console.IsOutputRedirected)
+        {
+            // Logs and CI capture have no width; keep the results table on whole lines.
+            AnsiConsole.Profile.Width = 240;
+        }
+
+        return BuildRoot(AnsiConsole.Console).Parse(args).InvokeAsync();
+    }
 
     internal static RootCommand BuildRoot(IAnsiConsole console)
     {

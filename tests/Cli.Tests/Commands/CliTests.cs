@@ -1,0 +1,163 @@
+using GuidellmFunctions.Simulator;
+using Spectre.Console;
+
+namespace GuidellmFunctions.Cli.Tests.Commands;
+
+/// <summary>The verbs as a user calls them: exit codes, what is printed, what is written.</summary>
+public sealed class CliTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("guidellm-cli-").FullName;
+    private readonly StringWriter _out = new();
+
+    public void Dispose()
+    {
+        _out.Dispose();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private async Task<int> Run(params string[] args)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+            Out = new AnsiConsoleOutput(_out),
+        });
+        console.Profile.Width = 250;
+        return await Program.BuildRoot(console).Parse(args).InvokeAsync();
+    }
+
+    private string Write(string name, string yaml)
+    {
+        var path = Path.Combine(_dir, name);
+        File.WriteAllText(path, yaml);
+        return path;
+    }
+
+    [Fact]
+    public async Task Validate_accepts_a_good_config_and_lists_its_targets()
+    {
+        var path = Write("ok.yaml", """
+            environments:
+              staging:
+                targets:
+                  - { name: a, url: "http://127.0.0.1:1/v1", model: m, rate: 3 }
+            """);
+
+        Assert.Equal(0, await Run("validate", "--config", path));
+        Assert.Contains("OK", _out.ToString(), StringComparison.Ordinal);
+        Assert.Contains("staging/a: constant rate 3", _out.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validate_lists_every_problem_with_file_and_line_and_exits_2()
+    {
+        var path = Write("bad.yaml", """
+            environments:
+              staging:
+                targets:
+                  - name: a
+                    url: ftp://x
+                    model: m
+                    rate: zero
+            """);
+
+        Assert.Equal(2, await Run("validate", "--config", path));
+        var text = _out.ToString();
+        Assert.Contains("Configuration has 2 problems", text, StringComparison.Ordinal);
+        Assert.Contains("bad.yaml:5:", text, StringComparison.Ordinal);
+        Assert.Contains("bad.yaml:7:", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_writes_reports_prints_the_table_and_exits_1_when_a_target_fails()
+    {
+        await using var server = await SimulatorServer.StartAsync(new SimulatorOptions { TtftMs = 5, ItlMs = 1 });
+        var path = Write("run.yaml", $$"""
+            environments:
+              dev:
+                targets:
+                  - name: good
+                    url: {{server.V1}}
+                    model: {{server.Options.Model}}
+                    api_key: ${GUIDELLM_TEST_KEY:-sk-cli-secret-5555}
+                  - name: dead
+                    url: http://127.0.0.1:1/v1
+                    model: m
+            defaults:
+              profile: concurrent
+              rate: 2
+              data_spec: "prompt_tokens=16,output_tokens=4"
+            """);
+        var output = Path.Combine(_dir, "out");
+
+        var exit = await Run("run", "--config", path, "--environment", "dev", "--max-requests", "6", "--max-seconds", "30", "--output", output);
+
+        var text = _out.ToString();
+        Assert.Equal(1, exit);
+        Assert.Contains("dev/good", text, StringComparison.Ordinal);
+        Assert.Contains("6 / 0 / 0", text, StringComparison.Ordinal);
+        Assert.Contains("connection=6", text, StringComparison.Ordinal);
+        Assert.Contains("dev/dead failed", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("sk-cli-secret-5555", text, StringComparison.Ordinal);
+        var reports = Directory.GetFiles(output, "*.json", SearchOption.AllDirectories);
+        Assert.Equal(2, reports.Length);
+        Assert.Equal(2, Directory.GetFiles(output, "*.requests.jsonl.gz", SearchOption.AllDirectories).Length);
+        Assert.All(reports, r => Assert.DoesNotContain("sk-cli-secret-5555", File.ReadAllText(r), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Run_with_one_target_selected_exits_0()
+    {
+        await using var server = await SimulatorServer.StartAsync(new SimulatorOptions { TtftMs = 5, ItlMs = 1 });
+        var path = Write("one.yaml", $$"""
+            environments:
+              dev:
+                targets:
+                  - { name: good, url: "{{server.V1}}", model: "{{server.Options.Model}}" }
+                  - { name: dead, url: "http://127.0.0.1:1/v1", model: m }
+            """);
+
+        var exit = await Run("run", "-c", path, "-e", "dev", "--target", "good", "--profile", "synchronous", "--max-requests", "3", "-o", Path.Combine(_dir, "out"));
+
+        Assert.Equal(0, exit);
+        Assert.DoesNotContain("dev/dead", _out.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Bad_flags_and_unknown_names_exit_2_naming_them()
+    {
+        var path = Write("x.yaml", """
+            environments:
+              dev:
+                targets:
+                  - { name: a, url: "http://127.0.0.1:1", model: m }
+            """);
+
+        Assert.Equal(2, await Run("run", "-c", path, "-e", "dev", "--rate", "fast", "--profile", "warp"));
+        Assert.Contains("--rate", _out.ToString(), StringComparison.Ordinal);
+        Assert.Contains("--profile", _out.ToString(), StringComparison.Ordinal);
+
+        Assert.Equal(2, await Run("run", "-c", path, "-e", "prod"));
+        Assert.Contains("unknown environment 'prod'", _out.ToString(), StringComparison.Ordinal);
+
+        Assert.Equal(2, await Run("run", "-c", Path.Combine(_dir, "missing.yaml"), "-e", "dev"));
+        Assert.Contains("cannot read config file", _out.ToString(), StringComparison.Ordinal);
+
+        Assert.Equal(2, await Run("simulate", "--fault", "explode=0.5"));
+        Assert.Contains("unknown fault kind 'explode'", _out.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Demo_runs_a_burst_against_the_built_in_simulator()
+    {
+        var output = Path.Combine(_dir, "demo");
+
+        var exit = await Run("demo", "--max-seconds", "2", "--rate", "5", "--output", output);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("demo/simulated-llama: completed", _out.ToString(), StringComparison.Ordinal);
+        Assert.Single(Directory.GetFiles(output, "*.json", SearchOption.AllDirectories));
+    }
+}

@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using GuidellmFunctions.Simulator.Faults;
+
+namespace GuidellmFunctions.Simulator.Tests.Serving;
+
+public sealed class SimulatorServerTests
+{
+    private static StringContent Chat(string model, bool stream, int maxTokens = 4, bool usage = true) => new(
+        $$"""{"model":"{{model}}","messages":[{"role":"user","content":"Hello there, how are you?"}],"max_tokens":{{maxTokens}},"stream":{{(stream ? "true" : "false")}},"stream_options":{"include_usage":{{(usage ? "true" : "false")}}},"ignore_eos":true}""",
+        Encoding.UTF8, "application/json");
+
+    [Fact]
+    public async Task Streams_like_vllm_role_chunk_content_finish_usage_done()
+    {
+        await using var server = await SimulatorServer.StartAsync(new SimulatorOptions { TtftMs = 1, ItlMs = 1 });
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+
+        using var response = await http.PostAsync("v1/chat/completions", Chat(server.Options.Model, stream: true, maxTokens: 3));
+        var events = (await response.Content.ReadAsStringAsync()).Split("\n\n", StringSplitOptions.RemoveEmptyEntries).Select(e => e["data: ".Length..]).ToList();
+
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(7, events.Count);
+        Assert.Equal("assistant", JsonDocument.Parse(events[0]).RootElement.GetProperty("choices")[0].GetProperty("delta").GetProperty("role").GetString());
+        Assert.All(events.Skip(1).Take(3), e => Assert.False(string.IsNullOrEmpty(JsonDocument.Parse(e).RootElement.GetProperty("choices")[0].GetProperty("delta").GetProperty("content").GetString())));
+        Assert.Equal("length", JsonDocument.Parse(events[4]).RootElement.GetProperty("choices")[0].GetProperty("finish_reason").GetString());
+        var usage = JsonDocument.Parse(events[5]).RootElement;
+        Assert.Equal(0, usage.GetProperty("choices").GetArrayLength());
+        Assert.Equal(3, usage.GetProperty("usage").GetProperty("completion_tokens").GetInt32());
+        Assert.Equal(7, usage.GetProperty("usage").GetProperty("prompt_tokens").GetInt32());
+        Assert.Equal("[DONE]", events[6]);
+    }
+
+    [Fact]
+    public async Task Answers_non_streaming_models_health_and_vllm_metrics()
+    {
+        await using var server = await SimulatorServer.StartAsync(new SimulatorOptions { TtftMs = 1, ItlMs = 1, Model = "org/model-x" });
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+
+        using var whole = await http.PostAsync("v1/chat/completions", Chat("org/model-x", stream: false, maxTokens: 5));
+        var body = JsonDocument.Parse(await whole.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(5, body.GetProperty("usage").GetProperty("completion_tokens").GetInt32());
+        Assert.Equal("assistant", body.GetProperty("choices")[0].GetProperty("message").GetProperty("role").GetString());
+
+        var models = JsonDocument.Parse(await http.GetStringAsync("v1/models")).RootElement;
+        Assert.Equal("org/model-x", models.GetProperty("data")[0].GetProperty("id").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("health")).StatusCode);
+
+        var metrics = await http.GetStringAsync("metrics");
+        foreach (var name in (string[])["vllm:num_requests_running{model_name=\"org/model-x\"} 0", "vllm:num_requests_waiting{", "vllm:time_to_first_token_seconds_bucket{", "vllm:e2e_request_latency_seconds_count{model_name=\"org/model-x\"} 1", "vllm:generation_tokens_total{", "vllm:prompt_tokens_total{model_name=\"org/model-x\"} 7", "vllm:avg_generation_throughput_toks_per_s{"])
+        {
+            Assert.Contains(name, metrics, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Rejects_wrong_model_bad_json_and_missing_key_with_openai_error_bodies()
+    {
+        await using var server = await SimulatorServer.StartAsync(new SimulatorOptions { ApiKey = "k-1" });
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+
+        using var noKey = await http.PostAsync("v1/chat/completions", Chat(server.Options.Model, true));
+        Assert.Equal(HttpStatusCode.Unauthorized, noKey.StatusCode);
+
+        http.DefaultRequestHeaders.Authorization = new("Bearer", "k-1");
+        using var wrongModel = await http.PostAsync("v1/chat/completions", Chat("other", true));
+        Assert.Equal(HttpStatusCode.NotFound, wrongModel.StatusCode);
+        Assert.Contains("does not exist", JsonDocument.Parse(await wrongModel.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+
+        using var badJson = await http.PostAsync("v1/chat/completions", new StringContent("{not json", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, badJson.StatusCode);
+    }
+
+    [Fact]
+    public async Task Requests_beyond_the_batch_wait_so_latency_rises_with_load()
+    {
+        await using var server = await SimulatorServer.StartAsync(new SimulatorOptions { TtftMs = 200, ItlMs = 1, MaxBatch = 2, ItlLoadFactor = 0 });
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+
+        var watch = Stopwatch.StartNew();
+        var calls = Enumerable.Range(0, 6).Select(async i =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions") { Content = Chat(server.Options.Model, true, 2) };
+            request.Headers.Add("X-Request-Id", $"q-{i}");
+            using var response = await http.SendAsync(request);
+            await response.Content.ReadAsStringAsync();
+        });
+        await Task.WhenAll(calls);
+
+        var queued = server.GroundTruth.Records.Count(r => r.QueueMs > 150);
+        Assert.True(queued >= 3, $"{queued} requests waited for a slot");
+        Assert.True(server.GroundTruth.Records.Max(r => r.TtftMs) >= 550);
+        Assert.True(watch.Elapsed >= TimeSpan.FromMilliseconds(550));
+    }
+
+    [Theory]
+    [InlineData("http_503=0.5", FaultKind.HttpStatus, 503)]
+    [InlineData("disconnect=0.1", FaultKind.Disconnect, 0)]
+    [InlineData("slow_headers=1", FaultKind.SlowHeaders, 0)]
+    public void Parses_fault_rules(string text, FaultKind kind, int status)
+    {
+        var rule = FaultRule.Parse(text);
+
+        Assert.Equal(kind, rule.Kind);
+        Assert.Equal(status, rule.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("http_200=0.1")]
+    [InlineData("explode=0.1")]
+    [InlineData("stall=2")]
+    [InlineData("stall")]
+    public void Refuses_bad_fault_rules_with_the_reason(string text)
+    {
+        var ex = Assert.Throws<FormatException>(() => FaultRule.Parse(text));
+
+        Assert.Contains(text.Split('=')[0], ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Injects_429_with_retry_after_and_records_it()
+    {
+        await using var server = await SimulatorServer.StartAsync(new SimulatorOptions { Faults = [FaultRule.Parse("http_429=1")] });
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+
+        using var response = await http.PostAsync("v1/chat/completions", Chat(server.Options.Model, true));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(1), response.Headers.RetryAfter!.Delta);
+        Assert.Equal("http_429", Assert.Single(server.GroundTruth.Records).Outcome);
+    }
+}
