@@ -9,7 +9,7 @@ trap 'rm -f "$log"' EXIT
 dotnet build GuidellmFunctions.sln -c Release -nologo -clp:ErrorsOnly
 set +e
 # One test project at a time (-m:1): the latency-accuracy tests must not share the 2 cores with another project.
-dotnet test GuidellmFunctions.sln -c Release --no-build -nologo -m:1 --logger "console;verbosity=normal" 2>&1 | tee "$log"
+dotnet test GuidellmFunctions.sln -c Release --no-build -nologo -m:1 --blame-hang-timeout 5m --logger "console;verbosity=normal" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 

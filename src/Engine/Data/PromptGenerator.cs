@@ -27,7 +27,8 @@ public sealed class PromptGenerator
     public int CountTokens(string text) => _tokenizer.CountTokens(text);
 
     /// <summary>
-    /// A prompt of <paramref name="tokens"/> tokens beginning with <paramref name="tag"/>, cut from the corpus at an offset
+    /// A prompt of <paramref name="tokens"/> tokens beginning with <paramref name="tag"/> (dropped when it would take more than
+    /// half the prompt), cut from the corpus at an offset
     /// drawn from <paramref name="random"/>. Returns the prompt and its actual token count.
     /// </summary>
     public (string Prompt, int Tokens) Generate(int tokens, string tag, Random random)
@@ -37,6 +38,13 @@ public sealed class PromptGenerator
         ArgumentNullException.ThrowIfNull(random);
         var prefix = tag.Length == 0 ? string.Empty : tag + " ";
         var prefixTokens = prefix.Length == 0 ? 0 : _tokenizer.CountTokens(prefix);
+        if (prefixTokens * 2 > tokens)
+        {
+            // A prompt this short cannot carry its tag and still hit its length.
+            prefix = string.Empty;
+            prefixTokens = 0;
+        }
+
         var offset = random.Next(_corpus.Length);
         var take = Math.Max(0, tokens - prefixTokens);
         string prompt = prefix;

@@ -55,6 +55,7 @@ public sealed class StageRunner
 
         await (plan.IsOpenLoop ? DispatchOpenLoopAsync(state) : DispatchClosedLoopAsync(state)).ConfigureAwait(false);
         await state.DrainAsync().ConfigureAwait(false);
+        state.Slots?.Dispose();
 
         var end = _time.GetTimestamp();
         var stopReason = cancellationToken.IsCancellationRequested ? "cancelled"
@@ -87,7 +88,7 @@ public sealed class StageRunner
     {
         var plan = state.Context.Plan;
         IArrivalSchedule schedule = plan.Kind == ProfileKind.Poisson ? new PoissonArrivals(plan.Rate!.Value, plan.Seed) : new ConstantArrivals(plan.Rate!.Value);
-        using var slots = plan.MaxConcurrency is { } cap ? new SemaphoreSlim(cap, cap) : null;
+        var slots = state.Slots;
         var token = state.Stop.Token;
         for (long i = 0; plan.MaxRequests is not { } max || i < max; i++)
         {
@@ -124,7 +125,7 @@ public sealed class StageRunner
                 break;
             }
 
-            state.Start(prepared, i, scheduled, slots);
+            state.Start(prepared, i, scheduled);
         }
     }
 
@@ -180,7 +181,10 @@ public sealed class StageRunner
 
         public bool MaxErrorsReached => Volatile.Read(ref _maxErrorsReached) == 1;
 
-        public void Start(PreparedRequest prepared, long index, long scheduled, SemaphoreSlim? slots)
+        /// <summary>Caps in-flight requests of open-loop stages; lives until the stage has drained.</summary>
+        public SemaphoreSlim? Slots { get; } = context.Plan is { IsOpenLoop: true, MaxConcurrency: { } cap } ? new SemaphoreSlim(cap, cap) : null;
+
+        public void Start(PreparedRequest prepared, long index, long scheduled)
         {
             Interlocked.Increment(ref _outstanding);
             _ = Task.Run(async () =>
@@ -191,7 +195,7 @@ public sealed class StageRunner
                 }
                 finally
                 {
-                    slots?.Release();
+                    Slots?.Release();
                     Release();
                 }
             });
@@ -214,7 +218,7 @@ public sealed class StageRunner
             if (plan.MaxErrors is { } maxErrors && collector.Failures >= maxErrors && Interlocked.Exchange(ref _maxErrorsReached, 1) == 0)
             {
                 Log.MaxErrorsReached(runner._logger, plan.Index, context.Target.Environment, context.Target.Target.Name, collector.Failures);
-                await stop.CancelAsync().ConfigureAwait(false);
+                stop.Cancel();
             }
         }
 

@@ -168,6 +168,28 @@ public sealed class SimulatorIntegrationTests : IDisposable
         Assert.True(File.Exists(results[0].Saved!.Location));
     }
 
+    [Fact]
+    public async Task A_sweep_runs_synchronous_throughput_then_constant_rates_between_them()
+    {
+        await using var server = await SimulatorServer.StartAsync(new SimulatorOptions { TtftMs = 20, ItlMs = 2, MaxBatch = 8, ItlLoadFactor = 0 });
+        var settings = new BenchmarkSettings
+        {
+            Profile = ProfileKind.Sweep, SweepSize = 4, MaxDuration = TimeSpan.FromSeconds(1.5), MaxConcurrency = 16,
+            Data = new DataSpec(new TokenDistribution(16), new TokenDistribution(8)),
+        };
+
+        var report = await Runner().RunAsync(Target(server, settings), "sweep", RunTrigger.Cli, [], CancellationToken.None);
+
+        Assert.Equal(["synchronous", "throughput", "constant", "constant"], report.Benchmarks.Select(b => b.Profile.Kind));
+        var sync = report.Benchmarks[0].Summary.Throughput.RequestsPerSecond;
+        var max = report.Benchmarks[1].Summary.Throughput.RequestsPerSecond;
+        Assert.True(max > 2 * sync, $"throughput {max} vs synchronous {sync}");
+        var expected = SweepPlanner.ConstantRates(sync, max, 4);
+        Assert.Equal(expected, report.Benchmarks.Skip(2).Select(b => b.Profile.Rate!.Value));
+        Assert.Equal(16, report.Benchmarks[1].Profile.Streams);
+        Assert.Equal(1, report.Benchmarks[0].Profile.Streams);
+    }
+
     private sealed class RecordCapture(List<(string Id, double Ttft, double ItlMean)> records) : IRunObserver
     {
         public void OnStageStarted(StageContext stage)
