@@ -39,6 +39,8 @@ public sealed class StageRunner
         ArgumentNullException.ThrowIfNull(observers);
         Log.StageStarting(_logger, plan.Index, ProfileNames.Format(plan.Kind), target.Environment, target.Target.Name, plan.Rate ?? plan.Streams ?? 0, plan.MaxDuration?.TotalSeconds, plan.MaxRequests);
 
+        // Request 0 is built before the clock starts, so first-use costs (JIT, tokenizer) are not charged as dispatch delay.
+        var first = source.Prepare(plan.Index, 0);
         var startedAt = _time.GetUtcNow();
         var start = _time.GetTimestamp();
         var concurrency = new ConcurrencyTracker(start, _time.TimestampFrequency);
@@ -51,7 +53,7 @@ public sealed class StageRunner
 
         using var deadline = plan.MaxDuration is { } d ? new CancellationTokenSource(d, _time) : new CancellationTokenSource();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
-        var state = new StageState(this, context, source, collector, concurrency, stop, observers);
+        var state = new StageState(this, context, source, first, collector, concurrency, stop, observers);
 
         await (plan.IsOpenLoop ? DispatchOpenLoopAsync(state) : DispatchClosedLoopAsync(state)).ConfigureAwait(false);
         await state.DrainAsync().ConfigureAwait(false);
@@ -105,7 +107,7 @@ public sealed class StageRunner
                 break;
             }
 
-            var prepared = state.Source.Prepare(plan.Index, i);
+            var prepared = state.Prepare(i);
             var scheduled = state.Context.StartTimestamp + (long)((Int128)offset.Ticks * _time.TimestampFrequency / TimeSpan.TicksPerSecond);
             var wait = _time.GetElapsedTime(_time.GetTimestamp(), scheduled);
             try
@@ -158,7 +160,7 @@ public sealed class StageRunner
                         return;
                     }
 
-                    var prepared = state.Source.Prepare(plan.Index, i);
+                    var prepared = state.Prepare(i);
                     await state.RunOneAsync(prepared, i, _time.GetTimestamp()).ConfigureAwait(false);
                 }
             });
@@ -167,7 +169,7 @@ public sealed class StageRunner
         await Task.WhenAll(workers).ConfigureAwait(false);
     }
 
-    private sealed class StageState(StageRunner runner, StageContext context, IRequestSource source, StageCollector collector, ConcurrencyTracker concurrency, CancellationTokenSource stop, IReadOnlyList<IRunObserver> observers)
+    private sealed class StageState(StageRunner runner, StageContext context, IRequestSource source, PreparedRequest first, StageCollector collector, ConcurrencyTracker concurrency, CancellationTokenSource stop, IReadOnlyList<IRunObserver> observers)
     {
         private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _outstanding = 1;
@@ -175,7 +177,7 @@ public sealed class StageRunner
 
         public StageContext Context => context;
 
-        public IRequestSource Source => source;
+        public PreparedRequest Prepare(long index) => index == 0 ? first : source.Prepare(context.Plan.Index, index);
 
         public CancellationTokenSource Stop => stop;
 
