@@ -152,7 +152,7 @@ public sealed class StageRunner
         {
             workers[w] = Task.Run(async () =>
             {
-                while (!state.Stop.IsCancellationRequested)
+                while (!state.Stop.IsCancellationRequested && !state.MaxErrorsReached)
                 {
                     var i = Interlocked.Increment(ref next);
                     if (plan.MaxRequests is { } max && i >= max)

@@ -49,6 +49,7 @@ public sealed class SimulatorIntegrationTests : IDisposable
         Assert.Equal("completed", report.Status);
         var s = report.Benchmarks[0].Summary;
         Assert.InRange(s.Requests.Successful, 15, 20);
+        await WaitForServerRecords(server, s.Requests.Successful);
         Assert.InRange(s.TtftMs.P50, 99, 130);
         Assert.InRange(s.ItlMs.Mean, 9.5, 13);
         Assert.InRange(s.TpotMs.P50, 9.5, 13);
@@ -83,6 +84,7 @@ public sealed class SimulatorIntegrationTests : IDisposable
         var report = await Runner().RunAsync(Target(server, settings), "faults", RunTrigger.Cli, [], CancellationToken.None);
 
         var s = report.Benchmarks[0].Summary;
+        await WaitForServerRecords(server, 300);
         var truth = server.GroundTruth.Records.GroupBy(r => r.Outcome).ToDictionary(g => g.Key, g => g.Count());
         Assert.Equal(300, s.Requests.Total);
         Assert.Equal(truth.GetValueOrDefault("ok"), s.Requests.Successful);
@@ -188,6 +190,18 @@ public sealed class SimulatorIntegrationTests : IDisposable
         Assert.Equal(expected, report.Benchmarks.Skip(2).Select(b => b.Profile.Rate!.Value));
         Assert.Equal(16, report.Benchmarks[1].Profile.Streams);
         Assert.Equal(1, report.Benchmarks[0].Profile.Streams);
+    }
+
+    /// <summary>The server records a request after its last byte is written, which can be just after the client has finished.</summary>
+    private static async Task WaitForServerRecords(SimulatorServer server, long count)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (server.GroundTruth.Total < count && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.True(server.GroundTruth.Total >= count, $"server recorded {server.GroundTruth.Total} of {count} requests");
     }
 
     private sealed class RecordCapture(List<(string Id, double Ttft, double ItlMean)> records) : IRunObserver
