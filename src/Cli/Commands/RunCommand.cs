@@ -18,9 +18,10 @@ internal static class RunCommand
         var rate = new Option<string?>("--rate") { Description = "Override the rate (req/s; streams for concurrent)" };
         var maxSeconds = new Option<string?>("--max-seconds") { Description = "Override the stage length (seconds or 30s, 5m)" };
         var maxRequests = new Option<string?>("--max-requests") { Description = "Override the requests per stage" };
+        var remoteWrite = new Option<string[]>("--remote-write") { Description = "Push results to this remote_write URL too (repeatable; adds to the config's remote_write:)" };
         var logLevel = CommonOptions.LogLevel();
         var command = new Command("run", "Run a streaming load burst against the targets of an environment");
-        foreach (var option in (Option[])[config, environment, targets, output, profile, rate, maxSeconds, maxRequests, logLevel])
+        foreach (var option in (Option[])[config, environment, targets, output, profile, rate, maxSeconds, maxRequests, remoteWrite, logLevel])
         {
             command.Options.Add(option);
         }
@@ -37,7 +38,8 @@ internal static class RunCommand
                     ("max_requests", parse.GetValue(maxRequests)));
                 var resolved = loaded.ResolveTargets(parse.GetValue(environment)!, parse.GetValue(targets) ?? [], overrides);
                 ConfigOutput.WriteWarnings(console, loaded);
-                return await RunSession.ExecuteAsync(resolved, parse.GetValue(output)!, console, parse.GetValue(logLevel), cancellationToken).ConfigureAwait(false);
+                var receivers = loaded.RemoteWrite.Concat(ParseReceivers(parse.GetValue(remoteWrite) ?? [])).ToList();
+                return await RunSession.ExecuteAsync(resolved, parse.GetValue(output)!, console, parse.GetValue(logLevel), cancellationToken, receivers).ConfigureAwait(false);
             }
             catch (ConfigValidationException ex)
             {
@@ -46,6 +48,25 @@ internal static class RunCommand
             }
         });
         return command;
+    }
+
+    private static IEnumerable<RemoteWriteConfig> ParseReceivers(string[] urls)
+    {
+        var errors = new List<ConfigError>();
+        var receivers = new List<RemoteWriteConfig>();
+        foreach (var url in urls)
+        {
+            if (Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+            {
+                receivers.Add(new RemoteWriteConfig { Url = uri });
+            }
+            else
+            {
+                errors.Add(new ConfigError("command line", 0, 0, "--remote-write", $"'{url}' is not an absolute http(s) URL"));
+            }
+        }
+
+        return errors.Count > 0 ? throw new ConfigValidationException(errors) : receivers;
     }
 
     /// <summary>Merges flag values into one patch; every invalid flag is reported at once.</summary>

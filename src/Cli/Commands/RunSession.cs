@@ -2,6 +2,7 @@ using GuidellmFunctions.Cli.Output;
 using GuidellmFunctions.Engine.Client;
 using GuidellmFunctions.Engine.Configuration;
 using GuidellmFunctions.Engine.Data;
+using GuidellmFunctions.Engine.Export;
 using GuidellmFunctions.Engine.Load;
 using GuidellmFunctions.Engine.Reporting;
 using Microsoft.Extensions.Logging;
@@ -12,7 +13,7 @@ namespace GuidellmFunctions.Cli.Commands;
 /// <summary>Runs resolved targets with progress, saves reports, prints the summary: shared by <c>run</c> and <c>demo</c>.</summary>
 internal static class RunSession
 {
-    public static async Task<int> ExecuteAsync(IReadOnlyList<ResolvedTarget> targets, string outputDirectory, IAnsiConsole console, LogLevel logLevel, CancellationToken cancellationToken)
+    public static async Task<int> ExecuteAsync(IReadOnlyList<ResolvedTarget> targets, string outputDirectory, IAnsiConsole console, LogLevel logLevel, CancellationToken cancellationToken, IReadOnlyList<RemoteWriteConfig>? remoteWrite = null)
     {
         var time = TimeProvider.System;
         using var loggers = ConsoleLog.Create(logLevel);
@@ -29,11 +30,18 @@ internal static class RunSession
             console.MarkupLine(Markup.Escape($"  {t.Environment}/{t.Target.Name} -> {EffectiveConfig.RedactUrl(t.Endpoint)} ({ProfileNames.Format(t.Settings.Profile)}, model {t.Target.Model})"));
         }
 
+        using var exporter = new RemoteWriteExporter(remoteWrite ?? [], new SampleSpool(Path.Combine(store.Root, ".spool")), time, loggers);
+        if (exporter.Enabled)
+        {
+            console.MarkupLine(Markup.Escape($"Pushing results to {string.Join(", ", (remoteWrite ?? []).Select(r => EffectiveConfig.RedactUrl(r.Url)))}"));
+            await exporter.ReplaySpoolAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         IReadOnlyList<TargetRunResult> results;
         var progress = new ProgressDisplay(console, live, time);
         await using (progress.ConfigureAwait(false))
         {
-            results = await coordinator.RunAsync(targets, runId, RunTrigger.Cli, store, Path.Combine(store.Root, ".staging"), t => [progress.For(t)], cancellationToken).ConfigureAwait(false);
+            results = await coordinator.RunAsync(targets, runId, RunTrigger.Cli, store, Path.Combine(store.Root, ".staging"), t => exporter.Enabled ? [progress.For(t), exporter.ForTarget(t)] : [progress.For(t)], cancellationToken).ConfigureAwait(false);
         }
 
         SummaryTable.Write(console, results);
@@ -48,6 +56,16 @@ internal static class RunSession
             {
                 console.MarkupLine($"[red]{Markup.Escape($"{r.Report.Environment}/{r.Report.Target}: {r.SaveError}")}[/]");
                 exit = ExitCodes.RunFailed;
+            }
+
+            foreach (var export in r.Report.Export ?? [])
+            {
+                var line = $"{r.Report.Environment}/{r.Report.Target} -> {export.Receiver}: {export.SamplesDelivered} samples delivered, {export.SamplesSpooled} spooled, {export.SamplesRejected} rejected, {export.SamplesReplayed} replayed";
+                console.MarkupLine(export.SamplesSpooled + export.SamplesRejected > 0 ? $"[yellow]{Markup.Escape(line)}[/]" : Markup.Escape(line));
+                foreach (var error in export.Errors)
+                {
+                    console.MarkupLine("  " + Markup.Escape(error));
+                }
             }
 
             if (r.Report.Status != "completed")

@@ -96,6 +96,7 @@ public sealed class ConfigLoader
             var defaults = new BenchmarkSettingsPatch();
             var port = 9090;
             var sawEnvironments = false;
+            IReadOnlyList<RemoteWriteConfig> remoteWrite = [];
             foreach (var (keyNode, value) in root.Children)
             {
                 var key = KeyText(keyNode);
@@ -111,11 +112,14 @@ public sealed class ConfigLoader
                     case "prometheus":
                         port = ReadPrometheus(value, key);
                         break;
+                    case "remotewrite":
+                        remoteWrite = ReadRemoteWrite(value, key);
+                        break;
                     case "discovery":
                         Warnings.Add(At(keyNode, key, "model discovery is not supported; list targets under environments instead (section ignored)"));
                         break;
                     default:
-                        Error(keyNode, key, "unknown key (expected environments, defaults, prometheus)");
+                        Error(keyNode, key, "unknown key (expected environments, defaults, prometheus, remote_write)");
                         break;
                 }
             }
@@ -131,6 +135,7 @@ public sealed class ConfigLoader
                 Environments = environments,
                 Defaults = defaults,
                 PrometheusPort = port,
+                RemoteWrite = remoteWrite,
                 Warnings = Warnings,
             };
         }
@@ -331,6 +336,140 @@ public sealed class ConfigLoader
             }
 
             return port;
+        }
+
+        private List<RemoteWriteConfig> ReadRemoteWrite(YamlNode node, string path)
+        {
+            var result = new List<RemoteWriteConfig>();
+            if (node is not YamlSequenceNode seq)
+            {
+                Error(node, path, "must be a list of receivers, each with a url");
+                return result;
+            }
+
+            for (var i = 0; i < seq.Children.Count; i++)
+            {
+                var itemPath = $"{path}[{i}]";
+                if (seq.Children[i] is not YamlMappingNode map)
+                {
+                    Error(seq.Children[i], itemPath, "must be a mapping with a url");
+                    continue;
+                }
+
+                Uri? url = null;
+                var config = new RemoteWriteConfig { Url = new Uri("http://placeholder") };
+                foreach (var (k, v) in map.Children)
+                {
+                    var key = KeyText(k);
+                    var keyPath = $"{itemPath}.{key}";
+                    switch (Normalize(key))
+                    {
+                        case "url":
+                            url = ReadUrl(v, keyPath);
+                            break;
+                        case "pushinterval":
+                            config = config with { PushInterval = ReadDuration(v, keyPath, positive: true) ?? config.PushInterval };
+                            break;
+                        case "timeout" or "remotetimeout":
+                            config = config with { Timeout = ReadDuration(v, keyPath, positive: true) ?? config.Timeout };
+                            break;
+                        case "sendstalemarkers":
+                            config = config with { SendStaleMarkers = ReadBool(v, keyPath) ?? config.SendStaleMarkers };
+                            break;
+                        case "maxsamplesperrequest" or "maxsamplespersend":
+                            config = config with { MaxSamplesPerRequest = ReadInt(v, keyPath, 1) ?? config.MaxSamplesPerRequest };
+                            break;
+                        case "bearertoken":
+                            var token = Text(v, keyPath);
+                            config = config with { BearerToken = string.IsNullOrEmpty(token) ? null : new Secret(token) };
+                            break;
+                        case "basicauth":
+                            config = ReadBasicAuth(v, keyPath, config);
+                            break;
+                        case "headers":
+                            var headers = new Dictionary<string, Secret>(StringComparer.OrdinalIgnoreCase);
+                            ReadHeaders(v, keyPath, headers);
+                            config = config with { Headers = headers };
+                            break;
+                        case "externallabels":
+                            config = config with { ExternalLabels = ReadLabels(v, keyPath) };
+                            break;
+                        default:
+                            Error(k, keyPath, "unknown key (known: url, push_interval, headers, basic_auth, bearer_token, external_labels, send_stale_markers, timeout, max_samples_per_request)");
+                            break;
+                    }
+                }
+
+                if (url is null)
+                {
+                    if (!map.Children.Keys.Any(k => Normalize(KeyText(k)) == "url"))
+                    {
+                        Error(map, $"{itemPath}.url", "missing: every receiver needs a url");
+                    }
+
+                    continue;
+                }
+
+                result.Add(config with { Url = url });
+            }
+
+            return result;
+        }
+
+        private RemoteWriteConfig ReadBasicAuth(YamlNode node, string path, RemoteWriteConfig config)
+        {
+            if (node is not YamlMappingNode map)
+            {
+                Error(node, path, "must be a mapping with username and password");
+                return config;
+            }
+
+            foreach (var (k, v) in map.Children)
+            {
+                var key = KeyText(k);
+                switch (Normalize(key))
+                {
+                    case "username":
+                        config = config with { BasicAuthUsername = RequireText(v, $"{path}.{key}") };
+                        break;
+                    case "password":
+                        var password = Text(v, $"{path}.{key}");
+                        config = config with { BasicAuthPassword = password is null ? null : new Secret(password) };
+                        break;
+                    default:
+                        Error(k, $"{path}.{key}", "unknown key (expected username, password)");
+                        break;
+                }
+            }
+
+            return config;
+        }
+
+        private Dictionary<string, string> ReadLabels(YamlNode node, string path)
+        {
+            var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (node is not YamlMappingNode map)
+            {
+                Error(node, path, "must be a mapping of label name to value");
+                return labels;
+            }
+
+            foreach (var (k, v) in map.Children)
+            {
+                var name = KeyText(k);
+                if (!Export.LabelSet.IsValidName(name) || name.StartsWith("__", StringComparison.Ordinal))
+                {
+                    Error(k, $"{path}.{name}", "invalid label name (letters, digits and _; not starting with a digit or __)");
+                }
+                else if (name is "environment" or "target" or "model")
+                {
+                    Error(k, $"{path}.{name}", $"'{name}' is set by the runner and cannot be an external label");
+                }
+
+                labels[name] = Text(v, $"{path}.{name}") ?? string.Empty;
+            }
+
+            return labels;
         }
 
         private BenchmarkSettingsPatch ReadSettingsMapping(YamlNode node, string path)

@@ -15,6 +15,9 @@ public sealed record RunnerConfig
     /// <summary>Port of the pull-mode <c>/metrics</c> endpoint (<c>prometheus.port</c>, default 9090).</summary>
     public int PrometheusPort { get; init; } = 9090;
 
+    /// <summary>Prometheus remote_write receivers (<c>remote_write:</c>); empty when results are not pushed.</summary>
+    public IReadOnlyList<RemoteWriteConfig> RemoteWrite { get; init; } = [];
+
     /// <summary>Things accepted but not acted on (for example the Go runner's <c>discovery:</c>).</summary>
     public IReadOnlyList<ConfigError> Warnings { get; init; } = [];
 

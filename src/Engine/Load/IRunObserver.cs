@@ -20,4 +20,10 @@ public interface IRunObserver
 
     /// <summary>A stage ended with <paramref name="report"/>.</summary>
     void OnStageCompleted(StageContext stage, BenchmarkReport report);
+
+    /// <summary>
+    /// The target's run ended with <paramref name="report"/>, before it is saved. An observer may finish its work (an
+    /// exporter flushes) and return the report with its own section added.
+    /// </summary>
+    Task<RunReport> OnRunCompletedAsync(RunReport report, CancellationToken cancellationToken) => Task.FromResult(report);
 }

@@ -51,6 +51,10 @@ public sealed class RunCoordinator
         {
             IReadOnlyList<IRunObserver> observers = [records, .. observersFor?.Invoke(target) ?? []];
             report = await _runner.RunAsync(target, runId, trigger, observers, cancellationToken).ConfigureAwait(false);
+            foreach (var observer in observers)
+            {
+                report = await observer.OnRunCompletedAsync(report, CancellationToken.None).ConfigureAwait(false);
+            }
         }
 
         try

@@ -42,6 +42,9 @@ public sealed record RunReport
     /// <summary>One entry per load stage.</summary>
     public required IReadOnlyList<BenchmarkReport> Benchmarks { get; init; }
 
+    /// <summary>What became of the run's samples at each remote_write receiver; null when none is configured.</summary>
+    public IReadOnlyList<Export.ExportReport>? Export { get; init; }
+
     /// <summary>File name of the per-request records beside this report, when written.</summary>
     public string? RequestsFile { get; init; }
 }

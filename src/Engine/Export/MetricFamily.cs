@@ -1,0 +1,8 @@
+namespace GuidellmFunctions.Engine.Export;
+
+/// <summary>A metric family's name, type and help, sent as remote_write metadata and on <c>/metrics</c>.</summary>
+/// <param name="Name">Family name.</param>
+/// <param name="Type">Type.</param>
+/// <param name="Help">Help text.</param>
+/// <param name="Buckets">Upper bounds, for histograms.</param>
+public sealed record MetricFamily(string Name, MetricKind Type, string Help, IReadOnlyList<double>? Buckets = null);

@@ -1,0 +1,60 @@
+namespace GuidellmFunctions.Engine.Export;
+
+/// <summary>The series contract: names drop-in compatible with the Go runner, histograms of real observations.</summary>
+public static class RunnerMetrics
+{
+    /// <summary>Requests sent in measured windows.</summary>
+    public static readonly MetricFamily RequestsTotal = new("guidellm_requests_total", MetricKind.Counter, "Requests sent (measured window; incomplete included).");
+
+    /// <summary>Successful requests.</summary>
+    public static readonly MetricFamily RequestsSuccessful = new("guidellm_requests_successful_total", MetricKind.Counter, "Requests that streamed to a clean end with HTTP 2xx.");
+
+    /// <summary>Failed requests by reason.</summary>
+    public static readonly MetricFamily RequestsFailed = new("guidellm_requests_failed_total", MetricKind.Counter, "Failed requests, by reason.");
+
+    /// <summary>Prompt tokens of successful requests.</summary>
+    public static readonly MetricFamily PromptTokens = new("guidellm_prompt_tokens_total", MetricKind.Counter, "Prompt tokens of successful requests.");
+
+    /// <summary>Output tokens of successful requests.</summary>
+    public static readonly MetricFamily OutputTokens = new("guidellm_output_tokens_total", MetricKind.Counter, "Output tokens of successful requests.");
+
+    /// <summary>Completed runs.</summary>
+    public static readonly MetricFamily RunsTotal = new("guidellm_benchmark_runs_total", MetricKind.Counter, "Benchmark runs finished.");
+
+    /// <summary>Failed runs.</summary>
+    public static readonly MetricFamily RunsFailed = new("guidellm_benchmark_runs_failed_total", MetricKind.Counter, "Benchmark runs that failed or were cancelled.");
+
+    /// <summary>Time to first token.</summary>
+    public static readonly MetricFamily Ttft = new("guidellm_ttft_seconds", MetricKind.Histogram, "Time to first token of successful requests.", [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]);
+
+    /// <summary>Inter-token latency.</summary>
+    public static readonly MetricFamily Itl = new("guidellm_itl_seconds", MetricKind.Histogram, "Gaps between consecutive content chunks of successful requests.", [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1]);
+
+    /// <summary>End-to-end latency.</summary>
+    public static readonly MetricFamily E2e = new("guidellm_e2e_latency_seconds", MetricKind.Histogram, "End-to-end latency of successful requests.", [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100]);
+
+    /// <summary>Time per output token.</summary>
+    public static readonly MetricFamily Tpot = new("guidellm_tpot_seconds", MetricKind.Histogram, "Time per output token after the first, per successful request.", [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1]);
+
+    /// <summary>Dispatch delay.</summary>
+    public static readonly MetricFamily DispatchDelay = new("guidellm_dispatch_delay_seconds", MetricKind.Histogram, "Sent minus scheduled time of every request (generator lateness).", [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1]);
+
+    /// <summary>Output token throughput.</summary>
+    public static readonly MetricFamily OutputTokensPerSecond = new("guidellm_output_tokens_per_second", MetricKind.Gauge, "Output tokens per second of successful requests over the last push interval.");
+
+    /// <summary>Request throughput.</summary>
+    public static readonly MetricFamily RequestsPerSecond = new("guidellm_requests_per_second", MetricKind.Gauge, "Successful requests per second over the last push interval.");
+
+    /// <summary>Last successful run.</summary>
+    public static readonly MetricFamily LastBenchmarkTimestamp = new("guidellm_last_benchmark_timestamp", MetricKind.Gauge, "Unix time of the end of the last successful run.");
+
+    /// <summary>Requests in flight.</summary>
+    public static readonly MetricFamily InFlight = new("guidellm_in_flight_requests", MetricKind.Gauge, "Requests in flight.");
+
+    /// <summary>Every family.</summary>
+    public static IReadOnlyList<MetricFamily> All { get; } =
+    [
+        RequestsTotal, RequestsSuccessful, RequestsFailed, PromptTokens, OutputTokens, RunsTotal, RunsFailed,
+        Ttft, Itl, E2e, Tpot, DispatchDelay, OutputTokensPerSecond, RequestsPerSecond, LastBenchmarkTimestamp, InFlight,
+    ];
+}
