@@ -34,11 +34,11 @@ public sealed class FakeReceiver : IAsyncDisposable
 
     public void Then(int status, string? retryAfter = null, string body = "") => _script.Enqueue((status, retryAfter, body));
 
-    public static async Task<FakeReceiver> StartAsync()
+    public static async Task<FakeReceiver> StartAsync(int port = 0)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         var app = builder.Build();
         FakeReceiver? receiver = null;
         app.MapPost("/api/v1/write", async context =>
