@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+
+namespace GuidellmFunctions.Engine.Tests.Support;
+
+/// <summary>
+/// A real Prometheus (Debian's package, installed by scripts/test.sh) with its remote-write receiver on, on a free
+/// loopback port with its own data directory; stopped and removed on dispose.
+/// </summary>
+public sealed class PrometheusServer : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly string _dir;
+    private readonly HttpClient _http;
+
+    private PrometheusServer(Process process, string dir, Uri baseAddress)
+    {
+        _process = process;
+        _dir = dir;
+        BaseAddress = baseAddress;
+        _http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public Uri BaseAddress { get; }
+
+    public Uri WriteUrl => new(BaseAddress, "api/v1/write");
+
+    public static async Task<PrometheusServer> StartAsync()
+    {
+        var binary = new[] { "/usr/bin/prometheus", "/usr/local/bin/prometheus" }.FirstOrDefault(File.Exists)
+            ?? throw new InvalidOperationException("prometheus is not installed: run scripts/test.sh (it installs Debian's prometheus package)");
+        var dir = Directory.CreateTempSubdirectory("guidellm-prom-").FullName;
+        await File.WriteAllTextAsync(Path.Combine(dir, "prometheus.yml"), "global:\n  scrape_interval: 1h\n");
+        var port = FreePort();
+        var info = new ProcessStartInfo(binary)
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            ArgumentList =
+            {
+                $"--config.file={Path.Combine(dir, "prometheus.yml")}",
+                $"--storage.tsdb.path={Path.Combine(dir, "data")}",
+                $"--web.listen-address=127.0.0.1:{port}",
+                "--web.enable-remote-write-receiver",
+                "--storage.tsdb.retention.time=1d",
+            },
+        };
+        var process = Process.Start(info)!;
+        process.BeginErrorReadLine();
+        process.BeginOutputReadLine();
+        var server = new PrometheusServer(process, dir, new Uri($"http://127.0.0.1:{port}/"));
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                if ((await server._http.GetAsync("-/ready")).IsSuccessStatusCode)
+                {
+                    return server;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            if (process.HasExited)
+            {
+                break;
+            }
+
+            await Task.Delay(100);
+        }
+
+        await server.DisposeAsync();
+        throw new InvalidOperationException("prometheus did not become ready");
+    }
+
+    /// <summary>An instant query at <paramref name="at"/>: (labels, value) per series.</summary>
+    public async Task<List<(Dictionary<string, string> Labels, double Value)>> QueryAsync(string promql, DateTimeOffset at)
+    {
+        var time = (at.ToUnixTimeMilliseconds() / 1000.0).ToString("F3", CultureInfo.InvariantCulture);
+        using var doc = await GetAsync($"api/v1/query?query={Uri.EscapeDataString(promql)}&time={time}");
+        var result = doc.RootElement.GetProperty("data").GetProperty("result");
+        return [.. result.EnumerateArray().Select(r => (
+            r.GetProperty("metric").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!),
+            double.Parse(r.GetProperty("value")[1].GetString()!, CultureInfo.InvariantCulture)))];
+    }
+
+    /// <summary>Raw samples of a range selector, per series.</summary>
+    public async Task<List<(Dictionary<string, string> Labels, List<(DateTimeOffset At, double Value)> Samples)>> RawAsync(string selector, DateTimeOffset at)
+    {
+        var time = (at.ToUnixTimeMilliseconds() / 1000.0).ToString("F3", CultureInfo.InvariantCulture);
+        using var doc = await GetAsync($"api/v1/query?query={Uri.EscapeDataString(selector)}&time={time}");
+        var result = doc.RootElement.GetProperty("data").GetProperty("result");
+        return [.. result.EnumerateArray().Select(r => (
+            r.GetProperty("metric").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!),
+            r.GetProperty("values").EnumerateArray().Select(v => (
+                DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(v[0].GetDouble() * 1000)),
+                double.Parse(v[1].GetString()!, CultureInfo.InvariantCulture))).ToList()))];
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _http.Dispose();
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private async Task<JsonDocument> GetAsync(string path)
+    {
+        using var response = await _http.GetAsync(path);
+        var text = await response.Content.ReadAsStringAsync();
+        return response.IsSuccessStatusCode ? JsonDocument.Parse(text) : throw new InvalidOperationException($"prometheus {path}: {(int)response.StatusCode} {text}");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
