@@ -22,7 +22,36 @@ public sealed class PrometheusIntegrationTests : IDisposable
         Directory.Delete(_dir, recursive: true);
     }
 
-    private async Task<RunReport> Burst(SimulatorServer server, PrometheusServer prometheus, string runId, int requests)
+    [Fact]
+    public async Task VictoriaMetrics_receives_the_same_series_and_totals()
+    {
+        await using var vm = await TsdbServer.StartVictoriaMetricsAsync();
+        await using var server = await SimulatorServer.StartAsync(new SimulatorOptions { TtftMs = 30, ItlMs = 2, ItlLoadFactor = 0 });
+
+        var report = await Burst(server, vm, "vm-burst", 32);
+
+        // VictoriaMetrics makes new samples searchable after a short flush: poll rather than sleep a fixed time.
+        var total = report.Benchmarks[0].Summary.Requests.Total;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        double seen = -1;
+        while (DateTime.UtcNow < deadline)
+        {
+            var result = await vm.QueryAsync("max_over_time(guidellm_requests_total{environment=\"development\",target=\"mistral-7b\"}[10m])", DateTimeOffset.UtcNow);
+            if (result.Count == 1 && (seen = result[0].Value) == total)
+            {
+                break;
+            }
+
+            await Task.Delay(250);
+        }
+
+        Assert.Equal(total, seen);
+        var ok = Assert.Single(await vm.QueryAsync("max_over_time(guidellm_requests_successful_total[10m])", DateTimeOffset.UtcNow));
+        Assert.Equal(report.Benchmarks[0].Summary.Requests.Successful, ok.Value);
+        Assert.Equal("simulated/llama-3.1-8b-instruct", ok.Labels["model"]);
+    }
+
+    private async Task<RunReport> Burst(SimulatorServer server, TsdbServer prometheus, string runId, int requests)
     {
         var settings = new BenchmarkSettings
         {
@@ -41,7 +70,7 @@ public sealed class PrometheusIntegrationTests : IDisposable
     [Fact]
     public async Task The_seed_queries_agree_with_the_reports_across_two_bursts()
     {
-        await using var prometheus = await PrometheusServer.StartAsync();
+        await using var prometheus = await TsdbServer.StartAsync();
         await using var server = await SimulatorServer.StartAsync(new SimulatorOptions { TtftMs = 30, ItlMs = 2, ItlLoadFactor = 0 });
 
         var first = await Burst(server, prometheus, "burst-a", 40);

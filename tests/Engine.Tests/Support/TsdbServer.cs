@@ -7,16 +7,16 @@ using System.Text.Json;
 namespace GuidellmFunctions.Engine.Tests.Support;
 
 /// <summary>
-/// A real Prometheus (Debian's package, installed by scripts/test.sh) with its remote-write receiver on, on a free
+/// A real Prometheus or VictoriaMetrics (Debian packages, installed by scripts/test.sh) accepting remote write, on a free
 /// loopback port with its own data directory; stopped and removed on dispose.
 /// </summary>
-public sealed class PrometheusServer : IAsyncDisposable
+public sealed class TsdbServer : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly string _dir;
     private readonly HttpClient _http;
 
-    private PrometheusServer(Process process, string dir, Uri baseAddress)
+    private TsdbServer(Process process, string dir, Uri baseAddress)
     {
         _process = process;
         _dir = dir;
@@ -28,36 +28,57 @@ public sealed class PrometheusServer : IAsyncDisposable
 
     public Uri WriteUrl => new(BaseAddress, "api/v1/write");
 
-    public static async Task<PrometheusServer> StartAsync()
+    /// <summary>Starts Prometheus 2.x with <c>--web.enable-remote-write-receiver</c>.</summary>
+    public static async Task<TsdbServer> StartAsync()
     {
-        var binary = new[] { "/usr/bin/prometheus", "/usr/local/bin/prometheus" }.FirstOrDefault(File.Exists)
-            ?? throw new InvalidOperationException("prometheus is not installed: run scripts/test.sh (it installs Debian's prometheus package)");
         var dir = Directory.CreateTempSubdirectory("guidellm-prom-").FullName;
         await File.WriteAllTextAsync(Path.Combine(dir, "prometheus.yml"), "global:\n  scrape_interval: 1h\n");
         var port = FreePort();
-        var info = new ProcessStartInfo(binary)
+        return await LaunchAsync("prometheus", dir, port,
+        [
+            $"--config.file={Path.Combine(dir, "prometheus.yml")}",
+            $"--storage.tsdb.path={Path.Combine(dir, "data")}",
+            $"--web.listen-address=127.0.0.1:{port}",
+            "--web.enable-remote-write-receiver",
+            "--storage.tsdb.retention.time=1d",
+        ], "-/ready");
+    }
+
+    /// <summary>Starts single-node VictoriaMetrics (Prometheus-compatible write and query API).</summary>
+    public static async Task<TsdbServer> StartVictoriaMetricsAsync()
+    {
+        var dir = Directory.CreateTempSubdirectory("guidellm-vm-").FullName;
+        var port = FreePort();
+        return await LaunchAsync("victoria-metrics", dir, port,
+        [
+            $"-httpListenAddr=127.0.0.1:{port}",
+            $"-storageDataPath={Path.Combine(dir, "data")}",
+            "-search.latencyOffset=0s",
+            "-search.disableCache",
+            "-retentionPeriod=1d",
+        ], "health");
+    }
+
+    private static async Task<TsdbServer> LaunchAsync(string name, string dir, int port, string[] args, string readyPath)
+    {
+        var binary = new[] { $"/usr/bin/{name}", $"/usr/local/bin/{name}" }.FirstOrDefault(File.Exists)
+            ?? throw new InvalidOperationException($"{name} is not installed: run scripts/test.sh (it installs Debian's {name} package)");
+        var info = new ProcessStartInfo(binary) { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var arg in args)
         {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            ArgumentList =
-            {
-                $"--config.file={Path.Combine(dir, "prometheus.yml")}",
-                $"--storage.tsdb.path={Path.Combine(dir, "data")}",
-                $"--web.listen-address=127.0.0.1:{port}",
-                "--web.enable-remote-write-receiver",
-                "--storage.tsdb.retention.time=1d",
-            },
-        };
+            info.ArgumentList.Add(arg);
+        }
+
         var process = Process.Start(info)!;
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
-        var server = new PrometheusServer(process, dir, new Uri($"http://127.0.0.1:{port}/"));
+        var server = new TsdbServer(process, dir, new Uri($"http://127.0.0.1:{port}/"));
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline)
         {
             try
             {
-                if ((await server._http.GetAsync("-/ready")).IsSuccessStatusCode)
+                if ((await server._http.GetAsync(readyPath)).IsSuccessStatusCode)
                 {
                     return server;
                 }
@@ -76,7 +97,7 @@ public sealed class PrometheusServer : IAsyncDisposable
         }
 
         await server.DisposeAsync();
-        throw new InvalidOperationException("prometheus did not become ready");
+        throw new InvalidOperationException($"{name} did not become ready");
     }
 
     /// <summary>An instant query at <paramref name="at"/>: (labels, value) per series.</summary>
