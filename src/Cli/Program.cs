@@ -1,5 +1,6 @@
 using System.CommandLine;
 using GuidellmFunctions.Cli.Commands;
+using GuidellmFunctions.Engine.Load;
 using Spectre.Console;
 
 namespace GuidellmFunctions.Cli;
@@ -10,6 +11,7 @@ public static class Program
     /// <summary>Parses <paramref name="args"/> and runs the verb; returns the exit code.</summary>
     public static Task<int> Main(string[] args)
     {
+        LoadGeneratorRuntime.ConfigureThreadPool();
         if (Console.IsOutputRedirected)
         {
             // Logs and CI capture have no width; keep the results table on whole lines.

@@ -29,6 +29,12 @@ public sealed class RemoteWriteExporter : IDisposable
             : new HttpClient(handler, disposeHandler: false) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
         var logger = _loggers.CreateLogger<RemoteWriteClient>();
         _receivers = [.. receivers.Select(r => new ReceiverChannel(r, new RemoteWriteClient(_http, r, time, logger), spool, time))];
+        if (Enabled)
+        {
+            // Compile the encoder now, so the first push of a burst does not compete with its first requests for CPU.
+            var warm = new SeriesData(LabelSet.Build([new("__name__", "up")]), [(0, 0)]);
+            _ = WriteRequestEncoder.Compress(WriteRequestEncoder.Encode([warm], RunnerMetrics.All));
+        }
     }
 
     /// <summary>True when there is at least one receiver.</summary>

@@ -127,8 +127,9 @@ public sealed partial class TargetExporter : IRunObserver
 
         lock (_sendLock)
         {
+            // Encoding and sending run on the pool, never on the thread that dispatches requests.
             var previous = _sending;
-            _sending = SendAfterAsync(previous, series, stale);
+            _sending = Task.Run(() => SendAfterAsync(previous, series, stale));
         }
     }
 

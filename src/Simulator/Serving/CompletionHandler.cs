@@ -28,6 +28,12 @@ internal sealed class CompletionHandler
 
     public CompletionHandler(SimulatorOptions options, VllmMetrics metrics, GroundTruth truth, TimeProvider time)
     {
+        if (options.CountPromptTokens)
+        {
+            // Loading the vocabulary takes hundreds of milliseconds: do it now, not on a request thread under load.
+            _ = Tokenizer.Value;
+        }
+
         _options = options;
         _batch = new SemaphoreSlim(options.MaxBatch, options.MaxBatch);
         _faults = new FaultInjector(options.Faults, options.Seed);

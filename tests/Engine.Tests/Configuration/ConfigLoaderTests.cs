@@ -221,4 +221,66 @@ public sealed class ConfigLoaderTests
         Assert.Null(DataSpec.Parse("prompt_tokens=1,colour=blue", errors));
         Assert.Contains(errors, e => e.Contains("unknown data_spec key 'colour'", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Reads_remote_write_receivers_with_secrets_from_the_environment()
+    {
+        var env = new Dictionary<string, string> { ["RW_PASSWORD"] = "rw-pass-1234", ["RW_TOKEN"] = "rw-token-5678" };
+        var config = Loader(env).LoadText(
+            """
+            environments:
+              dev:
+                targets:
+                  - { name: a, url: "http://127.0.0.1:1", model: m }
+            remote_write:
+              - url: http://mimir:9009/api/v1/push
+                push_interval: 5s
+                headers: { X-Scope-OrgID: team-a }
+                basic_auth: { username: runner, password: "${RW_PASSWORD}" }
+                external_labels: { cluster: dev-1 }
+                send_stale_markers: false
+                timeout: 10s
+              - url: https://thanos/api/v1/receive
+                bearer_token: ${RW_TOKEN}
+            """, "rw.yaml");
+
+        Assert.Equal(2, config.RemoteWrite.Count);
+        var mimir = config.RemoteWrite[0];
+        Assert.Equal(TimeSpan.FromSeconds(5), mimir.PushInterval);
+        Assert.Equal("team-a", mimir.Headers["X-Scope-OrgID"].Reveal());
+        Assert.Equal("runner", mimir.BasicAuthUsername);
+        Assert.Equal("rw-pass-1234", mimir.BasicAuthPassword!.Reveal());
+        Assert.Equal("dev-1", mimir.ExternalLabels["cluster"]);
+        Assert.False(mimir.SendStaleMarkers);
+        Assert.Equal(TimeSpan.FromSeconds(10), mimir.Timeout);
+        Assert.Equal("rw-token-5678", config.RemoteWrite[1].BearerToken!.Reveal());
+        Assert.True(config.RemoteWrite[1].SendStaleMarkers);
+        Assert.Equal(TimeSpan.FromSeconds(15), config.RemoteWrite[1].PushInterval);
+        Assert.DoesNotContain("rw-pass-1234", mimir.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Bad_remote_write_entries_are_all_reported()
+    {
+        var ex = Assert.Throws<ConfigValidationException>(() => Loader().LoadText(
+            """
+            environments:
+              dev:
+                targets:
+                  - { name: a, url: "http://127.0.0.1:1", model: m }
+            remote_write:
+              - push_interval: 0s
+                external_labels: { "1x": a, target: b }
+              - url: mimir
+                colour: blue
+            """, "rw.yaml"));
+
+        var keys = ex.Errors.Select(e => e.Key).ToList();
+        Assert.Contains("remote_write[0].push_interval", keys);
+        Assert.Contains("remote_write[0].external_labels.1x", keys);
+        Assert.Contains("remote_write[0].external_labels.target", keys);
+        Assert.Contains("remote_write[0].url", keys);
+        Assert.Contains("remote_write[1].url", keys);
+        Assert.Contains("remote_write[1].colour", keys);
+    }
 }

@@ -28,6 +28,9 @@ public sealed class FakeReceiver : IAsyncDisposable
 
     public Uri Url { get; }
 
+    /// <summary>How long each answer takes (a slow receiver).</summary>
+    public TimeSpan Delay { get; set; }
+
     public ConcurrentQueue<(IHeaderDictionary Headers, IReadOnlyList<SeriesData> Series, int Status)> Requests { get; } = new();
 
     public IEnumerable<SeriesData> Accepted => Requests.Where(r => r.Status is >= 200 and < 300).SelectMany(r => r.Series);
@@ -43,6 +46,7 @@ public sealed class FakeReceiver : IAsyncDisposable
         FakeReceiver? receiver = null;
         app.MapPost("/api/v1/write", async context =>
         {
+            await Task.Delay(receiver!.Delay);
             using var buffer = new MemoryStream();
             await context.Request.Body.CopyToAsync(buffer);
             var series = WriteRequestEncoder.Decode(Snappy.DecompressToArray(buffer.ToArray()));
