@@ -28,6 +28,7 @@ public static class Program
         root.Subcommands.Add(DemoCommand.Create(console));
         root.Subcommands.Add(SimulateCommand.Create(console));
         root.Subcommands.Add(ValidateCommand.Create(console));
+        root.Subcommands.Add(ServeCommand.Create(console));
         return root;
     }
 }

@@ -15,17 +15,19 @@ public sealed class CliTests : IDisposable
         Directory.Delete(_dir, recursive: true);
     }
 
-    private async Task<int> Run(params string[] args)
+    private Task<int> Run(params string[] args) => Run(CancellationToken.None, args);
+
+    private async Task<int> Run(CancellationToken cancellationToken, params string[] args)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Ansi = AnsiSupport.No,
             ColorSystem = ColorSystemSupport.NoColors,
             Interactive = InteractionSupport.No,
-            Out = new AnsiConsoleOutput(_out),
+            Out = new AnsiConsoleOutput(TextWriter.Synchronized(_out)),
         });
         console.Profile.Width = 250;
-        return await Program.BuildRoot(console).Parse(args).InvokeAsync();
+        return await Program.BuildRoot(console).Parse(args).InvokeAsync(cancellationToken: cancellationToken);
     }
 
     private string Write(string name, string yaml)
@@ -159,5 +161,60 @@ public sealed class CliTests : IDisposable
         Assert.Equal(0, exit);
         Assert.Contains("demo/simulated-llama: completed", _out.ToString(), StringComparison.Ordinal);
         Assert.Single(Directory.GetFiles(output, "*.json", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task Serve_runs_targets_on_their_interval_and_exposes_metrics_promtool_accepts()
+    {
+        await using var server = await SimulatorServer.StartAsync(new SimulatorOptions { TtftMs = 5, ItlMs = 1 });
+        var path = Write("serve.yaml", $$"""
+            environments:
+              dev:
+                targets:
+                  - { name: good, url: "{{server.V1}}", model: "{{server.Options.Model}}" }
+            defaults:
+              profile: concurrent
+              rate: 2
+              max_requests: 4
+              interval: 1s
+              data_spec: "prompt_tokens=16,output_tokens=4"
+            prometheus:
+              port: 9090
+            """);
+        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var serving = Run(stop.Token, "serve", "-c", path, "--host", "127.0.0.1", "--port", "0", "-o", Path.Combine(_dir, "out"));
+
+        string? url = null;
+        string metrics = string.Empty;
+        using var http = new HttpClient();
+        while (!stop.IsCancellationRequested)
+        {
+            url ??= System.Text.RegularExpressions.Regex.Match(_out.ToString(), @"metrics at (\S+/metrics)") is { Success: true } m ? m.Groups[1].Value : null;
+            if (url is not null)
+            {
+                metrics = await http.GetStringAsync(url);
+                if (metrics.Contains("guidellm_benchmark_runs_total{environment=\"dev\",target=\"good\",model=\"simulated/llama-3.1-8b-instruct\"} 2", StringComparison.Ordinal))
+                {
+                    break;
+                }
+            }
+
+            await Task.Delay(100);
+        }
+
+        await stop.CancelAsync();
+        Assert.Equal(0, await serving);
+        Assert.Contains("guidellm_runner_up 1", metrics, StringComparison.Ordinal);
+        Assert.Contains("guidellm_requests_successful_total{environment=\"dev\",target=\"good\",model=\"simulated/llama-3.1-8b-instruct\"} 8", metrics, StringComparison.Ordinal);
+        Assert.Contains("guidellm_ttft_seconds_bucket{", metrics, StringComparison.Ordinal);
+        Assert.Contains("guidellm_requests_failed_total{environment=\"dev\",target=\"good\",model=\"simulated/llama-3.1-8b-instruct\",reason=\"timeout\"} 0", metrics, StringComparison.Ordinal);
+
+        var promtool = new System.Diagnostics.ProcessStartInfo("promtool", "check metrics") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = System.Diagnostics.Process.Start(promtool)!;
+        await process.StandardInput.WriteAsync(metrics);
+        process.StandardInput.Close();
+        var problems = await process.StandardError.ReadToEndAsync() + await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, "promtool check metrics: " + problems);
     }
 }

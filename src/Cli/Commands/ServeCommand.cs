@@ -1,0 +1,117 @@
+using System.CommandLine;
+using GuidellmFunctions.Cli.Output;
+using GuidellmFunctions.Cli.Serving;
+using GuidellmFunctions.Engine.Client;
+using GuidellmFunctions.Engine.Configuration;
+using GuidellmFunctions.Engine.Data;
+using GuidellmFunctions.Engine.Export;
+using GuidellmFunctions.Engine.Load;
+using GuidellmFunctions.Engine.Reporting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Prometheus;
+using Spectre.Console;
+
+namespace GuidellmFunctions.Cli.Commands;
+
+/// <summary><c>serve</c>: pull mode. Runs every target on its interval forever and exposes the series on <c>/metrics</c>.</summary>
+internal static class ServeCommand
+{
+    public static Command Create(IAnsiConsole console)
+    {
+        var config = new Option<string>("--config", "-c") { Description = "YAML config file", Required = true };
+        var environment = new Option<string?>("--environment", "-e") { Description = "Environment to run (all when absent)" };
+        var host = new Option<string>("--host") { Description = "Address to bind /metrics to", DefaultValueFactory = _ => "0.0.0.0" };
+        var port = new Option<int?>("--port") { Description = "Port of /metrics (default: prometheus.port of the config, 9090)" };
+        var output = CommonOptions.Output();
+        var logLevel = CommonOptions.LogLevel();
+        var command = new Command("serve", "Run every target on its interval and expose the results on /metrics (in-cluster pull mode)");
+        foreach (var option in (Option[])[config, environment, host, port, output, logLevel])
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            RunnerConfig loaded;
+            IReadOnlyList<ResolvedTarget> targets;
+            try
+            {
+                loaded = new ConfigLoader().LoadFile(parse.GetValue(config)!);
+                targets = parse.GetValue(environment) is { } env ? loaded.ResolveTargets(env) : loaded.ResolveAll();
+                ConfigOutput.WriteWarnings(console, loaded);
+            }
+            catch (ConfigValidationException ex)
+            {
+                ConfigOutput.WriteErrors(console, ex);
+                return ExitCodes.InvalidInput;
+            }
+
+            using var loggers = ConsoleLog.Create(parse.GetValue(logLevel));
+            var registry = Metrics.NewCustomRegistry();
+            var metrics = new PullMetrics(registry);
+            var app = BuildApp(registry, parse.GetValue(host)!, parse.GetValue(port) ?? loaded.PrometheusPort);
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            console.MarkupLine(Markup.Escape($"Serving metrics at {address.TrimEnd('/')}/metrics for {targets.Count} target(s)"));
+            metrics.Up.Set(1);
+            try
+            {
+                using var clients = new TargetHttpClientFactory();
+                var coordinator = new RunCoordinator(new LoadTestRunner(clients, new PromptGenerator(), TimeProvider.System, loggers));
+                var store = new LocalReportStore(parse.GetValue(output)!, loggers.CreateLogger<LocalReportStore>());
+                using var exporter = new RemoteWriteExporter(loaded.RemoteWrite, new SampleSpool(Path.Combine(store.Root, ".spool")), TimeProvider.System, loggers);
+                await Task.WhenAll(targets.Select(t => LoopAsync(t, coordinator, store, metrics, exporter, console, cancellationToken))).ConfigureAwait(false);
+            }
+            finally
+            {
+                metrics.Up.Set(0);
+                await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+                await app.DisposeAsync().ConfigureAwait(false);
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static WebApplication BuildApp(CollectorRegistry registry, string host, int port)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls($"http://{host}:{port}");
+        var app = builder.Build();
+        app.MapMetrics("/metrics", registry);
+        app.MapGet("/health", () => Results.Ok());
+        return app;
+    }
+
+    private static async Task LoopAsync(ResolvedTarget target, RunCoordinator coordinator, LocalReportStore store, PullMetrics metrics, RemoteWriteExporter exporter, IAnsiConsole console, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            if (exporter.Enabled)
+            {
+                await exporter.ReplaySpoolAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            var runId = RunIds.New(TimeProvider.System);
+            IReadOnlyList<IRunObserver> Observers(ResolvedTarget t) => exporter.Enabled ? [metrics.For(t), exporter.ForTarget(t)] : [metrics.For(t)];
+            var result = (await coordinator.RunAsync([target], runId, RunTrigger.Cli, store, Path.Combine(store.Root, ".staging"), Observers, cancellationToken).ConfigureAwait(false))[0];
+            console.MarkupLine(Markup.Escape($"{target.Environment}/{target.Target.Name} run {runId}: {result.Report.Status}{(result.Report.StatusReason is { } why ? $" ({why})" : string.Empty)}"));
+            try
+            {
+                await Task.Delay(target.Settings.Interval, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+}
