@@ -29,6 +29,7 @@ public static class Program
         root.Subcommands.Add(SimulateCommand.Create(console));
         root.Subcommands.Add(ValidateCommand.Create(console));
         root.Subcommands.Add(ServeCommand.Create(console));
+        root.Subcommands.Add(ExportCommand.Create(console));
         return root;
     }
 }

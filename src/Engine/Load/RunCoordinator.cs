@@ -49,7 +49,7 @@ public sealed class RunCoordinator
         RunReport report;
         using (var records = new RequestRecordWriter(recordsPath))
         {
-            IReadOnlyList<IRunObserver> observers = [records, .. observersFor?.Invoke(target) ?? []];
+            IReadOnlyList<IRunObserver> observers = [records, new Export.SeriesRecorder(target), .. observersFor?.Invoke(target) ?? []];
             report = await _runner.RunAsync(target, runId, trigger, observers, cancellationToken).ConfigureAwait(false);
             foreach (var observer in observers)
             {

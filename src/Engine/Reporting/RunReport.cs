@@ -45,6 +45,9 @@ public sealed record RunReport
     /// <summary>What became of the run's samples at each remote_write receiver; null when none is configured.</summary>
     public IReadOnlyList<Export.ExportReport>? Export { get; init; }
 
+    /// <summary>Final values of the run's series (counters and histogram buckets), for backfill with <c>export</c>.</summary>
+    public IReadOnlyList<Export.ReportSeries>? Series { get; init; }
+
     /// <summary>File name of the per-request records beside this report, when written.</summary>
     public string? RequestsFile { get; init; }
 }

@@ -217,4 +217,38 @@ public sealed class CliTests : IDisposable
         await process.WaitForExitAsync();
         Assert.True(process.ExitCode == 0, "promtool check metrics: " + problems);
     }
+
+    [Fact]
+    public async Task Export_writes_openmetrics_that_promtool_backfills()
+    {
+        var output = Path.Combine(_dir, "demo");
+        Assert.Equal(0, await Run("demo", "--max-seconds", "1", "--rate", "5", "--output", output));
+        var report = Directory.GetFiles(output, "*.json", SearchOption.AllDirectories).Single();
+        var om = Path.Combine(_dir, "report.om");
+
+        Assert.Equal(0, await Run("export", report, "--format", "openmetrics", "--output", om));
+
+        var text = await File.ReadAllTextAsync(om);
+        Assert.Contains("# TYPE guidellm_requests counter", text, StringComparison.Ordinal);
+        Assert.Contains("# TYPE guidellm_ttft_seconds histogram", text, StringComparison.Ordinal);
+        Assert.Contains("guidellm_ttft_seconds_bucket{environment=\"demo\",le=\"+Inf\",model=\"simulated/llama-3.1-8b-instruct\",target=\"simulated-llama\"}", text, StringComparison.Ordinal);
+        Assert.EndsWith("# EOF\n", text, StringComparison.Ordinal);
+
+        var blocks = Path.Combine(_dir, "blocks");
+        var info = new System.Diagnostics.ProcessStartInfo("promtool") { RedirectStandardOutput = true, RedirectStandardError = true, ArgumentList = { "tsdb", "create-blocks-from", "openmetrics", om, blocks } };
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var log = await process.StandardError.ReadToEndAsync() + await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, "promtool: " + log);
+        Assert.NotEmpty(Directory.GetDirectories(blocks));
+    }
+
+    [Fact]
+    public async Task Export_of_a_file_that_is_not_a_report_exits_2_naming_it()
+    {
+        var path = Write("nope.json", "{ not json");
+
+        Assert.Equal(2, await Run("export", path));
+        Assert.Contains("nope.json: cannot read the report", _out.ToString(), StringComparison.Ordinal);
+    }
 }

@@ -1,0 +1,52 @@
+using GuidellmFunctions.Engine.Client;
+using GuidellmFunctions.Engine.Configuration;
+using GuidellmFunctions.Engine.Load;
+using GuidellmFunctions.Engine.Reporting;
+
+namespace GuidellmFunctions.Engine.Export;
+
+/// <summary>Records the run's series (counters, histogram buckets) and adds their final values to the report.</summary>
+public sealed class SeriesRecorder(ResolvedTarget target) : IRunObserver
+{
+    private readonly BurstMetrics _metrics = new(target);
+
+    /// <inheritdoc />
+    public void OnStageStarted(StageContext stage)
+    {
+    }
+
+    /// <inheritdoc />
+    public void OnRequestStarted(StageContext stage)
+    {
+    }
+
+    /// <inheritdoc />
+    public void OnRequestCompleted(StageContext stage, RequestResult result, RequestPhase phase)
+    {
+        if (phase == RequestPhase.Measured)
+        {
+            _metrics.Observe(result);
+        }
+    }
+
+    /// <inheritdoc />
+    public void OnStageCompleted(StageContext stage, BenchmarkReport report)
+    {
+    }
+
+    /// <inheritdoc />
+    public Task<RunReport> OnRunCompletedAsync(RunReport report, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        _metrics.RunEnded(report.Status == "completed", report.EndedAt);
+        var live = new HashSet<string>(StringComparer.Ordinal) { RunnerMetrics.InFlight.Name, RunnerMetrics.RequestsPerSecond.Name, RunnerMetrics.OutputTokensPerSecond.Name };
+        var series = _metrics.Snapshot(report.EndedAt.ToUnixTimeMilliseconds())
+            .Select(s => new ReportSeries(
+                s.Labels.First(l => l.Key == "__name__").Value,
+                s.Labels.Where(l => l.Key != "__name__").ToDictionary(l => l.Key, l => l.Value, StringComparer.Ordinal),
+                s.Value))
+            .Where(s => !live.Contains(s.Name))
+            .ToList();
+        return Task.FromResult(report with { Series = series });
+    }
+}
