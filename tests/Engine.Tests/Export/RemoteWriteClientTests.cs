@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using GuidellmFunctions.Engine.Configuration;
 using GuidellmFunctions.Engine.Export;
 using GuidellmFunctions.Engine.Tests.Support;
@@ -74,10 +72,7 @@ public sealed class RemoteWriteClientTests
     [Fact]
     public async Task A_receiver_that_is_down_is_undeliverable_after_the_retry_budget()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        var port = LoopbackPorts.Free();
         using var http = new HttpClient();
 
         var result = await new RemoteWriteClient(http, Fast(new Uri($"http://127.0.0.1:{port}/api/v1/write")), TimeProvider.System).SendAsync(WriteRequestEncoder.Encode([Series]), CancellationToken.None);

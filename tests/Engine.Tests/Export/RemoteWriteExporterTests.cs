@@ -92,7 +92,7 @@ public sealed class RemoteWriteExporterTests : IDisposable
     public async Task A_receiver_down_for_a_whole_run_gets_every_sample_on_the_next_run_in_order()
     {
         await using var server = await SimulatorServer.StartAsync(new SimulatorOptions { TtftMs = 5, ItlMs = 1 });
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var url = new Uri($"http://127.0.0.1:{port}/api/v1/write");
         var spool = new SampleSpool(Path.Combine(_dir, "spool"));
 
@@ -168,12 +168,5 @@ public sealed class RemoteWriteExporterTests : IDisposable
         Assert.Equal(0, export.SamplesSpooled);
         Assert.Equal(receiver.Accepted.Sum(s => s.Samples.Count), export.SamplesDelivered);
         Assert.True(receiver.Requests.Count >= 3);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

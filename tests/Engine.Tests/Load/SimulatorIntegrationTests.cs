@@ -1,6 +1,4 @@
 using System.IO.Compression;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using GuidellmFunctions.Engine.Client;
 using GuidellmFunctions.Engine.Configuration;
@@ -99,10 +97,7 @@ public sealed class SimulatorIntegrationTests : IDisposable
     [Fact]
     public async Task A_refused_connection_fails_every_request_and_the_run()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        var port = LoopbackPorts.Free();
         var settings = new BenchmarkSettings { Profile = ProfileKind.Synchronous, MaxDuration = TimeSpan.FromSeconds(30), MaxRequests = 5 };
         var target = new ResolvedTarget("it", new TargetConfig { Name = "dead", Url = new Uri($"http://127.0.0.1:{port}/v1"), Model = "m" }, settings);
 

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 
 namespace GuidellmFunctions.Engine.Tests.Support;
@@ -33,7 +31,7 @@ public sealed class TsdbServer : IAsyncDisposable
     {
         var dir = Directory.CreateTempSubdirectory("guidellm-prom-").FullName;
         await File.WriteAllTextAsync(Path.Combine(dir, "prometheus.yml"), "global:\n  scrape_interval: 1h\n");
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         return await LaunchAsync("prometheus", dir, port,
         [
             $"--config.file={Path.Combine(dir, "prometheus.yml")}",
@@ -48,7 +46,7 @@ public sealed class TsdbServer : IAsyncDisposable
     public static async Task<TsdbServer> StartVictoriaMetricsAsync()
     {
         var dir = Directory.CreateTempSubdirectory("guidellm-vm-").FullName;
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         return await LaunchAsync("victoria-metrics", dir, port,
         [
             $"-httpListenAddr=127.0.0.1:{port}",
@@ -142,12 +140,5 @@ public sealed class TsdbServer : IAsyncDisposable
         using var response = await _http.GetAsync(path);
         var text = await response.Content.ReadAsStringAsync();
         return response.IsSuccessStatusCode ? JsonDocument.Parse(text) : throw new InvalidOperationException($"prometheus {path}: {(int)response.StatusCode} {text}");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
