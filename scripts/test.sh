@@ -15,6 +15,12 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
+# Azurite (npm) for the archive tests, in the work tree (.tools/ is ignored by git).
+if [ ! -x .tools/azurite/node_modules/.bin/azurite ]; then
+  echo "installing azurite (npm)"
+  npm install --prefix .tools/azurite --no-audit --no-fund --loglevel=error azurite@3.37.0 >/dev/null
+fi
+
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 

@@ -39,7 +39,7 @@ internal static class RunCommand
                 var resolved = loaded.ResolveTargets(parse.GetValue(environment)!, parse.GetValue(targets) ?? [], overrides);
                 ConfigOutput.WriteWarnings(console, loaded);
                 var receivers = loaded.RemoteWrite.Concat(ParseReceivers(parse.GetValue(remoteWrite) ?? [])).ToList();
-                return await RunSession.ExecuteAsync(resolved, parse.GetValue(output)!, console, parse.GetValue(logLevel), cancellationToken, receivers).ConfigureAwait(false);
+                return await RunSession.ExecuteAsync(resolved, parse.GetValue(output)!, console, parse.GetValue(logLevel), cancellationToken, receivers, loaded.Archive).ConfigureAwait(false);
             }
             catch (ConfigValidationException ex)
             {

@@ -97,6 +97,7 @@ public sealed class ConfigLoader
             var port = 9090;
             var sawEnvironments = false;
             IReadOnlyList<RemoteWriteConfig> remoteWrite = [];
+            ArchiveConfig? archive = null;
             foreach (var (keyNode, value) in root.Children)
             {
                 var key = KeyText(keyNode);
@@ -112,6 +113,9 @@ public sealed class ConfigLoader
                     case "prometheus":
                         port = ReadPrometheus(value, key);
                         break;
+                    case "archive":
+                        archive = ReadArchive(value, key);
+                        break;
                     case "remotewrite":
                         remoteWrite = ReadRemoteWrite(value, key);
                         break;
@@ -119,7 +123,7 @@ public sealed class ConfigLoader
                         Warnings.Add(At(keyNode, key, "model discovery is not supported; list targets under environments instead (section ignored)"));
                         break;
                     default:
-                        Error(keyNode, key, "unknown key (expected environments, defaults, prometheus, remote_write)");
+                        Error(keyNode, key, "unknown key (expected environments, defaults, prometheus, remote_write, archive)");
                         break;
                 }
             }
@@ -136,6 +140,7 @@ public sealed class ConfigLoader
                 Defaults = defaults,
                 PrometheusPort = port,
                 RemoteWrite = remoteWrite,
+                Archive = archive,
                 Warnings = Warnings,
             };
         }
@@ -414,6 +419,51 @@ public sealed class ConfigLoader
             }
 
             return result;
+        }
+
+        private ArchiveConfig? ReadArchive(YamlNode node, string path)
+        {
+            if (node is not YamlMappingNode map)
+            {
+                Error(node, path, "must be a mapping with connection or account_url, and container");
+                return null;
+            }
+
+            var archive = new ArchiveConfig();
+            foreach (var (k, v) in map.Children)
+            {
+                var key = KeyText(k);
+                var keyPath = $"{path}.{key}";
+                switch (Normalize(key))
+                {
+                    case "connection" or "connectionstring":
+                        var connection = Text(v, keyPath);
+                        archive = archive with { Connection = string.IsNullOrEmpty(connection) ? null : new Secret(connection) };
+                        break;
+                    case "accounturl":
+                        archive = archive with { AccountUrl = ReadUrl(v, keyPath) };
+                        break;
+                    case "container":
+                        var container = RequireText(v, keyPath);
+                        if (container is not null && !System.Text.RegularExpressions.Regex.IsMatch(container, "^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$"))
+                        {
+                            Error(v, keyPath, "must be 3-63 lowercase letters, digits and single hyphens (an Azure container name)");
+                        }
+
+                        archive = archive with { Container = container ?? archive.Container };
+                        break;
+                    default:
+                        Error(k, keyPath, "unknown key (expected connection, account_url, container)");
+                        break;
+                }
+            }
+
+            if (archive.Connection is null && archive.AccountUrl is null)
+            {
+                Error(map, path, "needs connection (a storage connection string) or account_url (managed identity)");
+            }
+
+            return archive;
         }
 
         private RemoteWriteConfig ReadBasicAuth(YamlNode node, string path, RemoteWriteConfig config)

@@ -18,6 +18,9 @@ public sealed record RunnerConfig
     /// <summary>Prometheus remote_write receivers (<c>remote_write:</c>); empty when results are not pushed.</summary>
     public IReadOnlyList<RemoteWriteConfig> RemoteWrite { get; init; } = [];
 
+    /// <summary>The blob archive of reports (<c>archive:</c>); null to keep reports in a local directory only.</summary>
+    public ArchiveConfig? Archive { get; init; }
+
     /// <summary>Things accepted but not acted on (for example the Go runner's <c>discovery:</c>).</summary>
     public IReadOnlyList<ConfigError> Warnings { get; init; } = [];
 

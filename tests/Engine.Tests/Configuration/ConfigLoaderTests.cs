@@ -283,4 +283,35 @@ public sealed class ConfigLoaderTests
         Assert.Contains("remote_write[1].url", keys);
         Assert.Contains("remote_write[1].colour", keys);
     }
+
+    [Fact]
+    public void Reads_the_archive_section_and_checks_the_container_name()
+    {
+        var env = new Dictionary<string, string> { ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true" };
+        var config = Loader(env).LoadText(
+            """
+            environments:
+              dev:
+                targets:
+                  - { name: a, url: "http://127.0.0.1:1", model: m }
+            archive:
+              connection: ${AzureWebJobsStorage}
+              container: guidellm-reports
+            """, "a.yaml");
+
+        Assert.Equal("UseDevelopmentStorage=true", config.Archive!.Connection!.Reveal());
+        Assert.Equal("guidellm-reports", config.Archive.Container);
+
+        var ex = Assert.Throws<ConfigValidationException>(() => Loader(env).LoadText(
+            """
+            environments:
+              dev:
+                targets:
+                  - { name: a, url: "http://127.0.0.1:1", model: m }
+            archive:
+              container: Bad_Name
+            """, "a.yaml"));
+        Assert.Contains(ex.Errors, e => e.Key == "archive.container" && e.Message.Contains("Azure container name", StringComparison.Ordinal));
+        Assert.Contains(ex.Errors, e => e.Key == "archive" && e.Message.Contains("account_url", StringComparison.Ordinal));
+    }
 }

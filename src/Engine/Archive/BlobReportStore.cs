@@ -1,0 +1,131 @@
+using System.Text.Json;
+using Azure;
+using Azure.Identity;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using GuidellmFunctions.Engine.Configuration;
+using GuidellmFunctions.Engine.Reporting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace GuidellmFunctions.Engine.Archive;
+
+/// <summary>
+/// Archives reports to Azure Blob Storage in the layout <c>&lt;env&gt;/&lt;target&gt;/yyyy/MM/dd/&lt;runId&gt;.json</c> with the
+/// per-request records beside it (gzip), blob metadata and index tags (environment, target, model, status).
+/// Idempotent per run id: the report is written with If-None-Match: *, so a second delivery writes nothing.
+/// </summary>
+public sealed partial class BlobReportStore : IReportStore
+{
+    private readonly BlobContainerClient _container;
+    private readonly ILogger _logger;
+    private volatile bool _containerReady;
+
+    /// <summary>Creates a store over <paramref name="container"/>.</summary>
+    public BlobReportStore(BlobContainerClient container, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(container);
+        _container = container;
+        _logger = logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>Creates a store from the config's <c>archive:</c> section.</summary>
+    public static BlobReportStore Create(ArchiveConfig config, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var options = new BlobClientOptions { Retry = { MaxRetries = 2, NetworkTimeout = TimeSpan.FromSeconds(30) } };
+        var service = config.Connection is { IsEmpty: false } connection
+            ? new BlobServiceClient(connection.Reveal(), options)
+            : new BlobServiceClient(config.AccountUrl ?? throw new ConfigValidationException("archive needs connection or account_url"), new DefaultAzureCredential(), options);
+        return new BlobReportStore(service.GetBlobContainerClient(config.Container), logger);
+    }
+
+    /// <summary>The container URL (no credentials).</summary>
+    public Uri ContainerUri => _container.Uri;
+
+    /// <inheritdoc />
+    public async Task<ReportSaveResult> SaveAsync(RunReport report, string? requestsFile, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        if (!_containerReady)
+        {
+            await _container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            _containerReady = true;
+        }
+
+        var name = ReportLayout.ReportPath(report);
+        var reportBlob = _container.GetBlobClient(name);
+        if (await reportBlob.ExistsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            LogExists(_logger, reportBlob.Uri, report.RunId);
+            return new ReportSaveResult(reportBlob.Uri.ToString(), Written: false);
+        }
+
+        var metadata = new Dictionary<string, string>
+        {
+            ["environment"] = report.Environment,
+            ["target"] = report.Target,
+            ["model"] = Uri.EscapeDataString(report.Model),
+            ["status"] = report.Status,
+            ["runid"] = report.RunId,
+        };
+        var tags = new Dictionary<string, string>
+        {
+            ["environment"] = TagValue(report.Environment),
+            ["target"] = TagValue(report.Target),
+            ["model"] = TagValue(report.Model),
+            ["status"] = report.Status,
+        };
+
+        if (requestsFile is not null && File.Exists(requestsFile))
+        {
+            var requestsBlob = _container.GetBlobClient(ReportLayout.RequestsPath(name));
+            var stream = File.OpenRead(requestsFile);
+            await using (stream.ConfigureAwait(false))
+            {
+                await requestsBlob.UploadAsync(stream, new BlobUploadOptions
+                {
+                    HttpHeaders = new BlobHttpHeaders { ContentType = "application/x-ndjson", ContentEncoding = "gzip" },
+                    Metadata = metadata,
+                    Tags = tags,
+                }, cancellationToken).ConfigureAwait(false);
+            }
+
+            report = report with { RequestsFile = Path.GetFileName(ReportLayout.RequestsPath(name)) };
+        }
+
+        var json = JsonSerializer.SerializeToUtf8Bytes(report, ReportJsonContext.Default.RunReport);
+        try
+        {
+            await reportBlob.UploadAsync(new BinaryData(json), new BlobUploadOptions
+            {
+                HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
+                Metadata = metadata,
+                Tags = tags,
+                Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409 || ex.ErrorCode == BlobErrorCode.BlobAlreadyExists)
+        {
+            // Another delivery of the same run won the race: it wrote the report, this one writes nothing.
+            LogExists(_logger, reportBlob.Uri, report.RunId);
+            return new ReportSaveResult(reportBlob.Uri.ToString(), Written: false);
+        }
+
+        LogWritten(_logger, reportBlob.Uri);
+        return new ReportSaveResult(reportBlob.Uri.ToString(), Written: true);
+    }
+
+    private static string TagValue(string value)
+    {
+        // Index tag values allow letters, digits, space and + - . / : = _ only.
+        var chars = value.Select(c => char.IsAsciiLetterOrDigit(c) || c is ' ' or '+' or '-' or '.' or '/' or ':' or '=' or '_' ? c : '_').ToArray();
+        return new string(chars, 0, Math.Min(chars.Length, 256));
+    }
+
+    [LoggerMessage(3101, LogLevel.Information, "Report archived to {Uri}")]
+    private static partial void LogWritten(ILogger logger, Uri uri);
+
+    [LoggerMessage(3102, LogLevel.Information, "Report {Uri} already archived for run {RunId}; nothing written")]
+    private static partial void LogExists(ILogger logger, Uri uri, string runId);
+}
