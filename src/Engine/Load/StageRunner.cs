@@ -109,10 +109,13 @@ public sealed class StageRunner
 
             var prepared = state.Prepare(i);
             var scheduled = state.Context.StartTimestamp + (long)((Int128)offset.Ticks * _time.TimestampFrequency / TimeSpan.TicksPerSecond);
-            var wait = _time.GetElapsedTime(_time.GetTimestamp(), scheduled);
             try
             {
-                if (wait > TimeSpan.Zero)
+                // Timers may fire a few ms early against the monotonic clock: wait again for what is left, so a request is
+                // never sent more than the last millisecond before its time.
+                TimeSpan wait;
+                while ((wait = _time.GetElapsedTime(_time.GetTimestamp(), scheduled)) >= TimeSpan.FromMilliseconds(1)
+                    || (wait > TimeSpan.Zero && _time != TimeProvider.System))
                 {
                     await Task.Delay(wait, _time, token).ConfigureAwait(false);
                 }
