@@ -64,9 +64,10 @@ public sealed class RunCoordinator
             File.Delete(recordsPath);
             return new TargetRunResult(report, saved);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            return new TargetRunResult(report, null, $"report not saved ({ex.Message}); records kept at {recordsPath}");
+            // A store that refuses the report (permissions, a full disk) must not take the other targets down with it.
+            return new TargetRunResult(report, null, $"report not saved ({ex.GetType().Name}: {ex.Message.Split('\n')[0]}); records kept at {recordsPath}");
         }
     }
 }
