@@ -23,6 +23,8 @@ internal static class RunSession
         var coordinator = new RunCoordinator(runner);
         var local = new LocalReportStore(outputDirectory, loggers.CreateLogger<LocalReportStore>());
         IReportStore store = local;
+        var localSpool = new SampleSpool(Path.Combine(local.Root, ".spool"));
+        ISampleSpool spool = localSpool;
         if (archive is not null)
         {
             var blobs = BlobReportStore.Create(archive, loggers.CreateLogger<BlobReportStore>());
@@ -30,6 +32,7 @@ internal static class RunSession
             var uploaded = await fallback.UploadPendingAsync(cancellationToken).ConfigureAwait(false);
             console.MarkupLine(Markup.Escape($"Archiving reports to {blobs.ContainerUri}" + (uploaded > 0 ? $" ({uploaded} pending report(s) from earlier runs uploaded)" : string.Empty)));
             store = fallback;
+            spool = new BlobSampleSpool(blobs.Container, localSpool);
         }
 
         var runId = RunIds.New(time);
@@ -41,7 +44,7 @@ internal static class RunSession
             console.MarkupLine(Markup.Escape($"  {t.Environment}/{t.Target.Name} -> {EffectiveConfig.RedactUrl(t.Endpoint)} ({ProfileNames.Format(t.Settings.Profile)}, model {t.Target.Model})"));
         }
 
-        using var exporter = new RemoteWriteExporter(remoteWrite ?? [], new SampleSpool(Path.Combine(local.Root, ".spool")), time, loggers);
+        using var exporter = new RemoteWriteExporter(remoteWrite ?? [], spool, time, loggers);
         if (exporter.Enabled)
         {
             console.MarkupLine(Markup.Escape($"Pushing results to {string.Join(", ", (remoteWrite ?? []).Select(r => EffectiveConfig.RedactUrl(r.Url)))}"));

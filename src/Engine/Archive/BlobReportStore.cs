@@ -40,6 +40,9 @@ public sealed partial class BlobReportStore : IReportStore
         return new BlobReportStore(service.GetBlobContainerClient(config.Container), logger);
     }
 
+    /// <summary>The container, for other durable state kept in the archive (the remote_write spool).</summary>
+    public BlobContainerClient Container => _container;
+
     /// <summary>The container URL (no credentials).</summary>
     public Uri ContainerUri => _container.Uri;
 

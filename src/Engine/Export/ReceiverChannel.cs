@@ -6,7 +6,7 @@ namespace GuidellmFunctions.Engine.Export;
 /// One receiver's ordered delivery: bodies are sent one at a time, and once one has been spooled every later body of
 /// the run is spooled too, because a receiver refuses samples older than those it already holds for a series.
 /// </summary>
-internal sealed class ReceiverChannel(RemoteWriteConfig config, RemoteWriteClient client, SampleSpool spool, TimeProvider time)
+internal sealed class ReceiverChannel(RemoteWriteConfig config, RemoteWriteClient client, ISampleSpool spool, TimeProvider time)
 {
     private readonly SemaphoreSlim _order = new(1, 1);
     private bool _spooling;
@@ -25,19 +25,19 @@ internal sealed class ReceiverChannel(RemoteWriteConfig config, RemoteWriteClien
         await _order.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            foreach (var path in spool.Pending(config.Url))
+            foreach (var id in await spool.PendingAsync(config.Url, cancellationToken).ConfigureAwait(false))
             {
-                var body = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+                var body = await spool.ReadAsync(id, cancellationToken).ConfigureAwait(false);
                 var result = await client.SendAsync(body, cancellationToken).ConfigureAwait(false);
                 switch (result.Outcome)
                 {
                     case DeliveryOutcome.Delivered:
                         Replayed += WriteRequestEncoder.CountSamples(body);
-                        File.Delete(path);
+                        await spool.DeleteAsync(id, cancellationToken).ConfigureAwait(false);
                         break;
                     case DeliveryOutcome.Rejected:
                         ReplayErrors.Add($"replay rejected: {result.Message}");
-                        spool.Reject(path, result.Message ?? "rejected");
+                        await spool.RejectAsync(id, result.Message ?? "rejected", cancellationToken).ConfigureAwait(false);
                         break;
                     default:
                         ReplayErrors.Add($"replay failed, kept in spool: {result.Message}");
@@ -61,7 +61,7 @@ internal sealed class ReceiverChannel(RemoteWriteConfig config, RemoteWriteClien
         {
             if (_spooling)
             {
-                spool.Save(config.Url, body, time.GetUtcNow());
+                await spool.SaveAsync(config.Url, body, time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
                 tally.Spooled(samples, null);
                 return;
             }
@@ -77,7 +77,7 @@ internal sealed class ReceiverChannel(RemoteWriteConfig config, RemoteWriteClien
                     break;
                 default:
                     _spooling = true;
-                    spool.Save(config.Url, body, time.GetUtcNow());
+                    await spool.SaveAsync(config.Url, body, time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
                     tally.Spooled(samples, result.Message);
                     break;
             }
@@ -85,7 +85,7 @@ internal sealed class ReceiverChannel(RemoteWriteConfig config, RemoteWriteClien
         catch (OperationCanceledException)
         {
             // The host is stopping: nothing may be lost, so the body goes to the spool.
-            spool.Save(config.Url, body, time.GetUtcNow());
+            await spool.SaveAsync(config.Url, body, time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
             tally.Spooled(samples, "cancelled while sending");
         }
         finally

@@ -17,7 +17,7 @@ public sealed class RemoteWriteExporter : IDisposable
     private readonly ILoggerFactory _loggers;
 
     /// <summary>Creates an exporter for <paramref name="receivers"/> spooling under <paramref name="spool"/>.</summary>
-    public RemoteWriteExporter(IReadOnlyList<RemoteWriteConfig> receivers, SampleSpool spool, TimeProvider time, ILoggerFactory? loggers = null, HttpMessageHandler? handler = null)
+    public RemoteWriteExporter(IReadOnlyList<RemoteWriteConfig> receivers, ISampleSpool spool, TimeProvider time, ILoggerFactory? loggers = null, HttpMessageHandler? handler = null)
     {
         ArgumentNullException.ThrowIfNull(receivers);
         ArgumentNullException.ThrowIfNull(spool);
