@@ -88,19 +88,11 @@ internal static class RunCommand
                 continue;
             }
 
-            patch = Merge(patch, single);
+            patch = patch.Merge(single);
         }
 
         return errors.Count > 0 ? throw new ConfigValidationException(errors) : patch;
     }
-
-    private static BenchmarkSettingsPatch Merge(BenchmarkSettingsPatch a, BenchmarkSettingsPatch b) => a with
-    {
-        Profile = b.Profile ?? a.Profile,
-        Rate = b.Rate ?? a.Rate,
-        MaxSeconds = b.MaxSeconds ?? a.MaxSeconds,
-        MaxRequests = b.MaxRequests ?? a.MaxRequests,
-    };
 
     internal static string Invariant(double value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -73,7 +73,7 @@ public sealed record BenchmarkSettings
             MaxRequests = patch.MaxRequests is { } r ? (r > 0 ? r : null) : MaxRequests,
             MaxErrors = patch.MaxErrors ?? MaxErrors,
             MaxTokens = patch.MaxTokens ?? MaxTokens,
-            Data = patch.Data ?? Data,
+            Data = WithLengths(patch.Data ?? Data, patch.PromptTokens, patch.OutputTokens),
             RequestType = patch.RequestType ?? RequestType,
             Interval = patch.Interval ?? Interval,
             MaxConcurrency = patch.MaxConcurrency ?? MaxConcurrency,
@@ -86,6 +86,12 @@ public sealed record BenchmarkSettings
             InsecureSkipVerify = patch.InsecureSkipVerify ?? InsecureSkipVerify,
         };
     }
+
+    private static DataSpec WithLengths(DataSpec data, int? prompt, int? output) => data with
+    {
+        PromptTokens = prompt is { } p ? data.PromptTokens with { Mean = p } : data.PromptTokens,
+        OutputTokens = output is { } o ? data.OutputTokens with { Mean = o } : data.OutputTokens,
+    };
 
     /// <summary>Checks the merged settings; each problem is added to <paramref name="problems"/> as (key, message).</summary>
     public void Validate(List<(string Key, string Message)> problems)

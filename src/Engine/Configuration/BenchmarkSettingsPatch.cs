@@ -24,6 +24,12 @@ public sealed record BenchmarkSettingsPatch
     /// <summary>See <see cref="BenchmarkSettings.Data"/>.</summary>
     public DataSpec? Data { get; init; }
 
+    /// <summary>Prompt length override, applied on top of the data spec in effect.</summary>
+    public int? PromptTokens { get; init; }
+
+    /// <summary>Output length override, applied on top of the data spec in effect.</summary>
+    public int? OutputTokens { get; init; }
+
     /// <summary>See <see cref="BenchmarkSettings.RequestType"/>.</summary>
     public RequestType? RequestType { get; init; }
 
@@ -53,4 +59,20 @@ public sealed record BenchmarkSettingsPatch
 
     /// <summary>See <see cref="BenchmarkSettings.InsecureSkipVerify"/>.</summary>
     public bool? InsecureSkipVerify { get; init; }
+
+    /// <summary>This patch with every value <paramref name="over"/> gives replacing this one's.</summary>
+    public BenchmarkSettingsPatch Merge(BenchmarkSettingsPatch over)
+    {
+        ArgumentNullException.ThrowIfNull(over);
+        return new BenchmarkSettingsPatch
+        {
+            Profile = over.Profile ?? Profile, Rate = over.Rate ?? Rate, MaxSeconds = over.MaxSeconds ?? MaxSeconds,
+            MaxRequests = over.MaxRequests ?? MaxRequests, MaxErrors = over.MaxErrors ?? MaxErrors, MaxTokens = over.MaxTokens ?? MaxTokens,
+            Data = over.Data ?? Data, PromptTokens = over.PromptTokens ?? PromptTokens, OutputTokens = over.OutputTokens ?? OutputTokens,
+            RequestType = over.RequestType ?? RequestType, Interval = over.Interval ?? Interval, MaxConcurrency = over.MaxConcurrency ?? MaxConcurrency,
+            Warmup = over.Warmup ?? Warmup, Cooldown = over.Cooldown ?? Cooldown, RequestTimeout = over.RequestTimeout ?? RequestTimeout,
+            Seed = over.Seed ?? Seed, IgnoreEos = over.IgnoreEos ?? IgnoreEos, SweepSize = over.SweepSize ?? SweepSize,
+            InsecureSkipVerify = over.InsecureSkipVerify ?? InsecureSkipVerify,
+        };
+    }
 }

@@ -602,6 +602,10 @@ public sealed class ConfigLoader
                     return patch;
                 case "dataspec" or "data":
                     return patch with { Data = ReadDataSpec(value, path) };
+                case "prompttokens" when keyNode is null:
+                    return patch with { PromptTokens = ReadInt(value, path, 1) };
+                case "outputtokens" when keyNode is null:
+                    return patch with { OutputTokens = ReadInt(value, path, 1) };
                 default:
                     var known = string.Join(", ", keyNode is null ? SettingKeys : [.. TargetKeys, .. SettingKeys]);
                     Error(keyNode ?? value, path, $"unknown key (known: {known})");

@@ -1,0 +1,158 @@
+using System.Globalization;
+using System.Text.Json;
+using GuidellmFunctions.Engine.Configuration;
+using GuidellmFunctions.Engine.Load;
+
+namespace GuidellmFunctions.Engine.Runs;
+
+/// <summary>
+/// Reads an on-demand queue message (<c>{"runId"?, "environment", "targets"?, "overrides"?, "requestedBy"?}</c>) and checks
+/// it against the config. A message that can never succeed (bad JSON, unknown environment or target, invalid override)
+/// gets a reason naming every problem, for the poison queue.
+/// </summary>
+public static class RunRequestParser
+{
+    private static readonly Dictionary<string, string> OverrideKeys = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["profile"] = "profile", ["rate"] = "rate", ["maxSeconds"] = "max_seconds", ["maxRequests"] = "max_requests",
+        ["maxErrors"] = "max_errors", ["maxTokens"] = "max_tokens", ["maxConcurrency"] = "max_concurrency",
+        ["promptTokens"] = "prompt_tokens", ["outputTokens"] = "output_tokens", ["requestType"] = "request_type",
+        ["warmupSeconds"] = "warmup_seconds", ["cooldownSeconds"] = "cooldown_seconds", ["requestTimeout"] = "request_timeout",
+        ["seed"] = "seed", ["sweepSize"] = "sweep_size", ["dataSpec"] = "data_spec",
+    };
+
+    /// <summary>Parses <paramref name="message"/>; <paramref name="fallbackRunId"/> (for example from the message id) is used when it carries none.</summary>
+    /// <returns>The request, or null with <paramref name="reason"/> naming every problem.</returns>
+    public static RunRequest? Parse(string message, RunnerConfig config, string fallbackRunId, out string? reason)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var problems = new List<string>();
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(message ?? string.Empty);
+        }
+        catch (JsonException ex)
+        {
+            reason = $"message is not valid JSON: {ex.Message}";
+            return null;
+        }
+
+        using (doc)
+        {
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                reason = "message must be a JSON object with an \"environment\"";
+                return null;
+            }
+
+            string? runId = null, environment = null, requestedBy = null;
+            var targets = new List<string>();
+            var overrides = new BenchmarkSettingsPatch();
+            foreach (var property in root.EnumerateObject())
+            {
+                switch (property.Name)
+                {
+                    case "runId":
+                        runId = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : null;
+                        if (!RunIds.IsValid(runId))
+                        {
+                            problems.Add("runId must be 1-128 letters, digits, '-', '_' or '.'");
+                        }
+
+                        break;
+                    case "environment":
+                        environment = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : null;
+                        break;
+                    case "targets":
+                        if (property.Value.ValueKind != JsonValueKind.Array || property.Value.EnumerateArray().Any(t => t.ValueKind != JsonValueKind.String))
+                        {
+                            problems.Add("targets must be an array of target names");
+                        }
+                        else
+                        {
+                            targets.AddRange(property.Value.EnumerateArray().Select(t => t.GetString()!));
+                        }
+
+                        break;
+                    case "overrides":
+                        overrides = ReadOverrides(property.Value, problems);
+                        break;
+                    case "requestedBy":
+                        requestedBy = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : null;
+                        break;
+                    default:
+                        problems.Add($"unknown field \"{property.Name}\" (expected runId, environment, targets, overrides, requestedBy)");
+                        break;
+                }
+            }
+
+            if (string.IsNullOrWhiteSpace(environment))
+            {
+                problems.Add("environment is required (a string)");
+            }
+            else if (problems.Count == 0)
+            {
+                try
+                {
+                    config.ResolveTargets(environment, targets, overrides);
+                }
+                catch (ConfigValidationException ex)
+                {
+                    problems.AddRange(ex.Errors.Select(e => e.Message.Contains("unknown", StringComparison.Ordinal) ? e.Message : $"{e.Key}: {e.Message}"));
+                }
+            }
+
+            reason = problems.Count > 0 ? string.Join("; ", problems) : null;
+            return reason is null ? new RunRequest(runId ?? fallbackRunId, environment!, targets, overrides, requestedBy) : null;
+        }
+    }
+
+    private static BenchmarkSettingsPatch ReadOverrides(JsonElement element, List<string> problems)
+    {
+        var patch = new BenchmarkSettingsPatch();
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            problems.Add("overrides must be an object");
+            return patch;
+        }
+
+        foreach (var property in element.EnumerateObject())
+        {
+            if (!OverrideKeys.TryGetValue(property.Name, out var key))
+            {
+                problems.Add($"unknown override \"{property.Name}\" (known: {string.Join(", ", OverrideKeys.Keys)})");
+                continue;
+            }
+
+            var text = property.Value.ValueKind switch
+            {
+                JsonValueKind.String => property.Value.GetString()!,
+                JsonValueKind.Number => property.Value.GetRawText(),
+                JsonValueKind.True or JsonValueKind.False => property.Value.GetRawText(),
+                _ => null,
+            };
+            if (text is null)
+            {
+                problems.Add($"override {property.Name} must be a string or a number");
+                continue;
+            }
+
+            var single = ConfigLoader.ParseSetting(key, text, out var error);
+            if (single is null)
+            {
+                problems.Add($"override {property.Name}: {error}");
+                continue;
+            }
+
+            patch = patch.Merge(single);
+        }
+
+        return patch;
+    }
+
+    /// <summary>The deterministic run id of a timer occurrence: a retry of the same occurrence maps to the same run.</summary>
+    public static string TimerRunId(DateTimeOffset scheduled) =>
+        "timer-" + scheduled.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
+}
