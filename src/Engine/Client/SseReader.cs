@@ -47,9 +47,6 @@ public sealed class SseReader : IDisposable
     /// <summary><see cref="TimeProvider.GetTimestamp"/> taken when the read that completed the last event returned.</summary>
     public long Timestamp { get; private set; }
 
-    /// <summary>Total bytes read from the stream.</summary>
-    public long BytesRead { get; private set; }
-
     /// <summary>Reads until the next event, the end of the stream, or a size violation.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<SseReadResult> ReadAsync(CancellationToken cancellationToken)
@@ -117,7 +114,6 @@ public sealed class SseReader : IDisposable
             else
             {
                 _end += read;
-                BytesRead += read;
             }
         }
     }

@@ -51,12 +51,6 @@ public sealed class StageCollector
     /// <summary>Failures so far, warmup included (for <c>max_errors</c>).</summary>
     public long Failures => Interlocked.Read(ref _failuresAll);
 
-    /// <summary>Successful requests committed to the window so far.</summary>
-    public long Successful => Interlocked.Read(ref _successful);
-
-    /// <summary>Failed requests committed to the window so far.</summary>
-    public long Failed => Interlocked.Read(ref _failed);
-
     /// <summary>Adds a finished request; <paramref name="now"/> is the current timestamp.</summary>
     public void Add(RequestResult result, long now)
     {
@@ -146,7 +140,7 @@ public sealed class StageCollector
         switch (result.Status)
         {
             case RequestStatus.Successful:
-                Interlocked.Increment(ref _successful);
+                _successful++;
                 _e2e.Record(result.E2eMs);
                 if (result.TtftMs is { } ttft)
                 {
@@ -175,7 +169,7 @@ public sealed class StageCollector
                 };
                 break;
             case RequestStatus.Failed:
-                Interlocked.Increment(ref _failed);
+                _failed++;
                 var key = FailureReasons.Format(result.Reason ?? FailureReason.Protocol);
                 _errors[key] = _errors.GetValueOrDefault(key) + 1;
                 break;

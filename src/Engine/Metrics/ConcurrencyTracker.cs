@@ -7,7 +7,6 @@ namespace GuidellmFunctions.Engine.Metrics;
 public sealed class ConcurrencyTracker
 {
     private readonly Lock _lock = new();
-    private readonly long _origin;
     private readonly long _frequency;
     private readonly List<(long Timestamp, double Area, int Max)> _checkpoints = [];
     private long _lastTimestamp;
@@ -18,7 +17,6 @@ public sealed class ConcurrencyTracker
     /// <summary>Starts tracking at <paramref name="origin"/> with 0 in flight.</summary>
     public ConcurrencyTracker(long origin, long frequency)
     {
-        _origin = origin;
         _frequency = frequency;
         _lastTimestamp = origin;
         _checkpoints.Add((origin, 0, 0));
@@ -104,7 +102,4 @@ public sealed class ConcurrencyTracker
         var nextArea = index + 1 < _checkpoints.Count ? _checkpoints[index + 1].Area : _area;
         return nextTs == ts ? area : area + ((nextArea - area) * (timestamp - ts) / (nextTs - ts));
     }
-
-    /// <summary>Seconds since the tracker started, for diagnostics.</summary>
-    public double ElapsedSeconds(long now) => (now - _origin) / (double)_frequency;
 }
