@@ -38,8 +38,8 @@ internal static class RunCommand
                     ("max_requests", parse.GetValue(maxRequests)));
                 var resolved = loaded.ResolveTargets(parse.GetValue(environment)!, parse.GetValue(targets) ?? [], overrides);
                 ConfigOutput.WriteWarnings(console, loaded);
-                var receivers = loaded.RemoteWrite.Concat(ParseReceivers(parse.GetValue(remoteWrite) ?? [])).ToList();
-                return await RunSession.ExecuteAsync(resolved, parse.GetValue(output)!, console, parse.GetValue(logLevel), cancellationToken, receivers, loaded.Archive).ConfigureAwait(false);
+                var extra = ParseReceivers(parse.GetValue(remoteWrite) ?? []).ToList();
+                return await RunSession.ExecuteAsync(resolved, parse.GetValue(output)!, console, parse.GetValue(logLevel), cancellationToken, loaded, extra).ConfigureAwait(false);
             }
             catch (ConfigValidationException ex)
             {

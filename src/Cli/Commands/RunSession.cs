@@ -1,11 +1,10 @@
 using GuidellmFunctions.Cli.Output;
-using GuidellmFunctions.Engine.Archive;
 using GuidellmFunctions.Engine.Client;
 using GuidellmFunctions.Engine.Configuration;
 using GuidellmFunctions.Engine.Data;
-using GuidellmFunctions.Engine.Export;
 using GuidellmFunctions.Engine.Load;
 using GuidellmFunctions.Engine.Reporting;
+using GuidellmFunctions.Engine.Runs;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
 
@@ -14,50 +13,36 @@ namespace GuidellmFunctions.Cli.Commands;
 /// <summary>Runs resolved targets with progress, saves reports, prints the summary: shared by <c>run</c> and <c>demo</c>.</summary>
 internal static class RunSession
 {
-    public static async Task<int> ExecuteAsync(IReadOnlyList<ResolvedTarget> targets, string outputDirectory, IAnsiConsole console, LogLevel logLevel, CancellationToken cancellationToken, IReadOnlyList<RemoteWriteConfig>? remoteWrite = null, ArchiveConfig? archive = null)
+    public static async Task<int> ExecuteAsync(IReadOnlyList<ResolvedTarget> targets, string outputDirectory, IAnsiConsole console, LogLevel logLevel, CancellationToken cancellationToken, RunnerConfig? config = null, IReadOnlyList<RemoteWriteConfig>? extraReceivers = null)
     {
         var time = TimeProvider.System;
         using var loggers = ConsoleLog.Create(logLevel);
         using var clients = new TargetHttpClientFactory();
-        var runner = new LoadTestRunner(clients, new PromptGenerator(), time, loggers);
-        var coordinator = new RunCoordinator(runner);
-        var local = new LocalReportStore(outputDirectory, loggers.CreateLogger<LocalReportStore>());
-        IReportStore store = local;
-        var localSpool = new SampleSpool(Path.Combine(local.Root, ".spool"));
-        ISampleSpool spool = localSpool;
-        if (archive is not null)
-        {
-            var blobs = BlobReportStore.Create(archive, loggers.CreateLogger<BlobReportStore>());
-            var fallback = new FallbackReportStore(blobs, Path.Combine(local.Root, ".pending"), loggers.CreateLogger<FallbackReportStore>());
-            var uploaded = await fallback.UploadPendingAsync(cancellationToken).ConfigureAwait(false);
-            console.MarkupLine(Markup.Escape($"Archiving reports to {blobs.ContainerUri}" + (uploaded > 0 ? $" ({uploaded} pending report(s) from earlier runs uploaded)" : string.Empty)));
-            store = fallback;
-            spool = new BlobSampleSpool(blobs.Container, localSpool);
-        }
-
+        var service = new LoadTestService(new RunCoordinator(new LoadTestRunner(clients, new PromptGenerator(), time, loggers)), time, loggers);
         var runId = RunIds.New(time);
         var live = console.Profile.Capabilities.Interactive && !Console.IsOutputRedirected;
+        var receivers = (config?.RemoteWrite ?? []).Concat(extraReceivers ?? []).ToList();
 
-        console.MarkupLine($"Run [bold]{runId}[/]: {targets.Count} target(s), reports under [blue]{Markup.Escape(archive is null ? local.Root : archive.Container)}[/]");
+        console.MarkupLine($"Run [bold]{runId}[/]: {targets.Count} target(s)");
         foreach (var t in targets)
         {
             console.MarkupLine(Markup.Escape($"  {t.Environment}/{t.Target.Name} -> {EffectiveConfig.RedactUrl(t.Endpoint)} ({ProfileNames.Format(t.Settings.Profile)}, model {t.Target.Model})"));
         }
 
-        using var exporter = new RemoteWriteExporter(remoteWrite ?? [], spool, time, loggers);
-        if (exporter.Enabled)
+        if (receivers.Count > 0)
         {
-            console.MarkupLine(Markup.Escape($"Pushing results to {string.Join(", ", (remoteWrite ?? []).Select(r => EffectiveConfig.RedactUrl(r.Url)))}"));
-            await exporter.ReplaySpoolAsync(cancellationToken).ConfigureAwait(false);
+            console.MarkupLine(Markup.Escape($"Pushing results to {string.Join(", ", receivers.Select(r => EffectiveConfig.RedactUrl(r.Url)))}"));
         }
 
-        IReadOnlyList<TargetRunResult> results;
+        RunOutcome outcome;
         var progress = new ProgressDisplay(console, live, time);
         await using (progress.ConfigureAwait(false))
         {
-            results = await coordinator.RunAsync(targets, runId, RunTrigger.Cli, store, Path.Combine(local.Root, ".staging"), t => exporter.Enabled ? [progress.For(t), exporter.ForTarget(t)] : [progress.For(t)], cancellationToken).ConfigureAwait(false);
+            outcome = await service.RunAsync(config ?? EmptyConfig(targets), targets, runId, RunTrigger.Cli, outputDirectory, extraReceivers, t => [progress.For(t)], cancellationToken).ConfigureAwait(false);
         }
 
+        var results = outcome.Results;
+        console.MarkupLine(Markup.Escape($"Reports under {outcome.Destination}" + (outcome.PendingUploaded > 0 ? $" ({outcome.PendingUploaded} pending report(s) of earlier runs uploaded)" : string.Empty)));
         SummaryTable.Write(console, results);
         var exit = ExitCodes.Success;
         foreach (var r in results)
@@ -91,4 +76,10 @@ internal static class RunSession
 
         return exit;
     }
+
+    private static RunnerConfig EmptyConfig(IReadOnlyList<ResolvedTarget> targets) => new()
+    {
+        Source = "command line",
+        Environments = [.. targets.GroupBy(t => t.Environment).Select(g => new EnvironmentConfig(g.Key, [.. g.Select(t => t.Target)]))],
+    };
 }

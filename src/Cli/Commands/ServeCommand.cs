@@ -4,9 +4,9 @@ using GuidellmFunctions.Cli.Serving;
 using GuidellmFunctions.Engine.Client;
 using GuidellmFunctions.Engine.Configuration;
 using GuidellmFunctions.Engine.Data;
-using GuidellmFunctions.Engine.Export;
 using GuidellmFunctions.Engine.Load;
 using GuidellmFunctions.Engine.Reporting;
+using GuidellmFunctions.Engine.Runs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -63,10 +63,8 @@ internal static class ServeCommand
             try
             {
                 using var clients = new TargetHttpClientFactory();
-                var coordinator = new RunCoordinator(new LoadTestRunner(clients, new PromptGenerator(), TimeProvider.System, loggers));
-                var store = new LocalReportStore(parse.GetValue(output)!, loggers.CreateLogger<LocalReportStore>());
-                using var exporter = new RemoteWriteExporter(loaded.RemoteWrite, new SampleSpool(Path.Combine(store.Root, ".spool")), TimeProvider.System, loggers);
-                await Task.WhenAll(targets.Select(t => LoopAsync(t, coordinator, store, metrics, exporter, console, cancellationToken))).ConfigureAwait(false);
+                var service = new LoadTestService(new RunCoordinator(new LoadTestRunner(clients, new PromptGenerator(), TimeProvider.System, loggers)), TimeProvider.System, loggers);
+                await Task.WhenAll(targets.Select(t => LoopAsync(t, loaded, service, parse.GetValue(output)!, metrics, console, cancellationToken))).ConfigureAwait(false);
             }
             finally
             {
@@ -91,19 +89,14 @@ internal static class ServeCommand
         return app;
     }
 
-    private static async Task LoopAsync(ResolvedTarget target, RunCoordinator coordinator, LocalReportStore store, PullMetrics metrics, RemoteWriteExporter exporter, IAnsiConsole console, CancellationToken cancellationToken)
+    private static async Task LoopAsync(ResolvedTarget target, RunnerConfig config, LoadTestService service, string output, PullMetrics metrics, IAnsiConsole console, CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
         {
-            if (exporter.Enabled)
-            {
-                await exporter.ReplaySpoolAsync(cancellationToken).ConfigureAwait(false);
-            }
-
             var runId = RunIds.New(TimeProvider.System);
-            IReadOnlyList<IRunObserver> Observers(ResolvedTarget t) => exporter.Enabled ? [metrics.For(t), exporter.ForTarget(t)] : [metrics.For(t)];
-            var result = (await coordinator.RunAsync([target], runId, RunTrigger.Cli, store, Path.Combine(store.Root, ".staging"), Observers, cancellationToken).ConfigureAwait(false))[0];
-            console.MarkupLine(Markup.Escape($"{target.Environment}/{target.Target.Name} run {runId}: {result.Report.Status}{(result.Report.StatusReason is { } why ? $" ({why})" : string.Empty)}"));
+            var outcome = await service.RunAsync(config, [target], runId, RunTrigger.Cli, output, observersFor: t => [metrics.For(t)], cancellationToken: cancellationToken).ConfigureAwait(false);
+            var report = outcome.Results[0].Report;
+            console.MarkupLine(Markup.Escape($"{target.Environment}/{target.Target.Name} run {runId}: {report.Status}{(report.StatusReason is { } why ? $" ({why})" : string.Empty)}"));
             try
             {
                 await Task.Delay(target.Settings.Interval, TimeProvider.System, cancellationToken).ConfigureAwait(false);
