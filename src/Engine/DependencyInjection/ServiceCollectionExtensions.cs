@@ -25,6 +25,7 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<PromptGenerator>();
         services.TryAddSingleton<LoadTestRunner>();
         services.TryAddSingleton<RunCoordinator>();
+        services.TryAddSingleton<Runs.LoadTestService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GuidellmEngineOptions>, GuidellmEngineOptionsValidator>());
         services.AddOptionsWithValidateOnStart<GuidellmEngineOptions>().Configure(configure);
         return services;

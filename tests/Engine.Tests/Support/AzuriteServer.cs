@@ -15,24 +15,34 @@ public sealed class AzuriteServer : IAsyncDisposable
     private readonly Process _process;
     private readonly string _dir;
 
-    private AzuriteServer(Process process, string dir, int port)
+    private AzuriteServer(Process process, string dir, int port, int queuePort)
     {
         _process = process;
         _dir = dir;
         Port = port;
+        QueuePort = queuePort;
     }
 
     public int Port { get; }
 
-    public string ConnectionString => $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={DevKey};BlobEndpoint=http://127.0.0.1:{Port}/devstoreaccount1;";
+    public int QueuePort { get; }
 
-    public static async Task<AzuriteServer> StartAsync(int port = 0)
+    public string ConnectionString => $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={DevKey};BlobEndpoint=http://127.0.0.1:{Port}/devstoreaccount1;"
+        + (QueuePort > 0 ? $"QueueEndpoint=http://127.0.0.1:{QueuePort}/devstoreaccount1;" : string.Empty);
+
+    /// <summary>Starts the blob service, and the queue service too when <paramref name="queue"/> is set.</summary>
+    public static async Task<AzuriteServer> StartAsync(int port = 0, bool queue = false)
     {
-        var binary = FindBinary();
+        var binary = FindBinary(queue ? "azurite" : "azurite-blob");
         var dir = Directory.CreateTempSubdirectory("guidellm-azurite-").FullName;
         port = port == 0 ? LoopbackPorts.Free() : port;
+        var queuePort = queue ? LoopbackPorts.Free() : 0;
         var info = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in (string[])["--blobHost", "127.0.0.1", "--blobPort", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--location", dir, "--skipApiVersionCheck", "--loose", "--silent"])
+        string P(int p) => p.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string[] args = queue
+            ? ["--blobHost", "127.0.0.1", "--blobPort", P(port), "--queueHost", "127.0.0.1", "--queuePort", P(queuePort), "--tableHost", "127.0.0.1", "--tablePort", P(LoopbackPorts.Free())]
+            : ["--blobHost", "127.0.0.1", "--blobPort", P(port)];
+        foreach (var arg in (string[])[.. args, "--location", dir, "--skipApiVersionCheck", "--loose", "--silent"])
         {
             info.ArgumentList.Add(arg);
         }
@@ -40,7 +50,7 @@ public sealed class AzuriteServer : IAsyncDisposable
         var process = Process.Start(info)!;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new AzuriteServer(process, dir, port);
+        var server = new AzuriteServer(process, dir, port, queuePort);
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (DateTime.UtcNow < deadline && !process.HasExited)
         {
@@ -72,11 +82,11 @@ public sealed class AzuriteServer : IAsyncDisposable
         Directory.Delete(_dir, recursive: true);
     }
 
-    private static string FindBinary()
+    private static string FindBinary(string name)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var candidate = Path.Combine(dir.FullName, ".tools", "azurite", "node_modules", ".bin", "azurite-blob");
+            var candidate = Path.Combine(dir.FullName, ".tools", "azurite", "node_modules", ".bin", name);
             if (File.Exists(candidate))
             {
                 return candidate;

@@ -1,0 +1,23 @@
+using GuidellmFunctions.Engine.DependencyInjection;
+using GuidellmFunctions.Engine.Load;
+using GuidellmFunctions.Functions.Triggers;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+LoadGeneratorRuntime.ConfigureThreadPool();
+var host = new HostBuilder()
+    .ConfigureFunctionsWorkerDefaults()
+    .ConfigureServices(services =>
+    {
+        services.AddGuidellmEngine(options =>
+        {
+            options.ConfigPath = Environment.GetEnvironmentVariable("GUIDELLM_CONFIG");
+            options.Environment = Environment.GetEnvironmentVariable("GUIDELLM_ENVIRONMENT");
+            options.OutputDirectory = Environment.GetEnvironmentVariable("GUIDELLM_OUTPUT") ?? Path.Combine(Path.GetTempPath(), "guidellm");
+        });
+        services.AddSingleton(new TriggerSettings(
+            Environment.GetEnvironmentVariable("GUIDELLM_QUEUE") ?? TriggerSettings.DefaultQueue,
+            Environment.GetEnvironmentVariable("AzureWebJobsStorage")));
+    })
+    .Build();
+await host.RunAsync();

@@ -1,0 +1,32 @@
+using GuidellmFunctions.Engine.Configuration;
+using GuidellmFunctions.Engine.DependencyInjection;
+using GuidellmFunctions.Engine.Reporting;
+using GuidellmFunctions.Engine.Runs;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Options;
+
+namespace GuidellmFunctions.Functions.Triggers;
+
+/// <summary>Runs every target of <c>GUIDELLM_ENVIRONMENT</c> on <c>GUIDELLM_SCHEDULE</c> (six-field NCRONTAB).</summary>
+public sealed class NightlyLoadTest(LoadTestService service, ConfigLoader loader, IOptions<GuidellmEngineOptions> options, TimeProvider time)
+{
+    /// <summary>The timer trigger.</summary>
+    [Function(nameof(NightlyLoadTest))]
+    public Task RunAsync([TimerTrigger("%GUIDELLM_SCHEDULE%")] TimerInfo timer, FunctionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return HandleAsync(time.GetUtcNow(), context.CancellationToken);
+    }
+
+    /// <summary>Runs the occurrence firing at <paramref name="firedAt"/>.</summary>
+    internal async Task<RunOutcome> HandleAsync(DateTimeOffset firedAt, CancellationToken cancellationToken)
+    {
+        var config = loader.LoadFile(options.Value.ConfigPath!);
+        var environment = options.Value.Environment ?? throw new ConfigValidationException("GUIDELLM_ENVIRONMENT must name the environment the timer runs");
+        var targets = config.ResolveTargets(environment);
+
+        // The occurrence is identified to the minute, so a retry of the same firing reuses its run id.
+        var occurrence = new DateTimeOffset(firedAt.UtcDateTime.Year, firedAt.UtcDateTime.Month, firedAt.UtcDateTime.Day, firedAt.UtcDateTime.Hour, firedAt.UtcDateTime.Minute, 0, TimeSpan.Zero);
+        return await service.RunAsync(config, targets, RunRequestParser.TimerRunId(occurrence), RunTrigger.Timer, options.Value.OutputDirectory, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+}
