@@ -42,6 +42,11 @@ internal static class RunSession
         }
 
         var results = outcome.Results;
+        foreach (var skipped in outcome.AlreadyRun)
+        {
+            console.MarkupLine(Markup.Escape($"{skipped}: run {runId} was already saved; not run again"));
+        }
+
         console.MarkupLine(Markup.Escape($"Reports under {outcome.Destination}" + (outcome.PendingUploaded > 0 ? $" ({outcome.PendingUploaded} pending report(s) of earlier runs uploaded)" : string.Empty)));
         SummaryTable.Write(console, results);
         var exit = ExitCodes.Success;

@@ -47,6 +47,11 @@ public sealed partial class BlobReportStore : IReportStore
     public Uri ContainerUri => _container.Uri;
 
     /// <inheritdoc />
+    public async Task<bool> HasRunAsync(string runId, string environment, string target, CancellationToken cancellationToken) =>
+        (await _container.ExistsAsync(cancellationToken).ConfigureAwait(false)).Value
+        && (await _container.GetBlobClient(ReportLayout.RunMarkerPath(runId, environment, target)).ExistsAsync(cancellationToken).ConfigureAwait(false)).Value;
+
+    /// <inheritdoc />
     public async Task<ReportSaveResult> SaveAsync(RunReport report, string? requestsFile, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(report);
@@ -115,6 +120,8 @@ public sealed partial class BlobReportStore : IReportStore
             return new ReportSaveResult(reportBlob.Uri.ToString(), Written: false);
         }
 
+        await _container.GetBlobClient(ReportLayout.RunMarkerPath(report.RunId, report.Environment, report.Target))
+            .UploadAsync(BinaryData.FromString(name), overwrite: true, cancellationToken).ConfigureAwait(false);
         LogWritten(_logger, reportBlob.Uri);
         return new ReportSaveResult(reportBlob.Uri.ToString(), Written: true);
     }

@@ -40,6 +40,24 @@ public sealed partial class FallbackReportStore : IReportStore
         }
     }
 
+    /// <inheritdoc />
+    public async Task<bool> HasRunAsync(string runId, string environment, string target, CancellationToken cancellationToken)
+    {
+        if (await _pending.HasRunAsync(runId, environment, target, cancellationToken).ConfigureAwait(false))
+        {
+            return true;
+        }
+
+        try
+        {
+            return await _archive.HasRunAsync(runId, environment, target, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsUnavailable(ex))
+        {
+            return false;
+        }
+    }
+
     /// <summary>Uploads every pending report (and its records); returns how many were delivered.</summary>
     public async Task<int> UploadPendingAsync(CancellationToken cancellationToken)
     {
@@ -70,6 +88,12 @@ public sealed partial class FallbackReportStore : IReportStore
             }
 
             File.Delete(path);
+            var marker = Path.Combine(_pending.Root, ReportLayout.RunMarkerPath(report!.RunId, report.Environment, report.Target));
+            if (File.Exists(marker))
+            {
+                File.Delete(marker);
+            }
+
             if (File.Exists(requests))
             {
                 File.Delete(requests);

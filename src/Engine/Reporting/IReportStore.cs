@@ -8,4 +8,7 @@ public interface IReportStore
     /// beside it. Idempotent per run id: if the report exists, nothing is written.
     /// </summary>
     Task<ReportSaveResult> SaveAsync(RunReport report, string? requestsFile, CancellationToken cancellationToken);
+
+    /// <summary>True when run <paramref name="runId"/> of <paramref name="environment"/>/<paramref name="target"/> was already saved (whatever its date).</summary>
+    Task<bool> HasRunAsync(string runId, string environment, string target, CancellationToken cancellationToken);
 }

@@ -22,6 +22,10 @@ public sealed class LocalReportStore : IReportStore
     public string Root { get; }
 
     /// <inheritdoc />
+    public Task<bool> HasRunAsync(string runId, string environment, string target, CancellationToken cancellationToken) =>
+        Task.FromResult(File.Exists(Path.Combine(Root, ReportLayout.RunMarkerPath(runId, environment, target))));
+
+    /// <inheritdoc />
     public async Task<ReportSaveResult> SaveAsync(RunReport report, string? requestsFile, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(report);
@@ -54,6 +58,9 @@ public sealed class LocalReportStore : IReportStore
         }
 
         File.Move(temp, path, overwrite: false);
+        var marker = Path.Combine(Root, ReportLayout.RunMarkerPath(report.RunId, report.Environment, report.Target));
+        Directory.CreateDirectory(Path.GetDirectoryName(marker)!);
+        await File.WriteAllTextAsync(marker, relative, CancellationToken.None).ConfigureAwait(false);
         Log.ReportWritten(_logger, path);
         return new ReportSaveResult(path, Written: true);
     }

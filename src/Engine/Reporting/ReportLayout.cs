@@ -20,6 +20,12 @@ public static class ReportLayout
         return ReportPath(report.Environment, report.Target, report.StartedAt, report.RunId);
     }
 
+    /// <summary>
+    /// Relative path of the marker that says a run's report was saved: <c>.runs/&lt;runId&gt;/&lt;environment&gt;/&lt;target&gt;</c>.
+    /// Reports are filed by date, redeliveries may come another day: the marker finds them by run id alone.
+    /// </summary>
+    public static string RunMarkerPath(string runId, string environment, string target) => $".runs/{runId}/{environment}/{target}";
+
     /// <summary>Relative path of the requests file beside <paramref name="reportPath"/>.</summary>
     public static string RequestsPath(string reportPath)
     {

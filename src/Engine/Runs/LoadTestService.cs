@@ -65,6 +65,17 @@ public sealed class LoadTestService
             destination = blobs.ContainerUri.ToString();
         }
 
+        // A redelivered message or a retried timer occurrence must not send its load, or its samples, a second time.
+        var done = new List<ResolvedTarget>();
+        foreach (var target in targets)
+        {
+            if (await store.HasRunAsync(runId, target.Environment, target.Target.Name, cancellationToken).ConfigureAwait(false))
+            {
+                done.Add(target);
+            }
+        }
+
+        targets = [.. targets.Except(done)];
         IReadOnlyList<RemoteWriteConfig> receivers = [.. config.RemoteWrite, .. extraReceivers ?? []];
         using var exporter = new RemoteWriteExporter(receivers, spool, _time, _loggers);
         if (exporter.Enabled)
@@ -75,6 +86,6 @@ public sealed class LoadTestService
         IReadOnlyList<IRunObserver> Observers(ResolvedTarget t) =>
             [.. observersFor?.Invoke(t) ?? [], .. exporter.Enabled ? [exporter.ForTarget(t)] : Array.Empty<IRunObserver>()];
         var results = await _coordinator.RunAsync(targets, runId, trigger, store, Path.Combine(local.Root, ".staging"), Observers, cancellationToken).ConfigureAwait(false);
-        return new RunOutcome(results, destination, pendingUploaded);
+        return new RunOutcome(results, destination, pendingUploaded, [.. done.Select(t => $"{t.Environment}/{t.Target.Name}")]);
     }
 }

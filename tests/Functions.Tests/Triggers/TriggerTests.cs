@@ -67,7 +67,7 @@ public sealed class TriggerTests : IAsyncLifetime
 
         await foreach (var blob in Archive.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, "development/", CancellationToken.None))
         {
-            if (blob.Name.EndsWith(".json", StringComparison.Ordinal))
+            if (blob.Name.EndsWith(".json", StringComparison.Ordinal) && !blob.Name.StartsWith(".runs/", StringComparison.Ordinal))
             {
                 names.Add(blob.Name);
             }
@@ -87,7 +87,8 @@ public sealed class TriggerTests : IAsyncLifetime
 
         Assert.True(first!.Succeeded);
         Assert.True(first.Results[0].Saved!.Written);
-        Assert.False(again!.Results[0].Saved!.Written);
+        Assert.Empty(again!.Results);
+        Assert.Equal(["development/llama"], again.AlreadyRun);
         var report = Assert.Single(await ArchivedReports());
         Assert.EndsWith("/adhoc-42.json", report, StringComparison.Ordinal);
         using var json = JsonDocument.Parse((await Archive.GetBlobClient(report).DownloadContentAsync()).Value.Content.ToString());
@@ -125,7 +126,8 @@ public sealed class TriggerTests : IAsyncLifetime
         Assert.True(outcome.Succeeded);
         Assert.Equal(["llama", "mistral"], outcome.Results.Select(r => r.Report.Target).Order());
         Assert.All(outcome.Results, r => Assert.Equal("timer-20261128T020000Z", r.Report.RunId));
-        Assert.All(retry.Results, r => Assert.False(r.Saved!.Written));
+        Assert.Empty(retry.Results);
+        Assert.Equal(2, retry.AlreadyRun.Count);
         Assert.Equal(2, (await ArchivedReports()).Count);
     }
 }
