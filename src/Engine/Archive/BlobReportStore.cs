@@ -66,7 +66,7 @@ public sealed partial class BlobReportStore : IReportStore
         if (await reportBlob.ExistsAsync(cancellationToken).ConfigureAwait(false))
         {
             LogExists(_logger, reportBlob.Uri, report.RunId);
-            return new ReportSaveResult(reportBlob.Uri.ToString(), Written: false);
+            return new ReportSaveResult(EffectiveConfig.RedactUrl(reportBlob.Uri), Written: false);
         }
 
         var metadata = new Dictionary<string, string>
@@ -117,13 +117,13 @@ public sealed partial class BlobReportStore : IReportStore
         {
             // Another delivery of the same run won the race: it wrote the report, this one writes nothing.
             LogExists(_logger, reportBlob.Uri, report.RunId);
-            return new ReportSaveResult(reportBlob.Uri.ToString(), Written: false);
+            return new ReportSaveResult(EffectiveConfig.RedactUrl(reportBlob.Uri), Written: false);
         }
 
         await _container.GetBlobClient(ReportLayout.RunMarkerPath(report.RunId, report.Environment, report.Target))
             .UploadAsync(BinaryData.FromString(name), overwrite: true, cancellationToken).ConfigureAwait(false);
         LogWritten(_logger, reportBlob.Uri);
-        return new ReportSaveResult(reportBlob.Uri.ToString(), Written: true);
+        return new ReportSaveResult(EffectiveConfig.RedactUrl(reportBlob.Uri), Written: true);
     }
 
     private static string TagValue(string value)

@@ -62,7 +62,7 @@ public sealed class LoadTestService
             pendingUploaded = await fallback.UploadPendingAsync(cancellationToken).ConfigureAwait(false);
             store = fallback;
             spool = new BlobSampleSpool(blobs.Container, localSpool);
-            destination = blobs.ContainerUri.ToString();
+            destination = EffectiveConfig.RedactUrl(blobs.ContainerUri);
         }
 
         // A redelivered message or a retried timer occurrence must not send its load, or its samples, a second time.
