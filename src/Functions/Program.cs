@@ -1,8 +1,10 @@
+using GuidellmFunctions.Engine.Configuration;
 using GuidellmFunctions.Engine.DependencyInjection;
 using GuidellmFunctions.Engine.Load;
 using GuidellmFunctions.Functions.Triggers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 LoadGeneratorRuntime.ConfigureThreadPool();
 var host = new HostBuilder()
@@ -15,6 +17,8 @@ var host = new HostBuilder()
             options.Environment = Environment.GetEnvironmentVariable("GUIDELLM_ENVIRONMENT");
             options.OutputDirectory = Environment.GetEnvironmentVariable("GUIDELLM_OUTPUT") ?? Path.Combine(Path.GetTempPath(), "guidellm");
         });
+        services.AddSingleton<IValidateOptions<GuidellmEngineOptions>>(sp =>
+            new FunctionTimeoutValidator(sp.GetRequiredService<ConfigLoader>(), Path.Combine(AppContext.BaseDirectory, "host.json")));
         services.AddSingleton(new TriggerSettings(
             Environment.GetEnvironmentVariable("GUIDELLM_QUEUE") ?? TriggerSettings.DefaultQueue,
             Environment.GetEnvironmentVariable("AzureWebJobsStorage")));
