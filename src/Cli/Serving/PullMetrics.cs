@@ -1,4 +1,5 @@
 using GuidellmFunctions.Engine.Client;
+using GuidellmFunctions.Engine.Configuration;
 using GuidellmFunctions.Engine.Export;
 using GuidellmFunctions.Engine.Load;
 using GuidellmFunctions.Engine.Reporting;
@@ -14,125 +15,88 @@ internal sealed class PullMetrics
 {
     private static readonly string[] Labels = ["environment", "target", "model"];
 
-    private readonly Counter _requests;
-    private readonly Counter _successful;
-    private readonly Counter _failed;
-    private readonly Counter _promptTokens;
-    private readonly Counter _outputTokens;
-    private readonly Counter _runs;
-    private readonly Counter _runsFailed;
-    private readonly Histogram _ttft;
-    private readonly Histogram _itl;
-    private readonly Histogram _e2e;
-    private readonly Histogram _tpot;
-    private readonly Histogram _dispatch;
-    private readonly Gauge _requestsPerSecond;
-    private readonly Gauge _outputTokensPerSecond;
-    private readonly Gauge _lastBenchmark;
-    private readonly Gauge _inFlight;
+    private readonly Dictionary<MetricFamily, Counter> _counters = [];
+    private readonly Dictionary<MetricFamily, Histogram> _histograms = [];
+    private readonly Dictionary<MetricFamily, Gauge> _gauges = [];
 
     public PullMetrics(CollectorRegistry registry)
     {
         var factory = Metrics.WithCustomRegistry(registry);
-        Counter C(MetricFamily f, params string[] extra) => factory.CreateCounter(f.Name, f.Help, new CounterConfiguration { LabelNames = [.. Labels, .. extra] });
-        Histogram H(MetricFamily f) => factory.CreateHistogram(f.Name, f.Help, new HistogramConfiguration { LabelNames = Labels, Buckets = [.. f.Buckets!] });
-        Gauge G(MetricFamily f) => factory.CreateGauge(f.Name, f.Help, new GaugeConfiguration { LabelNames = Labels });
-        _requests = C(RunnerMetrics.RequestsTotal);
-        _successful = C(RunnerMetrics.RequestsSuccessful);
-        _failed = C(RunnerMetrics.RequestsFailed, "reason");
-        _promptTokens = C(RunnerMetrics.PromptTokens);
-        _outputTokens = C(RunnerMetrics.OutputTokens);
-        _runs = C(RunnerMetrics.RunsTotal);
-        _runsFailed = C(RunnerMetrics.RunsFailed);
-        _ttft = H(RunnerMetrics.Ttft);
-        _itl = H(RunnerMetrics.Itl);
-        _e2e = H(RunnerMetrics.E2e);
-        _tpot = H(RunnerMetrics.Tpot);
-        _dispatch = H(RunnerMetrics.DispatchDelay);
-        _requestsPerSecond = G(RunnerMetrics.RequestsPerSecond);
-        _outputTokensPerSecond = G(RunnerMetrics.OutputTokensPerSecond);
-        _lastBenchmark = G(RunnerMetrics.LastBenchmarkTimestamp);
-        _inFlight = G(RunnerMetrics.InFlight);
+        foreach (var f in RunnerMetrics.All)
+        {
+            switch (f.Type)
+            {
+                case MetricKind.Counter:
+                    string[] names = f == RunnerMetrics.RequestsFailed ? [.. Labels, "reason"] : Labels;
+                    _counters[f] = factory.CreateCounter(f.Name, f.Help, new CounterConfiguration { LabelNames = names });
+                    break;
+                case MetricKind.Histogram:
+                    _histograms[f] = factory.CreateHistogram(f.Name, f.Help, new HistogramConfiguration { LabelNames = Labels, Buckets = [.. f.Buckets!] });
+                    break;
+                default:
+                    _gauges[f] = factory.CreateGauge(f.Name, f.Help, new GaugeConfiguration { LabelNames = Labels });
+                    break;
+            }
+        }
+
         Up = factory.CreateGauge("guidellm_runner_up", "1 while the runner is serving.");
     }
 
     public Gauge Up { get; }
 
     /// <summary>The observer feeding the series of one target's run.</summary>
-    public IRunObserver For(Engine.Configuration.ResolvedTarget target) => new Observer(this, [target.Environment, target.Target.Name, target.Target.Model]);
+    public IRunObserver For(ResolvedTarget target) => new Observer(this, [target.Environment, target.Target.Name, target.Target.Model]);
 
-    private sealed class Observer(PullMetrics m, string[] labels) : IRunObserver
+    private sealed class Observer(PullMetrics m, string[] labels) : IRunObserver, IRequestMetricsSink
     {
+        private Gauge.Child Gauge(MetricFamily family) => m._gauges[family].WithLabels(labels);
+
         public void OnStageStarted(StageContext stage)
         {
             foreach (var reason in FailureReasons.All)
             {
-                m._failed.WithLabels([.. labels, reason]);
+                m._counters[RunnerMetrics.RequestsFailed].WithLabels([.. labels, reason]);
             }
 
-            m._inFlight.WithLabels(labels).Set(0);
+            Gauge(RunnerMetrics.InFlight).Set(0);
         }
 
-        public void OnRequestStarted(StageContext stage) => m._inFlight.WithLabels(labels).Set(stage.InFlight());
+        public void OnRequestStarted(StageContext stage) => Gauge(RunnerMetrics.InFlight).Set(stage.InFlight());
 
         public void OnRequestCompleted(StageContext stage, RequestResult result, RequestPhase phase)
         {
-            m._inFlight.WithLabels(labels).Set(stage.InFlight());
-            if (phase != RequestPhase.Measured)
+            Gauge(RunnerMetrics.InFlight).Set(stage.InFlight());
+            if (phase == RequestPhase.Measured)
             {
-                return;
-            }
-
-            m._requests.WithLabels(labels).Inc();
-            m._dispatch.WithLabels(labels).Observe(result.DispatchDelayMs / 1000);
-            if (result.Status == RequestStatus.Successful)
-            {
-                m._successful.WithLabels(labels).Inc();
-                m._promptTokens.WithLabels(labels).Inc(result.PromptTokens);
-                m._outputTokens.WithLabels(labels).Inc(result.OutputTokens);
-                m._e2e.WithLabels(labels).Observe(result.E2eMs / 1000);
-                if (result.TtftMs is { } ttft)
-                {
-                    m._ttft.WithLabels(labels).Observe(ttft / 1000);
-                }
-
-                if (result.TpotMs is { } tpot)
-                {
-                    m._tpot.WithLabels(labels).Observe(tpot / 1000);
-                }
-
-                var itl = m._itl.WithLabels(labels);
-                foreach (var gap in result.ItlMicros)
-                {
-                    itl.Observe(gap / 1e6);
-                }
-            }
-            else if (result.Status == RequestStatus.Failed)
-            {
-                m._failed.WithLabels([.. labels, FailureReasons.Format(result.Reason ?? FailureReason.Protocol)]).Inc();
+                RequestMetrics.Record(result, this);
             }
         }
 
         public void OnStageCompleted(StageContext stage, BenchmarkReport report)
         {
-            // Per stage, not overwritten by a later sub-benchmark mid-stage: the value is the stage's own measured rate.
-            m._requestsPerSecond.WithLabels(labels).Set(report.Summary.Throughput.RequestsPerSecond);
-            m._outputTokensPerSecond.WithLabels(labels).Set(report.Summary.Throughput.OutputTokensPerSecond);
+            // The stage's own measured rate, set when the stage ends: a later stage replaces it only when it ends too.
+            Gauge(RunnerMetrics.RequestsPerSecond).Set(report.Summary.Throughput.RequestsPerSecond);
+            Gauge(RunnerMetrics.OutputTokensPerSecond).Set(report.Summary.Throughput.OutputTokensPerSecond);
         }
 
         public Task<RunReport> OnRunCompletedAsync(RunReport report, CancellationToken cancellationToken)
         {
-            m._runs.WithLabels(labels).Inc();
+            Add(RunnerMetrics.RunsTotal, 1);
             if (report.Status == "completed")
             {
-                m._lastBenchmark.WithLabels(labels).Set(report.EndedAt.ToUnixTimeMilliseconds() / 1000.0);
+                Gauge(RunnerMetrics.LastBenchmarkTimestamp).Set(report.EndedAt.ToUnixTimeMilliseconds() / 1000.0);
             }
             else
             {
-                m._runsFailed.WithLabels(labels).Inc();
+                Add(RunnerMetrics.RunsFailed, 1);
             }
 
             return Task.FromResult(report);
         }
+
+        public void Add(MetricFamily family, double amount, string? reason = null) =>
+            m._counters[family].WithLabels(reason is null ? labels : [.. labels, reason]).Inc(amount);
+
+        public void Observe(MetricFamily family, double seconds) => m._histograms[family].WithLabels(labels).Observe(seconds);
     }
 }

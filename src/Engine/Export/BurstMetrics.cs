@@ -8,7 +8,7 @@ namespace GuidellmFunctions.Engine.Export;
 /// The runner's series for one target during one burst: counters start at 0 at the burst start and are cumulative to
 /// its end, histograms hold every real observation. Snapshots give each series' value at a moment. Thread-safe.
 /// </summary>
-public sealed class BurstMetrics
+public sealed class BurstMetrics : IRequestMetricsSink
 {
     private readonly Lock _lock = new();
     private readonly KeyValuePair<string, string>[] _baseLabels;
@@ -57,40 +57,40 @@ public sealed class BurstMetrics
     /// <summary>Counts a finished request of the measured window.</summary>
     public void Observe(RequestResult result)
     {
-        ArgumentNullException.ThrowIfNull(result);
         lock (_lock)
         {
-            _requests++;
-            _histograms[RunnerMetrics.DispatchDelay].Observe(result.DispatchDelayMs / 1000);
-            if (result.Status == RequestStatus.Successful)
-            {
-                _successful++;
-                _promptTokens += result.PromptTokens;
-                _outputTokens += result.OutputTokens;
-                _histograms[RunnerMetrics.E2e].Observe(result.E2eMs / 1000);
-                if (result.TtftMs is { } ttft)
-                {
-                    _histograms[RunnerMetrics.Ttft].Observe(ttft / 1000);
-                }
-
-                if (result.TpotMs is { } tpot)
-                {
-                    _histograms[RunnerMetrics.Tpot].Observe(tpot / 1000);
-                }
-
-                var itl = _histograms[RunnerMetrics.Itl];
-                foreach (var gap in result.ItlMicros)
-                {
-                    itl.Observe(gap / 1e6);
-                }
-            }
-            else if (result.Status == RequestStatus.Failed)
-            {
-                var reason = FailureReasons.Format(result.Reason ?? FailureReason.Protocol);
-                _failed[reason]++;
-            }
+            RequestMetrics.Record(result, this);
         }
     }
+
+    /// <inheritdoc />
+    void IRequestMetricsSink.Add(MetricFamily family, double amount, string? reason)
+    {
+        var n = (long)amount;
+        if (family == RunnerMetrics.RequestsTotal)
+        {
+            _requests += n;
+        }
+        else if (family == RunnerMetrics.RequestsSuccessful)
+        {
+            _successful += n;
+        }
+        else if (family == RunnerMetrics.PromptTokens)
+        {
+            _promptTokens += n;
+        }
+        else if (family == RunnerMetrics.OutputTokens)
+        {
+            _outputTokens += n;
+        }
+        else if (family == RunnerMetrics.RequestsFailed)
+        {
+            _failed[reason!] += n;
+        }
+    }
+
+    /// <inheritdoc />
+    void IRequestMetricsSink.Observe(MetricFamily family, double seconds) => _histograms[family].Observe(seconds);
 
     /// <summary>Counts the end of the run, and its success time when it completed.</summary>
     public void RunEnded(bool completed, DateTimeOffset at)

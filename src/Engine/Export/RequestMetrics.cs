@@ -1,0 +1,41 @@
+using GuidellmFunctions.Engine.Client;
+
+namespace GuidellmFunctions.Engine.Export;
+
+/// <summary>How a finished request feeds the runner's series: the one mapping push (remote_write) and pull (/metrics) share.</summary>
+public static class RequestMetrics
+{
+    /// <summary>Adds <paramref name="result"/>'s counts and observations to <paramref name="sink"/>.</summary>
+    public static void Record(RequestResult result, IRequestMetricsSink sink)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(sink);
+        sink.Add(RunnerMetrics.RequestsTotal, 1);
+        sink.Observe(RunnerMetrics.DispatchDelay, result.DispatchDelayMs / 1000);
+        if (result.Status == RequestStatus.Successful)
+        {
+            sink.Add(RunnerMetrics.RequestsSuccessful, 1);
+            sink.Add(RunnerMetrics.PromptTokens, result.PromptTokens);
+            sink.Add(RunnerMetrics.OutputTokens, result.OutputTokens);
+            sink.Observe(RunnerMetrics.E2e, result.E2eMs / 1000);
+            if (result.TtftMs is { } ttft)
+            {
+                sink.Observe(RunnerMetrics.Ttft, ttft / 1000);
+            }
+
+            if (result.TpotMs is { } tpot)
+            {
+                sink.Observe(RunnerMetrics.Tpot, tpot / 1000);
+            }
+
+            foreach (var gap in result.ItlMicros)
+            {
+                sink.Observe(RunnerMetrics.Itl, gap / 1e6);
+            }
+        }
+        else if (result.Status == RequestStatus.Failed)
+        {
+            sink.Add(RunnerMetrics.RequestsFailed, 1, FailureReasons.Format(result.Reason ?? FailureReason.Protocol));
+        }
+    }
+}
