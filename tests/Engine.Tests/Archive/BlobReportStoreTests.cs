@@ -68,7 +68,7 @@ public sealed class BlobReportStoreTests : IDisposable
     {
         var port = LoopbackPorts.Free();
         var pending = Path.Combine(_dir, "pending");
-        var downConnection = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:{port}/devstoreaccount1;";
+        var downConnection = AzuriteServer.BlobConnectionString(port);
         var options = new BlobClientOptions { Retry = { MaxRetries = 0, NetworkTimeout = TimeSpan.FromSeconds(2) } };
         var down = new FallbackReportStore(new BlobReportStore(new BlobServiceClient(downConnection, options).GetBlobContainerClient("guidellm-reports")), pending);
 

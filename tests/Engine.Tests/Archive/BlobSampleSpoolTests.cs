@@ -30,7 +30,7 @@ public sealed class BlobSampleSpoolTests : IDisposable
 
         // That Azurite and its data are gone; the next one starts empty on the same port.
 
-        var downContainer = new BlobServiceClient($"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:{port}/devstoreaccount1;", downOptions)
+        var downContainer = new BlobServiceClient(AzuriteServer.BlobConnectionString(port), downOptions)
             .GetBlobContainerClient("guidellm-reports");
         await new BlobSampleSpool(downContainer, local).SaveAsync(Receiver, [2], t0.AddSeconds(1), CancellationToken.None);
         Assert.Single(local.Pending(Receiver));

@@ -1,8 +1,6 @@
 using GuidellmFunctions.Engine.Client;
 using GuidellmFunctions.Engine.Configuration;
-using GuidellmFunctions.Engine.Data;
 using GuidellmFunctions.Engine.Export;
-using GuidellmFunctions.Engine.Load;
 using GuidellmFunctions.Engine.Reporting;
 using GuidellmFunctions.Engine.Tests.Support;
 using GuidellmFunctions.Simulator;
@@ -58,11 +56,8 @@ public sealed class PrometheusIntegrationTests : IDisposable
             Profile = ProfileKind.Concurrent, Rate = 4, MaxDuration = TimeSpan.FromSeconds(60), MaxRequests = requests,
             Data = new DataSpec(new TokenDistribution(16), new TokenDistribution(16)),
         };
-        var target = new ResolvedTarget("development", new TargetConfig { Name = "mistral-7b", Url = server.V1, Model = server.Options.Model }, settings);
         using var exporter = new RemoteWriteExporter([new RemoteWriteConfig { Url = prometheus.WriteUrl, PushInterval = TimeSpan.FromMilliseconds(500) }], new SampleSpool(Path.Combine(_dir, "spool")), TimeProvider.System);
-        var results = await new RunCoordinator(new LoadTestRunner(_clients, new PromptGenerator(), TimeProvider.System))
-            .RunAsync([target], runId, RunTrigger.Cli, new LocalReportStore(Path.Combine(_dir, "out")), Path.Combine(_dir, "staging"), t => [exporter.ForTarget(t)], CancellationToken.None);
-        var report = results[0].Report;
+        var report = await ExportedBurst.RunAsync(_clients, _dir, server, settings, exporter, runId, "development", "mistral-7b");
         Assert.Equal(0, report.Export![0].SamplesSpooled + report.Export[0].SamplesRejected);
         return report;
     }

@@ -1,8 +1,6 @@
 using GuidellmFunctions.Engine.Client;
 using GuidellmFunctions.Engine.Configuration;
-using GuidellmFunctions.Engine.Data;
 using GuidellmFunctions.Engine.Export;
-using GuidellmFunctions.Engine.Load;
 using GuidellmFunctions.Engine.Reporting;
 using GuidellmFunctions.Engine.Tests.Support;
 using GuidellmFunctions.Simulator;
@@ -29,11 +27,8 @@ public sealed class RemoteWriteExporterTests : IDisposable
             Profile = ProfileKind.Concurrent, Rate = 4, MaxDuration = TimeSpan.FromSeconds(60), MaxRequests = requests,
             Data = new DataSpec(new TokenDistribution(16), new TokenDistribution(8)),
         };
-        var target = new ResolvedTarget("dev", new TargetConfig { Name = "sim", Url = server.V1, Model = server.Options.Model }, settings);
         await exporter.ReplaySpoolAsync(CancellationToken.None);
-        var results = await new RunCoordinator(new LoadTestRunner(_clients, new PromptGenerator(), TimeProvider.System))
-            .RunAsync([target], runId, RunTrigger.Cli, new LocalReportStore(Path.Combine(_dir, "out")), Path.Combine(_dir, "staging"), t => [exporter.ForTarget(t)], CancellationToken.None);
-        return results[0].Report;
+        return await ExportedBurst.RunAsync(_clients, _dir, server, settings, exporter, runId);
     }
 
     private static RemoteWriteConfig Receiver(Uri url) => new()
@@ -153,12 +148,8 @@ public sealed class RemoteWriteExporterTests : IDisposable
             Profile = ProfileKind.Constant, Rate = 10, MaxDuration = TimeSpan.FromSeconds(2),
             Data = new DataSpec(new TokenDistribution(16), new TokenDistribution(8)),
         };
-        var target = new ResolvedTarget("dev", new TargetConfig { Name = "sim", Url = server.V1, Model = server.Options.Model }, settings);
 
-        var results = await new RunCoordinator(new LoadTestRunner(_clients, new PromptGenerator(), TimeProvider.System))
-            .RunAsync([target], "slow", RunTrigger.Cli, new LocalReportStore(Path.Combine(_dir, "out")), Path.Combine(_dir, "staging"), t => [exporter.ForTarget(t)], CancellationToken.None);
-
-        var report = results[0].Report;
+        var report = await ExportedBurst.RunAsync(_clients, _dir, server, settings, exporter, "slow");
         var stage = report.Benchmarks[0];
         // Timers may fire a few ms early against the monotonic clock; a blocked stage would overrun by the receiver's delays.
         Assert.InRange(stage.DurationSeconds, 1.95, 2.4);

@@ -27,8 +27,12 @@ public sealed class AzuriteServer : IAsyncDisposable
 
     public int QueuePort { get; }
 
-    public string ConnectionString => $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={DevKey};BlobEndpoint=http://127.0.0.1:{Port}/devstoreaccount1;"
+    public string ConnectionString => BlobConnectionString(Port)
         + (QueuePort > 0 ? $"QueueEndpoint=http://127.0.0.1:{QueuePort}/devstoreaccount1;" : string.Empty);
+
+    /// <summary>The blob connection string for an Azurite on <paramref name="port"/>, running or not.</summary>
+    public static string BlobConnectionString(int port) =>
+        $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={DevKey};BlobEndpoint=http://127.0.0.1:{port}/devstoreaccount1;";
 
     /// <summary>Starts the blob service, and the queue service too when <paramref name="queue"/> is set.</summary>
     public static async Task<AzuriteServer> StartAsync(int port = 0, bool queue = false)
