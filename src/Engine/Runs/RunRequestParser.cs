@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using GuidellmFunctions.Engine.Configuration;
 using GuidellmFunctions.Engine.Load;
@@ -151,8 +150,4 @@ public static class RunRequestParser
 
         return patch;
     }
-
-    /// <summary>The deterministic run id of a timer occurrence: a retry of the same occurrence maps to the same run.</summary>
-    public static string TimerRunId(DateTimeOffset scheduled) =>
-        "timer-" + scheduled.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
 }

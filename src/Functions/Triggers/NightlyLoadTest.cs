@@ -1,5 +1,6 @@
 using GuidellmFunctions.Engine.Configuration;
 using GuidellmFunctions.Engine.DependencyInjection;
+using GuidellmFunctions.Engine.Load;
 using GuidellmFunctions.Engine.Reporting;
 using GuidellmFunctions.Engine.Runs;
 using Microsoft.Azure.Functions.Worker;
@@ -24,9 +25,6 @@ public sealed class NightlyLoadTest(LoadTestService service, ConfigLoader loader
         var config = loader.LoadFile(options.Value.ConfigPath!);
         var environment = options.Value.Environment ?? throw new ConfigValidationException("GUIDELLM_ENVIRONMENT must name the environment the timer runs");
         var targets = config.ResolveTargets(environment);
-
-        // The occurrence is identified to the minute, so a retry of the same firing reuses its run id.
-        var occurrence = new DateTimeOffset(firedAt.UtcDateTime.Year, firedAt.UtcDateTime.Month, firedAt.UtcDateTime.Day, firedAt.UtcDateTime.Hour, firedAt.UtcDateTime.Minute, 0, TimeSpan.Zero);
-        return await service.RunAsync(config, targets, RunRequestParser.TimerRunId(occurrence), RunTrigger.Timer, options.Value.OutputDirectory, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return await service.RunAsync(config, targets, RunIds.ForTimer(firedAt), RunTrigger.Timer, options.Value.OutputDirectory, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 }

@@ -61,13 +61,4 @@ public sealed class RunRequestParserTests
         Assert.Null(RunRequestParser.Parse(message, Config, "m", out var reason));
         Assert.Contains(expected, reason, StringComparison.Ordinal);
     }
-
-    [Fact]
-    public void Timer_run_ids_are_the_same_for_a_retried_occurrence()
-    {
-        var at = new DateTimeOffset(2026, 11, 28, 2, 0, 0, TimeSpan.Zero);
-
-        Assert.Equal("timer-20261128T020000Z", RunRequestParser.TimerRunId(at));
-        Assert.Equal(RunRequestParser.TimerRunId(at), RunRequestParser.TimerRunId(at.ToOffset(TimeSpan.FromHours(2))));
-    }
 }
