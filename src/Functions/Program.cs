@@ -1,6 +1,7 @@
 using GuidellmFunctions.Engine.Configuration;
 using GuidellmFunctions.Engine.DependencyInjection;
 using GuidellmFunctions.Engine.Load;
+using GuidellmFunctions.Engine.Runs;
 using GuidellmFunctions.Functions.Triggers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -15,13 +16,12 @@ var host = new HostBuilder()
         {
             options.ConfigPath = Environment.GetEnvironmentVariable("GUIDELLM_CONFIG");
             options.Environment = Environment.GetEnvironmentVariable("GUIDELLM_ENVIRONMENT");
+            options.StorageConnection = Environment.GetEnvironmentVariable("AzureWebJobsStorage");
+            options.Queue = Environment.GetEnvironmentVariable("GUIDELLM_QUEUE") is { Length: > 0 } queue ? queue : RunQueue.DefaultName;
             options.OutputDirectory = Environment.GetEnvironmentVariable("GUIDELLM_OUTPUT") ?? Path.Combine(Path.GetTempPath(), "guidellm");
         });
         services.AddSingleton<IValidateOptions<GuidellmEngineOptions>>(sp =>
             new FunctionTimeoutValidator(sp.GetRequiredService<ConfigLoader>(), Path.Combine(AppContext.BaseDirectory, "host.json")));
-        services.AddSingleton(new TriggerSettings(
-            Environment.GetEnvironmentVariable("GUIDELLM_QUEUE") ?? TriggerSettings.DefaultQueue,
-            Environment.GetEnvironmentVariable("AzureWebJobsStorage")));
     })
     .Build();
 await host.RunAsync();

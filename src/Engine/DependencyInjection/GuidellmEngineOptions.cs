@@ -3,11 +3,17 @@ namespace GuidellmFunctions.Engine.DependencyInjection;
 /// <summary>Host-supplied engine settings.</summary>
 public sealed class GuidellmEngineOptions
 {
-    /// <summary>Path of the YAML config (<c>GUIDELLM_CONFIG</c>); required.</summary>
+    /// <summary>The YAML config (<c>GUIDELLM_CONFIG</c>): a file path or a blob URL; required.</summary>
     public string? ConfigPath { get; set; }
+
+    /// <summary>Storage connection (<c>AzureWebJobsStorage</c>): reads a config blob URL in its account, and holds the run queue.</summary>
+    public string? StorageConnection { get; set; }
 
     /// <summary>Environment the host runs by default (<c>GUIDELLM_ENVIRONMENT</c>); must exist in the config when set.</summary>
     public string? Environment { get; set; }
+
+    /// <summary>The on-demand run queue (<c>GUIDELLM_QUEUE</c>); its poison queue is <c>&lt;queue&gt;-poison</c>.</summary>
+    public string Queue { get; set; } = Runs.RunQueue.DefaultName;
 
     /// <summary>Directory for local reports and staging files.</summary>
     public string OutputDirectory { get; set; } = "guidellm-output";

@@ -11,17 +11,17 @@ internal sealed class GuidellmEngineOptionsValidator(ConfigLoader loader) : IVal
         var failures = new List<string>();
         if (string.IsNullOrWhiteSpace(options.ConfigPath))
         {
-            failures.Add("ConfigPath (GUIDELLM_CONFIG) is required: the path of the YAML config");
+            failures.Add("ConfigPath (GUIDELLM_CONFIG) is required: the path or blob URL of the YAML config");
         }
         else
         {
             try
             {
-                var config = loader.LoadFile(options.ConfigPath);
+                var config = new ConfigSource(options.ConfigPath, options.StorageConnection, loader).Load();
                 config.ResolveAll();
                 if (options.Environment is { Length: > 0 } env && config.FindEnvironment(env) is null)
                 {
-                    failures.Add($"Environment (GUIDELLM_ENVIRONMENT) '{env}' is not in {options.ConfigPath} (known: {string.Join(", ", config.Environments.Select(e => e.Name))})");
+                    failures.Add($"Environment (GUIDELLM_ENVIRONMENT) '{env}' is not in the config (known: {string.Join(", ", config.Environments.Select(e => e.Name))})");
                 }
             }
             catch (ConfigValidationException ex)

@@ -4,6 +4,7 @@ using GuidellmFunctions.Engine.Data;
 using GuidellmFunctions.Engine.Load;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace GuidellmFunctions.Engine.DependencyInjection;
@@ -12,7 +13,7 @@ namespace GuidellmFunctions.Engine.DependencyInjection;
 public static class ServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the engine: config loader, HTTP clients for load, prompt generator, runners, and
+    /// Adds the engine: config loader and config source, HTTP clients for load, prompt generator, runners, the on-demand run queue and its handler, and
     /// <see cref="GuidellmEngineOptions"/> validated when the host starts (every problem of the config at once).
     /// </summary>
     public static IServiceCollection AddGuidellmEngine(this IServiceCollection services, Action<GuidellmEngineOptions> configure)
@@ -26,6 +27,22 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<LoadTestRunner>();
         services.TryAddSingleton<RunCoordinator>();
         services.TryAddSingleton<Runs.LoadTestService>();
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<GuidellmEngineOptions>>().Value;
+            return new ConfigSource(options.ConfigPath!, options.StorageConnection, sp.GetRequiredService<ConfigLoader>(), sp.GetService<ILogger<ConfigSource>>());
+        });
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<GuidellmEngineOptions>>().Value;
+            return new Runs.RunQueue(options.StorageConnection ?? throw new InvalidOperationException("StorageConnection (AzureWebJobsStorage) is required for the run queue"), options.Queue);
+        });
+        services.TryAddSingleton(sp => new Runs.OnDemandRunHandler(
+            sp.GetRequiredService<Runs.LoadTestService>(),
+            sp.GetRequiredService<ConfigSource>(),
+            sp.GetRequiredService<Runs.RunQueue>(),
+            sp.GetRequiredService<IOptions<GuidellmEngineOptions>>().Value.OutputDirectory,
+            sp.GetService<ILogger<Runs.OnDemandRunHandler>>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GuidellmEngineOptions>, GuidellmEngineOptionsValidator>());
         services.AddOptionsWithValidateOnStart<GuidellmEngineOptions>().Configure(configure);
         return services;

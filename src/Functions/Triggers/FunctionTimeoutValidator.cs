@@ -15,22 +15,24 @@ internal sealed class FunctionTimeoutValidator(ConfigLoader loader, string hostJ
 {
     public ValidateOptionsResult Validate(string? name, GuidellmEngineOptions options)
     {
-        if (options.ConfigPath is null || !File.Exists(options.ConfigPath) || ReadTimeout() is not { } timeout)
+        if (string.IsNullOrWhiteSpace(options.ConfigPath) || ReadTimeout() is not { } timeout)
         {
-            // A missing config is reported by the engine's own validator; no timeout means no limit.
+            // No config is reported by the engine's own validator; no timeout means no limit.
             return ValidateOptionsResult.Skip;
         }
 
         try
         {
             var limit = timeout * 0.9;
-            var problems = RunBudget.Exceeding(loader.LoadFile(options.ConfigPath).ResolveAll(), limit);
+            var config = new ConfigSource(options.ConfigPath, options.StorageConnection, loader).Load();
+            var problems = RunBudget.Exceeding(config.ResolveAll(), limit);
             return problems.Count == 0
                 ? ValidateOptionsResult.Success
                 : ValidateOptionsResult.Fail(problems.Select(p => $"{p} (functionTimeout {timeout:g} in {hostJsonPath}, less a 10% margin): lower max_seconds/max_requests or raise functionTimeout"));
         }
         catch (ConfigValidationException)
         {
+            // An unreadable or invalid config is reported by the engine's own validator, with every problem.
             return ValidateOptionsResult.Skip;
         }
     }

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace GuidellmFunctions.Functions.Triggers;
 
 /// <summary>Runs every target of <c>GUIDELLM_ENVIRONMENT</c> on <c>GUIDELLM_SCHEDULE</c> (six-field NCRONTAB).</summary>
-public sealed class NightlyLoadTest(LoadTestService service, ConfigLoader loader, IOptions<GuidellmEngineOptions> options, TimeProvider time)
+public sealed class NightlyLoadTest(LoadTestService service, ConfigSource source, IOptions<GuidellmEngineOptions> options, TimeProvider time)
 {
     /// <summary>The timer trigger.</summary>
     [Function(nameof(NightlyLoadTest))]
@@ -22,7 +22,7 @@ public sealed class NightlyLoadTest(LoadTestService service, ConfigLoader loader
     /// <summary>Runs the occurrence firing at <paramref name="firedAt"/>.</summary>
     internal async Task<RunOutcome> HandleAsync(DateTimeOffset firedAt, CancellationToken cancellationToken)
     {
-        var config = loader.LoadFile(options.Value.ConfigPath!);
+        var config = await source.LoadAsync(cancellationToken).ConfigureAwait(false);
         var environment = options.Value.Environment ?? throw new ConfigValidationException("GUIDELLM_ENVIRONMENT must name the environment the timer runs");
         var targets = config.ResolveTargets(environment);
         return await service.RunAsync(config, targets, RunIds.ForTimer(firedAt), RunTrigger.Timer, options.Value.OutputDirectory, cancellationToken: cancellationToken).ConfigureAwait(false);

@@ -38,14 +38,21 @@ public sealed class TriggerTests : IAsyncLifetime
               connection: "{{_azurite.ConnectionString}}"
               container: guidellm-reports
             """);
-        _services = new ServiceCollection()
-            .AddGuidellmEngine(o => { o.ConfigPath = config; o.Environment = "development"; o.OutputDirectory = Path.Combine(_dir, "out"); })
-            .AddSingleton(new TriggerSettings("guidellm-runs", _azurite.ConnectionString))
-            .AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>))
-            .AddTransient<OnDemandLoadTest>()
-            .AddTransient<NightlyLoadTest>()
-            .BuildServiceProvider();
+        _services = Services(config);
     }
+
+    private ServiceProvider Services(string configLocation) => new ServiceCollection()
+        .AddGuidellmEngine(o =>
+        {
+            o.ConfigPath = configLocation;
+            o.Environment = "development";
+            o.StorageConnection = _azurite.ConnectionString;
+            o.OutputDirectory = Path.Combine(_dir, "out");
+        })
+        .AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>))
+        .AddTransient<OnDemandLoadTest>()
+        .AddTransient<NightlyLoadTest>()
+        .BuildServiceProvider(validateScopes: true);
 
     public async Task DisposeAsync()
     {
@@ -82,8 +89,8 @@ public sealed class TriggerTests : IAsyncLifetime
         var function = _services.GetRequiredService<OnDemandLoadTest>();
         const string message = """{"runId":"adhoc-42","environment":"development","targets":["llama"],"overrides":{"maxRequests":3},"requestedBy":"test"}""";
 
-        var first = await function.HandleAsync(message, "m-1", CancellationToken.None);
-        var again = await function.HandleAsync(message, "m-1", CancellationToken.None);
+        var first = (await function.HandleAsync(message, "m-1", CancellationToken.None)).Outcome;
+        var again = (await function.HandleAsync(message, "m-1", CancellationToken.None)).Outcome;
 
         Assert.True(first!.Succeeded);
         Assert.True(first.Results[0].Saved!.Written);
@@ -103,9 +110,10 @@ public sealed class TriggerTests : IAsyncLifetime
     [InlineData("""{"environment":"development","overrides":{"rate":-1}}""", "override rate")]
     public async Task A_message_that_can_never_succeed_goes_to_the_poison_queue_at_once_with_the_reason(string message, string reason)
     {
-        var outcome = await _services.GetRequiredService<OnDemandLoadTest>().HandleAsync(message, "m-bad", CancellationToken.None);
+        var result = await _services.GetRequiredService<OnDemandLoadTest>().HandleAsync(message, "m-bad", CancellationToken.None);
 
-        Assert.Null(outcome);
+        Assert.Null(result.Outcome);
+        Assert.Contains(reason, result.PoisonReason, StringComparison.Ordinal);
         var poison = new QueueClient(_azurite.ConnectionString, "guidellm-runs-poison", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
         var received = (await poison.ReceiveMessagesAsync(10)).Value;
         var body = JsonDocument.Parse(Assert.Single(received).Body.ToString()).RootElement;
@@ -129,5 +137,73 @@ public sealed class TriggerTests : IAsyncLifetime
         Assert.Empty(retry.Results);
         Assert.Equal(2, retry.AlreadyRun.Count);
         Assert.Equal(2, (await ArchivedReports()).Count);
+    }
+
+    [Fact]
+    public async Task The_config_can_be_a_blob_read_with_the_storage_connection_and_the_last_read_is_kept_when_it_goes()
+    {
+        var container = new BlobServiceClient(_azurite.ConnectionString).GetBlobContainerClient("config");
+        await container.CreateIfNotExistsAsync();
+        var blob = container.GetBlobClient("runner.yaml");
+        await blob.UploadAsync(BinaryData.FromString(await File.ReadAllTextAsync(Path.Combine(_dir, "config.yaml"))));
+        await using var services = Services(blob.Uri.ToString());
+        _ = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<GuidellmEngineOptions>>().Value;
+        var function = services.GetRequiredService<NightlyLoadTest>();
+
+        var first = await function.HandleAsync(new DateTimeOffset(2026, 11, 28, 2, 0, 0, TimeSpan.Zero), CancellationToken.None);
+        await blob.DeleteAsync();
+        var second = await function.HandleAsync(new DateTimeOffset(2026, 11, 29, 2, 0, 0, TimeSpan.Zero), CancellationToken.None);
+
+        Assert.True(first.Succeeded);
+        Assert.True(second.Succeeded);
+        Assert.Equal(2, second.Results.Count);
+        Assert.Equal(4, (await ArchivedReports()).Count);
+    }
+
+    [Fact]
+    public async Task A_config_blob_that_cannot_be_read_fails_start_up_naming_it()
+    {
+        var missing = new BlobServiceClient(_azurite.ConnectionString).GetBlobContainerClient("config").GetBlobClient("absent.yaml").Uri.ToString();
+        await using var services = Services(missing);
+
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => services.GetRequiredService<Microsoft.Extensions.Options.IOptions<GuidellmEngineOptions>>().Value);
+
+        Assert.Contains("absent.yaml", error.Message, StringComparison.Ordinal);
+        Assert.Contains("cannot read config blob: 404", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("AccountKey", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_run_cancelled_by_the_host_saves_its_partial_report_marked_cancelled_and_pushes_its_final_samples()
+    {
+        await using var receiver = await FakeReceiver.StartAsync();
+        var config = Path.Combine(_dir, "pushing.yaml");
+        await File.WriteAllTextAsync(config, (await File.ReadAllTextAsync(Path.Combine(_dir, "config.yaml"))) + $$"""
+
+            remote_write:
+              - url: "{{receiver.Url}}"
+                push_interval: 1h
+            """);
+        await using var services = Services(config);
+        using var shutdown = new CancellationTokenSource();
+        const string message = """{"runId":"long-1","environment":"development","targets":["llama"],"overrides":{"maxRequests":1000000,"maxSeconds":600}}""";
+
+        var running = services.GetRequiredService<OnDemandLoadTest>().HandleAsync(message, "m-long", shutdown.Token);
+        while (_simulator.GroundTruth.Total < 5 && !running.IsCompleted)
+        {
+            await Task.Delay(20);
+        }
+
+        await shutdown.CancelAsync();
+        var result = await running;
+
+        var report = Assert.Single(result.Outcome!.Results).Report;
+        Assert.Equal("cancelled", report.Status);
+        var name = Assert.Single(await ArchivedReports());
+        using var json = JsonDocument.Parse((await Archive.GetBlobClient(name).DownloadContentAsync()).Value.Content.ToString());
+        Assert.Equal("cancelled", json.RootElement.GetProperty("status").GetString());
+        Assert.True(json.RootElement.GetProperty("benchmarks")[0].GetProperty("summary").GetProperty("requests").GetProperty("successful").GetInt32() >= 1);
+        var failedRuns = receiver.Accepted.Where(s => s.Labels.Any(l => l is { Key: "__name__", Value: "guidellm_benchmark_runs_failed_total" })).SelectMany(s => s.Samples).Select(p => p.Value).Where(v => !double.IsNaN(v));
+        Assert.Equal(1, failedRuns.Max());
     }
 }
