@@ -1,5 +1,6 @@
 using System.CommandLine;
 using GuidellmFunctions.Cli.Commands;
+using GuidellmFunctions.Engine.Configuration;
 using GuidellmFunctions.Engine.Load;
 using Spectre.Console;
 
@@ -18,8 +19,17 @@ public static class Program
             AnsiConsole.Profile.Width = 240;
         }
 
-        return BuildRoot(AnsiConsole.Console).Parse(args).InvokeAsync();
+        return BuildRoot(AnsiConsole.Console).Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = ShutdownGrace() });
     }
+
+    /// <summary>
+    /// How long SIGTERM or Ctrl+C waits for the run in progress to save its partial report and push its last samples
+    /// (<c>GUIDELLM_SHUTDOWN_GRACE</c>, default 25 s: inside Kubernetes' default 30 s termination grace period).
+    /// </summary>
+    internal static TimeSpan ShutdownGrace() =>
+        DurationParser.TryParse(Environment.GetEnvironmentVariable("GUIDELLM_SHUTDOWN_GRACE"), out var grace) && grace > TimeSpan.Zero
+            ? grace
+            : TimeSpan.FromSeconds(25);
 
     internal static RootCommand BuildRoot(IAnsiConsole console)
     {
@@ -30,6 +40,8 @@ public static class Program
         root.Subcommands.Add(ValidateCommand.Create(console));
         root.Subcommands.Add(ServeCommand.Create(console));
         root.Subcommands.Add(ExportCommand.Create(console));
+        root.Subcommands.Add(EnqueueCommand.Create(console));
+        root.Subcommands.Add(WorkerCommand.Create(console));
         return root;
     }
 }

@@ -17,4 +17,27 @@ internal static class CommonOptions
         Description = "Directory for reports (<env>/<target>/<yyyy>/<MM>/<dd>/<runId>.json + .requests.jsonl.gz)",
         DefaultValueFactory = _ => "guidellm-output",
     };
+
+    /// <summary><c>--queue</c>, defaulting to <c>GUIDELLM_QUEUE</c>, then <c>guidellm-runs</c>.</summary>
+    public static Option<string> Queue() => new("--queue")
+    {
+        Description = "Run queue (default: GUIDELLM_QUEUE, else guidellm-runs); poison messages go to <queue>-poison",
+        DefaultValueFactory = _ => FromEnvironment("GUIDELLM_QUEUE") ?? Engine.Runs.RunQueue.DefaultName,
+    };
+
+    /// <summary><c>--connection</c>, defaulting to <c>AzureWebJobsStorage</c>; never printed.</summary>
+    public static Option<string?> Connection() => new("--connection")
+    {
+        Description = "Storage connection string of the queue (default: AzureWebJobsStorage; UseDevelopmentStorage=true for Azurite)",
+        DefaultValueFactory = _ => FromEnvironment("AzureWebJobsStorage"),
+    };
+
+    /// <summary><c>--config</c> as a file path or blob URL, defaulting to <c>GUIDELLM_CONFIG</c>.</summary>
+    public static Option<string?> ConfigLocation(string description) => new("--config", "-c")
+    {
+        Description = description + " (a file or a blob URL; default: GUIDELLM_CONFIG)",
+        DefaultValueFactory = _ => FromEnvironment("GUIDELLM_CONFIG"),
+    };
+
+    private static string? FromEnvironment(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
 }

@@ -41,10 +41,16 @@ internal static class RunSession
             outcome = await service.RunAsync(config ?? EmptyConfig(targets), targets, runId, RunTrigger.Cli, outputDirectory, extraReceivers, t => [progress.For(t)], cancellationToken).ConfigureAwait(false);
         }
 
+        return WriteOutcome(console, outcome);
+    }
+
+    /// <summary>Prints what a run did (skipped targets, where reports went, the summary, exports, failures); returns the exit code.</summary>
+    public static int WriteOutcome(IAnsiConsole console, RunOutcome outcome)
+    {
         var results = outcome.Results;
         foreach (var skipped in outcome.AlreadyRun)
         {
-            console.MarkupLine(Markup.Escape($"{skipped}: run {runId} was already saved; not run again"));
+            console.MarkupLine(Markup.Escape($"{skipped}: run {outcome.RunId} was already saved; not run again"));
         }
 
         console.MarkupLine(Markup.Escape($"Reports under {outcome.Destination}" + (outcome.PendingUploaded > 0 ? $" ({outcome.PendingUploaded} pending report(s) of earlier runs uploaded)" : string.Empty)));

@@ -86,6 +86,6 @@ public sealed class LoadTestService
         IReadOnlyList<IRunObserver> Observers(ResolvedTarget t) =>
             [.. observersFor?.Invoke(t) ?? [], .. exporter.Enabled ? [exporter.ForTarget(t)] : Array.Empty<IRunObserver>()];
         var results = await _coordinator.RunAsync(targets, runId, trigger, store, Path.Combine(local.Root, ".staging"), Observers, cancellationToken).ConfigureAwait(false);
-        return new RunOutcome(results, destination, pendingUploaded, [.. done.Select(t => $"{t.Environment}/{t.Target.Name}")]);
+        return new RunOutcome(runId, results, destination, pendingUploaded, [.. done.Select(t => $"{t.Environment}/{t.Target.Name}")]);
     }
 }

@@ -14,6 +14,9 @@ public sealed class RunQueue
     /// <summary>The default queue name.</summary>
     public const string DefaultName = "guidellm-runs";
 
+    // People read the poison queue in Storage Explorer or the portal: quotes and apostrophes stay as typed.
+    private static readonly JsonSerializerOptions Readable = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>Creates the queue pair in the storage account of <paramref name="connection"/>.</summary>
     public RunQueue(string connection, string? name = null)
     {
@@ -55,7 +58,7 @@ public sealed class RunQueue
     public async Task PoisonAsync(string message, string reason, CancellationToken cancellationToken = default)
     {
         await Poison.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        var body = JsonSerializer.Serialize(new Dictionary<string, string> { ["reason"] = reason, ["message"] = message });
+        var body = JsonSerializer.Serialize(new Dictionary<string, string> { ["reason"] = reason, ["message"] = message }, Readable);
         await Poison.SendMessageAsync(body, cancellationToken).ConfigureAwait(false);
     }
 

@@ -20,11 +20,13 @@ public static class RunRequestParser
         ["seed"] = "seed", ["sweepSize"] = "sweep_size", ["dataSpec"] = "data_spec",
     };
 
-    /// <summary>Parses <paramref name="message"/>; <paramref name="fallbackRunId"/> (for example from the message id) is used when it carries none.</summary>
+    /// <summary>
+    /// Parses <paramref name="message"/>; <paramref name="fallbackRunId"/> (for example from the message id) is used when it
+    /// carries none. Without a <paramref name="config"/> only the message itself is checked, not its environment and targets.
+    /// </summary>
     /// <returns>The request, or null with <paramref name="reason"/> naming every problem.</returns>
-    public static RunRequest? Parse(string message, RunnerConfig config, string fallbackRunId, out string? reason)
+    public static RunRequest? Parse(string message, RunnerConfig? config, string fallbackRunId, out string? reason)
     {
-        ArgumentNullException.ThrowIfNull(config);
         var problems = new List<string>();
         JsonDocument doc;
         try
@@ -91,7 +93,7 @@ public static class RunRequestParser
             {
                 problems.Add("environment is required (a string)");
             }
-            else if (problems.Count == 0)
+            else if (problems.Count == 0 && config is not null)
             {
                 try
                 {
@@ -149,5 +151,72 @@ public static class RunRequestParser
         }
 
         return patch;
+    }
+
+    /// <summary>
+    /// Writes the message for a run; override keys may be given as in the message (<c>maxSeconds</c>) or as in the YAML
+    /// (<c>max_seconds</c>, <c>max-seconds</c>), values as text (numbers and booleans are written as JSON numbers and booleans).
+    /// </summary>
+    public static string Compose(string? runId, string environment, IEnumerable<string> targets, IEnumerable<KeyValuePair<string, string>> overrides, string? requestedBy)
+    {
+        ArgumentNullException.ThrowIfNull(targets);
+        ArgumentNullException.ThrowIfNull(overrides);
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            if (runId is not null)
+            {
+                json.WriteString("runId", runId);
+            }
+
+            json.WriteString("environment", environment);
+            var names = targets.ToList();
+            if (names.Count > 0)
+            {
+                json.WriteStartArray("targets");
+                names.ForEach(json.WriteStringValue);
+                json.WriteEndArray();
+            }
+
+            var pairs = overrides.ToList();
+            if (pairs.Count > 0)
+            {
+                json.WriteStartObject("overrides");
+                foreach (var (key, value) in pairs)
+                {
+                    json.WritePropertyName(MessageKey(key));
+                    if (double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var number) && double.IsFinite(number))
+                    {
+                        json.WriteNumberValue(number);
+                    }
+                    else if (bool.TryParse(value, out var flag))
+                    {
+                        json.WriteBooleanValue(flag);
+                    }
+                    else
+                    {
+                        json.WriteStringValue(value);
+                    }
+                }
+
+                json.WriteEndObject();
+            }
+
+            if (requestedBy is not null)
+            {
+                json.WriteString("requestedBy", requestedBy);
+            }
+
+            json.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static string MessageKey(string key)
+    {
+        var normalized = key.Replace("-", string.Empty, StringComparison.Ordinal).Replace("_", string.Empty, StringComparison.Ordinal);
+        return OverrideKeys.Keys.FirstOrDefault(k => string.Equals(k, normalized, StringComparison.OrdinalIgnoreCase)) ?? key;
     }
 }

@@ -1,5 +1,5 @@
 using GuidellmFunctions.Simulator;
-using Spectre.Console;
+using GuidellmFunctions.Cli.Tests.Support;
 
 namespace GuidellmFunctions.Cli.Tests.Commands;
 
@@ -17,18 +17,7 @@ public sealed class CliTests : IDisposable
 
     private Task<int> Run(params string[] args) => Run(CancellationToken.None, args);
 
-    private async Task<int> Run(CancellationToken cancellationToken, params string[] args)
-    {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-            Out = new AnsiConsoleOutput(TextWriter.Synchronized(_out)),
-        });
-        console.Profile.Width = 250;
-        return await Program.BuildRoot(console).Parse(args).InvokeAsync(cancellationToken: cancellationToken);
-    }
+    private Task<int> Run(CancellationToken cancellationToken, params string[] args) => CliInvoker.RunAsync(_out, cancellationToken, args);
 
     private string Write(string name, string yaml)
     {
