@@ -17,6 +17,7 @@ var host = new HostBuilder()
             options.ConfigPath = Environment.GetEnvironmentVariable("GUIDELLM_CONFIG");
             options.Environment = Environment.GetEnvironmentVariable("GUIDELLM_ENVIRONMENT");
             options.StorageConnection = Environment.GetEnvironmentVariable("AzureWebJobsStorage");
+            options.QueueServiceUri = IdentityQueueServiceUri();
             options.Queue = Environment.GetEnvironmentVariable("GUIDELLM_QUEUE") is { Length: > 0 } queue ? queue : RunQueue.DefaultName;
             options.OutputDirectory = Environment.GetEnvironmentVariable("GUIDELLM_OUTPUT") ?? Path.Combine(Path.GetTempPath(), "guidellm");
         });
@@ -25,3 +26,9 @@ var host = new HostBuilder()
     })
     .Build();
 await host.RunAsync();
+
+// An identity-based AzureWebJobsStorage (Flex Consumption with a managed identity) has no connection string.
+static Uri? IdentityQueueServiceUri() =>
+    Environment.GetEnvironmentVariable("AzureWebJobsStorage__queueServiceUri") is { Length: > 0 } uri ? new Uri(uri)
+    : Environment.GetEnvironmentVariable("AzureWebJobsStorage__accountName") is { Length: > 0 } account ? new Uri($"https://{account}.queue.core.windows.net")
+    : null;

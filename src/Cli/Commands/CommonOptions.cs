@@ -25,11 +25,11 @@ internal static class CommonOptions
         DefaultValueFactory = _ => FromEnvironment("GUIDELLM_QUEUE") ?? Engine.Runs.RunQueue.DefaultName,
     };
 
-    /// <summary><c>--connection</c>, defaulting to <c>AzureWebJobsStorage</c>; never printed.</summary>
+    /// <summary><c>--connection</c>, defaulting as the Functions host does (<see cref="StorageConnection"/>); never printed.</summary>
     public static Option<string?> Connection() => new("--connection")
     {
-        Description = "Storage connection string of the queue (default: AzureWebJobsStorage; UseDevelopmentStorage=true for Azurite)",
-        DefaultValueFactory = _ => FromEnvironment("AzureWebJobsStorage"),
+        Description = "Storage of the queue: a connection string (UseDevelopmentStorage=true for Azurite) or https://ACCOUNT.queue.core.windows.net with the workload or managed identity (default: AzureWebJobsStorage, AzureWebJobsStorage__accountName)",
+        DefaultValueFactory = _ => StorageConnection.FromEnvironment(),
     };
 
     /// <summary><c>--config</c> as a file path or blob URL, defaulting to <c>GUIDELLM_CONFIG</c>.</summary>

@@ -57,7 +57,7 @@ internal static class EnqueueCommand
             {
                 try
                 {
-                    loaded = await new ConfigSource(location, parse.GetValue(connection)).LoadAsync(cancellationToken).ConfigureAwait(false);
+                    loaded = await new ConfigSource(location, StorageConnection.Parse(parse.GetValue(connection)!).ConnectionString).LoadAsync(cancellationToken).ConfigureAwait(false);
                 }
                 catch (ConfigValidationException ex)
                 {
@@ -77,7 +77,7 @@ internal static class EnqueueCommand
                 return ExitCodes.InvalidInput;
             }
 
-            var runQueue = new RunQueue(parse.GetValue(connection)!, parse.GetValue(queue));
+            var runQueue = StorageConnection.Parse(parse.GetValue(connection)!).Open(parse.GetValue(queue));
             var messageId = await runQueue.SendAsync(message, cancellationToken).ConfigureAwait(false);
             console.MarkupLine(Markup.Escape($"Queued run {id} on {runQueue.Name} (message {messageId})" + (loaded is null ? "; not checked against a config" : string.Empty)));
             console.WriteLine(message);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using GuidellmFunctions.Engine.Configuration;
+using GuidellmFunctions.Engine.Load;
 using Spectre.Console;
 
 namespace GuidellmFunctions.Cli.Commands;
@@ -19,9 +20,10 @@ internal static class RunCommand
         var maxSeconds = new Option<string?>("--max-seconds") { Description = "Override the stage length (seconds or 30s, 5m)" };
         var maxRequests = new Option<string?>("--max-requests") { Description = "Override the requests per stage" };
         var remoteWrite = new Option<string[]>("--remote-write") { Description = "Push results to this remote_write URL too (repeatable; adds to the config's remote_write:)" };
+        var runId = new Option<string?>("--run-id") { Description = "Run id (default: a new one); targets already saved under it are not run again (a retried Kubernetes Job passes its job name)" };
         var logLevel = CommonOptions.LogLevel();
         var command = new Command("run", "Run a streaming load burst against the targets of an environment");
-        foreach (var option in (Option[])[config, environment, targets, output, profile, rate, maxSeconds, maxRequests, remoteWrite, logLevel])
+        foreach (var option in (Option[])[config, environment, targets, output, profile, rate, maxSeconds, maxRequests, remoteWrite, runId, logLevel])
         {
             command.Options.Add(option);
         }
@@ -39,7 +41,12 @@ internal static class RunCommand
                 var resolved = loaded.ResolveTargets(parse.GetValue(environment)!, parse.GetValue(targets) ?? [], overrides);
                 ConfigOutput.WriteWarnings(console, loaded);
                 var extra = ParseReceivers(parse.GetValue(remoteWrite) ?? []).ToList();
-                return await RunSession.ExecuteAsync(resolved, parse.GetValue(output)!, console, parse.GetValue(logLevel), cancellationToken, loaded, extra).ConfigureAwait(false);
+                if (parse.GetValue(runId) is { } id && !RunIds.IsValid(id))
+                {
+                    throw new ConfigValidationException([new ConfigError("command line", 0, 0, "--run-id", $"'{id}' is not a run id: 1-128 letters, digits, '-', '_' or '.'")]);
+                }
+
+                return await RunSession.ExecuteAsync(resolved, parse.GetValue(output)!, console, parse.GetValue(logLevel), cancellationToken, loaded, extra, parse.GetValue(runId)).ConfigureAwait(false);
             }
             catch (ConfigValidationException ex)
             {

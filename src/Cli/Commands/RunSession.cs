@@ -13,13 +13,13 @@ namespace GuidellmFunctions.Cli.Commands;
 /// <summary>Runs resolved targets with progress, saves reports, prints the summary: shared by <c>run</c> and <c>demo</c>.</summary>
 internal static class RunSession
 {
-    public static async Task<int> ExecuteAsync(IReadOnlyList<ResolvedTarget> targets, string outputDirectory, IAnsiConsole console, LogLevel logLevel, CancellationToken cancellationToken, RunnerConfig? config = null, IReadOnlyList<RemoteWriteConfig>? extraReceivers = null)
+    public static async Task<int> ExecuteAsync(IReadOnlyList<ResolvedTarget> targets, string outputDirectory, IAnsiConsole console, LogLevel logLevel, CancellationToken cancellationToken, RunnerConfig? config = null, IReadOnlyList<RemoteWriteConfig>? extraReceivers = null, string? runId = null)
     {
         var time = TimeProvider.System;
         using var loggers = ConsoleLog.Create(logLevel);
         using var clients = new TargetHttpClientFactory();
         var service = new LoadTestService(new RunCoordinator(new LoadTestRunner(clients, new PromptGenerator(), time, loggers)), time, loggers);
-        var runId = RunIds.New(time);
+        runId ??= RunIds.New(time);
         var live = console.Profile.Capabilities.Interactive && !Console.IsOutputRedirected;
         var receivers = (config?.RemoteWrite ?? []).Concat(extraReceivers ?? []).ToList();
 

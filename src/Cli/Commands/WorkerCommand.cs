@@ -65,7 +65,9 @@ internal static class WorkerCommand
                 .AddGuidellmEngine(o =>
                 {
                     o.ConfigPath = parse.GetValue(config);
-                    o.StorageConnection = parse.GetValue(connection);
+                    var storage = StorageConnection.Parse(parse.GetValue(connection)!);
+                    o.StorageConnection = storage.ConnectionString;
+                    o.QueueServiceUri = storage.QueueServiceUri;
                     o.Queue = parse.GetValue(queue)!;
                     o.OutputDirectory = parse.GetValue(output)!;
                 })

@@ -12,6 +12,12 @@ public sealed class GuidellmEngineOptions
     /// <summary>Environment the host runs by default (<c>GUIDELLM_ENVIRONMENT</c>); must exist in the config when set.</summary>
     public string? Environment { get; set; }
 
+    /// <summary>
+    /// Queue service URL for an identity-based storage connection (<c>AzureWebJobsStorage__queueServiceUri</c>, or from
+    /// <c>AzureWebJobsStorage__accountName</c>), used with DefaultAzureCredential when there is no connection string.
+    /// </summary>
+    public Uri? QueueServiceUri { get; set; }
+
     /// <summary>The on-demand run queue (<c>GUIDELLM_QUEUE</c>); its poison queue is <c>&lt;queue&gt;-poison</c>.</summary>
     public string Queue { get; set; } = Runs.RunQueue.DefaultName;
 

@@ -1,3 +1,4 @@
+using Azure.Identity;
 using GuidellmFunctions.Engine.Client;
 using GuidellmFunctions.Engine.Configuration;
 using GuidellmFunctions.Engine.Data;
@@ -35,7 +36,12 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<GuidellmEngineOptions>>().Value;
-            return new Runs.RunQueue(options.StorageConnection ?? throw new InvalidOperationException("StorageConnection (AzureWebJobsStorage) is required for the run queue"), options.Queue);
+            return options switch
+            {
+                { StorageConnection: { Length: > 0 } connection } => new Runs.RunQueue(connection, options.Queue),
+                { QueueServiceUri: { } uri } => new Runs.RunQueue(uri, new DefaultAzureCredential(), options.Queue),
+                _ => throw new InvalidOperationException("The run queue needs StorageConnection (AzureWebJobsStorage) or QueueServiceUri (AzureWebJobsStorage__accountName)"),
+            };
         });
         services.TryAddSingleton(sp => new Runs.OnDemandRunHandler(
             sp.GetRequiredService<Runs.LoadTestService>(),

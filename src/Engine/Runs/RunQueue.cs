@@ -1,4 +1,5 @@
 using System.Text;
+using Azure.Core;
 using System.Text.Json;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
@@ -19,15 +20,26 @@ public sealed class RunQueue
 
     /// <summary>Creates the queue pair in the storage account of <paramref name="connection"/>.</summary>
     public RunQueue(string connection, string? name = null)
+        : this(name, options => new QueueServiceClient(connection, options))
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connection);
+    }
+
+    /// <summary>Creates the queue pair at <paramref name="queueServiceUri"/> (<c>https://ACCOUNT.queue.core.windows.net</c>) with a token credential (managed identity).</summary>
+    public RunQueue(Uri queueServiceUri, TokenCredential credential, string? name = null)
+        : this(name, options => new QueueServiceClient(queueServiceUri, credential, options))
+    {
+    }
+
+    private RunQueue(string? name, Func<QueueClientOptions, QueueServiceClient> service)
+    {
         Name = string.IsNullOrWhiteSpace(name) ? DefaultName : name;
-        var encoded = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
-        Queue = new QueueClient(connection, Name, encoded);
-        Poison = new QueueClient(connection, PoisonName, encoded);
+        var encoded = service(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        Queue = encoded.GetQueueClient(Name);
+        Poison = encoded.GetQueueClient(PoisonName);
 
         // Received bodies are decoded here, so a message posted without base64 (a portal or a script) is still read.
-        Receiver = new QueueClient(connection, Name, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
+        Receiver = service(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None }).GetQueueClient(Name);
     }
 
     /// <summary>The queue name.</summary>
