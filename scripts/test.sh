@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 need=()
 command -v prometheus >/dev/null 2>&1 || need+=(prometheus)
 command -v victoria-metrics >/dev/null 2>&1 || need+=(victoria-metrics)
+# kubectl renders deploy/keda (its built-in kustomize); the machine image ships it, apt is the fallback.
+command -v kubectl >/dev/null 2>&1 || need+=(kubectl)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing ${need[*]} (Debian packages)"
   sudo_cmd=""
@@ -19,6 +21,21 @@ fi
 if [ ! -x .tools/azurite/node_modules/.bin/azurite ]; then
   echo "installing azurite (npm)"
   npm install --prefix .tools/azurite --no-audit --no-fund --loglevel=error azurite@3.37.0 >/dev/null
+fi
+
+# Manifest schemas (npm kubernetes-models, KEDA, prometheus-operator) for the deploy tests, pinned by the lock file.
+if [ ! -f deploy/validate/node_modules/kubernetes-models/package.json ]; then
+  echo "installing manifest schemas (npm)"
+  npm ci --prefix deploy/validate --no-audit --no-fund --loglevel=error >/dev/null
+fi
+
+# The Bicep CLI from NuGet (Azure.Bicep.CommandLine.linux-x64), its binary copied to tools/bicep/bicep.
+if [ ! -x tools/bicep/bicep ]; then
+  echo "installing the Bicep CLI (NuGet)"
+  dotnet restore tools/bicep/bicep.csproj -nologo >/dev/null
+  packages=$(dotnet nuget locals global-packages --list | sed 's/^global-packages: //')
+  version=$(sed -n 's/.*"Azure.Bicep.CommandLine.linux-x64" Version="\[\(.*\)\]".*/\1/p' tools/bicep/bicep.csproj)
+  install -m 755 "$packages/azure.bicep.commandline.linux-x64/$version/tools/bicep" tools/bicep/bicep
 fi
 
 log=$(mktemp)

@@ -26,11 +26,13 @@ public sealed class TsdbServer : IAsyncDisposable
 
     public Uri WriteUrl => new(BaseAddress, "api/v1/write");
 
-    /// <summary>Starts Prometheus 2.x with <c>--web.enable-remote-write-receiver</c>.</summary>
-    public static async Task<TsdbServer> StartAsync()
+    /// <summary>Starts Prometheus 2.x with <c>--web.enable-remote-write-receiver</c>, scraping <paramref name="scrape"/> (host:port) every second.</summary>
+    public static async Task<TsdbServer> StartAsync(params string[] scrape)
     {
         var dir = Directory.CreateTempSubdirectory("guidellm-prom-").FullName;
-        await File.WriteAllTextAsync(Path.Combine(dir, "prometheus.yml"), "global:\n  scrape_interval: 1h\n");
+        var config = "global:\n  scrape_interval: 1h\n" + (scrape.Length == 0 ? string.Empty
+            : $"scrape_configs:\n  - job_name: scraped\n    scrape_interval: 1s\n    static_configs:\n      - targets: [{string.Join(", ", scrape.Select(t => $"'{t}'"))}]\n");
+        await File.WriteAllTextAsync(Path.Combine(dir, "prometheus.yml"), config);
         var port = LoopbackPorts.Free();
         return await LaunchAsync("prometheus", dir, port,
         [

@@ -1,0 +1,66 @@
+using GuidellmFunctions.Engine.Client;
+using GuidellmFunctions.Engine.Configuration;
+using GuidellmFunctions.Engine.Export;
+using GuidellmFunctions.Engine.Tests.Support;
+using GuidellmFunctions.Simulator;
+
+namespace GuidellmFunctions.Deploy.Tests.Grafana;
+
+/// <summary>
+/// A burst pushed by remote_write into a real Prometheus that also scrapes the simulator's vLLM /metrics: every runner
+/// and vLLM query of the dashboard then returns data, as a user opening it after a run would see.
+/// </summary>
+public sealed class DashboardQueryTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("guidellm-dash-").FullName;
+    private readonly TargetHttpClientFactory _clients = new();
+
+    public void Dispose()
+    {
+        _clients.Dispose();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    [Fact]
+    public async Task After_a_pushed_burst_every_runner_and_vllm_panel_query_returns_data()
+    {
+        await using var simulator = await SimulatorServer.StartAsync(new SimulatorOptions { TtftMs = 20, ItlMs = 2, MaxBatch = 2 });
+        await using var prometheus = await TsdbServer.StartAsync($"{simulator.BaseAddress.Host}:{simulator.BaseAddress.Port}");
+        var settings = new BenchmarkSettings
+        {
+            Profile = ProfileKind.Concurrent, Rate = 4, MaxDuration = TimeSpan.FromSeconds(5), MaxRequests = 1_000_000,
+            Data = new DataSpec(new TokenDistribution(16), new TokenDistribution(16)),
+        };
+        using var exporter = new RemoteWriteExporter([new RemoteWriteConfig { Url = prometheus.WriteUrl, PushInterval = TimeSpan.FromSeconds(1) }], new SampleSpool(Path.Combine(_dir, "spool")), TimeProvider.System);
+
+        while ((await prometheus.QueryAsync("up", DateTimeOffset.UtcNow)).Count == 0)
+        {
+            // The server panels need scrapes before, during and after the burst.
+            await Task.Delay(200);
+        }
+
+        var report = await ExportedBurst.RunAsync(_clients, _dir, simulator, settings, exporter, "dashboard-1", "development", "llama");
+        await Task.Delay(TimeSpan.FromSeconds(2));
+
+        Assert.Equal("completed", report.Status);
+        var raw = await prometheus.RawAsync("guidellm_requests_total{environment=\"development\"}[10m]", DateTimeOffset.UtcNow);
+        var end = Assert.Single(raw).Samples[^1].At;
+        var empty = new List<string>();
+        var checkedQueries = 0;
+        foreach (var query in Dashboard.Queries().Where(q => q.Datasource is "${ds_runner}" or "${ds_vllm}"))
+        {
+            checkedQueries++;
+            // Pushed series go stale at the burst's end; scraped ones are read as of now, with the burst in their window.
+            var result = await prometheus.QueryAsync(query.Resolved("development"), query.Datasource == "${ds_runner}" ? end : DateTimeOffset.UtcNow);
+            if (result.Count == 0 || result.All(r => double.IsNaN(r.Value)))
+            {
+                empty.Add($"{query.Section} / {query.Panel}: {query.Resolved("development")}");
+            }
+        }
+
+        Assert.True(empty.Count == 0, "queries without data:\n" + string.Join("\n", empty));
+        Assert.True(checkedQueries >= 25, $"{checkedQueries} queries checked");
+        var other = await prometheus.QueryAsync(Dashboard.Queries()[0].Resolved("production"), end);
+        Assert.Empty(other);
+    }
+}
