@@ -1,3 +1,4 @@
+using System.Text.Json;
 using GuidellmFunctions.Simulator.Metrics;
 using GuidellmFunctions.Simulator.Serving;
 using Microsoft.AspNetCore.Builder;
@@ -17,6 +18,9 @@ namespace GuidellmFunctions.Simulator;
 /// </summary>
 public sealed class SimulatorServer : IAsyncDisposable
 {
+    private static readonly JsonSerializerOptions GroundTruthJson = new(JsonSerializerDefaults.Web);
+    private static readonly byte[] Newline = "\n"u8.ToArray();
+
     private readonly WebApplication _app;
 
     private SimulatorServer(WebApplication app, SimulatorOptions options, Uri baseAddress, VllmMetrics metrics, GroundTruth truth)
@@ -72,6 +76,17 @@ public sealed class SimulatorServer : IAsyncDisposable
         }));
         app.MapGet("/health", () => Results.Ok());
         app.MapGet("/metrics", () => Results.Text(metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"));
+
+        // For a client in another process (the benchmarks) to check its measurements against the server's.
+        app.MapGet("/debug/ground-truth", async context =>
+        {
+            context.Response.ContentType = "application/x-ndjson";
+            foreach (var record in truth.Records)
+            {
+                await JsonSerializer.SerializeAsync(context.Response.Body, record, GroundTruthJson, context.RequestAborted).ConfigureAwait(false);
+                await context.Response.Body.WriteAsync(Newline, context.RequestAborted).ConfigureAwait(false);
+            }
+        });
 
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -57,15 +58,16 @@ public sealed class OpenAiStreamingClient
         var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
-            using var reader = new SseReader(stream, _time, _maxEventBytes);
             var mediaType = response.Content.Headers.ContentType?.MediaType;
             if (string.Equals(mediaType, "application/json", StringComparison.OrdinalIgnoreCase))
             {
-                // The server ignored stream:true and answered with one JSON body: read it as one chunk.
+                // A non-streaming request, or a server that ignored stream:true: one JSON body, read as one chunk.
                 yield return await ReadWholeBodyAsync(stream, request, cancellationToken).ConfigureAwait(false);
                 yield return new StreamEvent(StreamEventKind.Done, _time.GetTimestamp());
                 yield break;
             }
+
+            using var reader = new SseReader(stream, _time, _maxEventBytes);
 
             while (true)
             {
@@ -122,28 +124,43 @@ public sealed class OpenAiStreamingClient
 
     private async Task<StreamEvent> ReadWholeBodyAsync(Stream stream, CompletionRequest request, CancellationToken cancellationToken)
     {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        // Pooled: a non-streaming burst reads one body per request, tens of thousands a second.
+        var buffer = ArrayPool<byte>.Shared.Rent(4096);
+        try
         {
-            if (buffer.Length + read > _maxEventBytes)
+            var length = 0;
+            int read;
+            while ((read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false)) > 0)
             {
-                return Failure(FailureReason.Protocol, $"response body larger than {_maxEventBytes} bytes", _time.GetTimestamp());
+                length += read;
+                if (length > _maxEventBytes)
+                {
+                    return Failure(FailureReason.Protocol, $"response body larger than {_maxEventBytes} bytes", _time.GetTimestamp());
+                }
+
+                if (length == buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
             }
 
-            buffer.Write(chunk, 0, read);
-        }
+            var timestamp = _time.GetTimestamp();
+            if (!ChunkParser.TryParse(buffer.AsSpan(0, length), out var info, out var error))
+            {
+                return Failure(FailureReason.Protocol, error!, timestamp);
+            }
 
-        var timestamp = _time.GetTimestamp();
-        if (!ChunkParser.TryParse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), out var info, out var error))
+            return info.Error is not null
+                ? Failure(FailureReason.StreamError, "error in response: " + Redacted(info.Error, request), timestamp)
+                : new StreamEvent(StreamEventKind.Chunk, timestamp, info);
+        }
+        finally
         {
-            return Failure(FailureReason.Protocol, error!, timestamp);
+            ArrayPool<byte>.Shared.Return(buffer);
         }
-
-        return info.Error is not null
-            ? Failure(FailureReason.StreamError, "error in response: " + Redacted(info.Error, request), timestamp)
-            : new StreamEvent(StreamEventKind.Chunk, timestamp, info);
     }
 
     private static string Redacted(string text, CompletionRequest request) =>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using GuidellmFunctions.Engine.Client;
 using GuidellmFunctions.Engine.Configuration;
 using GuidellmFunctions.Engine.Diagnostics;
@@ -88,6 +89,12 @@ public sealed class StageRunner
 
     private async Task DispatchOpenLoopAsync(StageState state)
     {
+        if (_time == TimeProvider.System && PreciseClock.Available)
+        {
+            await DispatchOnOwnThreadAsync(state).ConfigureAwait(false);
+            return;
+        }
+
         var plan = state.Context.Plan;
         IArrivalSchedule schedule = plan.Kind == ProfileKind.Poisson ? new PoissonArrivals(plan.Rate!.Value, plan.Seed) : new ConstantArrivals(plan.Rate!.Value);
         var slots = state.Slots;
@@ -131,6 +138,74 @@ public sealed class StageRunner
             }
 
             state.Start(prepared, i, scheduled);
+        }
+    }
+
+    /// <summary>
+    /// The open loop on a thread of its own: it sleeps on the kernel's high-resolution timer until each request's time
+    /// and starts the request inline, so neither .NET's millisecond timers nor a thread-pool hop delay it.
+    /// </summary>
+    private static Task DispatchOnOwnThreadAsync(StageState state)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                DispatchPrecisely(state);
+                done.SetResult();
+            }
+#pragma warning disable CA1031 // Handed to the awaiting stage, as an async dispatcher's failure would be.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                done.SetException(ex);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "guidellm-dispatch",
+        };
+        thread.Start();
+        return done.Task;
+    }
+
+    private static void DispatchPrecisely(StageState state)
+    {
+        var plan = state.Context.Plan;
+        IArrivalSchedule schedule = plan.Kind == ProfileKind.Poisson ? new PoissonArrivals(plan.Rate!.Value, plan.Seed) : new ConstantArrivals(plan.Rate!.Value);
+        var token = state.Stop.Token;
+        for (long i = 0; plan.MaxRequests is not { } max || i < max; i++)
+        {
+            var offset = schedule.Next();
+            if (token.IsCancellationRequested)
+            {
+                return;
+            }
+
+            if (offset >= plan.MaxDuration)
+            {
+                token.WaitHandle.WaitOne();
+                return;
+            }
+
+            var prepared = state.Prepare(i);
+            var scheduled = state.Context.StartTimestamp + (long)((Int128)offset.Ticks * Stopwatch.Frequency / TimeSpan.TicksPerSecond);
+            try
+            {
+                if (!PreciseClock.SleepUntil(scheduled, token))
+                {
+                    return;
+                }
+
+                state.Slots?.Wait(token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            state.StartInline(prepared, i, scheduled);
         }
     }
 
@@ -192,18 +267,27 @@ public sealed class StageRunner
         public void Start(PreparedRequest prepared, long index, long scheduled)
         {
             Interlocked.Increment(ref _outstanding);
-            _ = Task.Run(async () =>
+            _ = Task.Run(() => RunAndReleaseAsync(prepared, index, scheduled));
+        }
+
+        /// <summary>Starts the request on the calling thread: it runs there until its first wait for the network.</summary>
+        public void StartInline(PreparedRequest prepared, long index, long scheduled)
+        {
+            Interlocked.Increment(ref _outstanding);
+            _ = RunAndReleaseAsync(prepared, index, scheduled);
+        }
+
+        private async Task RunAndReleaseAsync(PreparedRequest prepared, long index, long scheduled)
+        {
+            try
             {
-                try
-                {
-                    await RunOneAsync(prepared, index, scheduled).ConfigureAwait(false);
-                }
-                finally
-                {
-                    Slots?.Release();
-                    Release();
-                }
-            });
+                await RunOneAsync(prepared, index, scheduled).ConfigureAwait(false);
+            }
+            finally
+            {
+                Slots?.Release();
+                Release();
+            }
         }
 
         public async Task RunOneAsync(PreparedRequest prepared, long index, long scheduled)

@@ -1,0 +1,75 @@
+using BenchmarkDotNet.Running;
+using GuidellmFunctions.Benchmarks.Scenarios;
+using GuidellmFunctions.Benchmarks.Support;
+using GuidellmFunctions.Engine.Load;
+using Spectre.Console;
+
+namespace GuidellmFunctions.Benchmarks;
+
+/// <summary>
+/// The benchmark suite: <c>[--quick] [--only capacity,streaming,accuracy,dispatch,memory,encoding] [--output FILE]</c>
+/// runs the scenarios and writes the summary; <c>micro [BenchmarkDotNet args]</c> runs the parser and encoder
+/// micro-benchmarks. <c>simulator-host</c> and <c>memory-probe</c> are the child processes the suite starts.
+/// </summary>
+public static class Program
+{
+    private static readonly string[] AllScenarios = ["capacity", "streaming", "accuracy", "dispatch", "memory", "encoding"];
+
+    /// <summary>Entry point.</summary>
+    public static async Task<int> Main(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+
+        // Every process here generates or serves load, as the CLI's verbs do.
+        LoadGeneratorRuntime.ConfigureThreadPool();
+        switch (args.FirstOrDefault())
+        {
+            case "simulator-host":
+                return await SimulatorProcess.HostAsync(args[1..]).ConfigureAwait(false);
+            case "memory-probe":
+                return await MemoryScenario.ProbeAsync(args[1..]).ConfigureAwait(false);
+            case "micro":
+                BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args[1..]);
+                return 0;
+        }
+
+        if (Console.IsOutputRedirected)
+        {
+            AnsiConsole.Profile.Width = 200;
+        }
+
+        var quick = args.Contains("--quick");
+        var only = Value(args, "--only")?.Split(',') ?? AllScenarios;
+        var unknown = only.Except(AllScenarios).ToList();
+        if (unknown.Count > 0)
+        {
+            Console.Error.WriteLine($"unknown scenario(s) {string.Join(", ", unknown)}; known: {string.Join(", ", AllScenarios)}");
+            return 2;
+        }
+
+        var output = Value(args, "--output") ?? Path.Combine("artifacts", "bench", "summary.json");
+        var suite = new Suite(AnsiConsole.Console, quick);
+        AnsiConsole.MarkupLine(Markup.Escape($"guidellm benchmark suite{(quick ? " (quick)" : string.Empty)}: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}"));
+        foreach (var scenario in only)
+        {
+            switch (scenario)
+            {
+                case "capacity": await CapacityScenario.RunAsync(suite).ConfigureAwait(false); break;
+                case "streaming": await StreamingScenario.RunAsync(suite).ConfigureAwait(false); break;
+                case "accuracy": await AccuracyScenario.RunAsync(suite).ConfigureAwait(false); break;
+                case "dispatch": await DispatchScenario.RunAsync(suite).ConfigureAwait(false); break;
+                case "memory": await MemoryScenario.RunAsync(suite).ConfigureAwait(false); break;
+                case "encoding": EncodingScenario.Run(suite); break;
+            }
+        }
+
+        await suite.WriteAsync(output).ConfigureAwait(false);
+        return 0;
+    }
+
+    private static string? Value(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+}

@@ -1,0 +1,41 @@
+using GuidellmFunctions.Benchmarks.Support;
+using GuidellmFunctions.Engine.Configuration;
+using GuidellmFunctions.Simulator;
+
+namespace GuidellmFunctions.Benchmarks.Scenarios;
+
+/// <summary>
+/// Generator capacity, streaming: SSE chunks per second the runner reads from a simulator that streams 512 one-token
+/// chunks per request with no delay, and the CPU it spends per request and per chunk (the simulator's CPU beside it).
+/// </summary>
+internal static class StreamingScenario
+{
+    public static async Task RunAsync(Suite suite)
+    {
+        var rows = new List<string[]>();
+        var results = new List<object>();
+        foreach (var streams in (int[])[16, 64, 256])
+        {
+            await using var simulator = await SimulatorProcess.StartAsync(new SimulatorOptions { TtftMs = 0, ItlMs = 0, OutputTokens = 512, MaxBatch = 100_000, GroundTruthCapacity = 0 });
+            var settings = new BenchmarkSettings
+            {
+                Profile = ProfileKind.Concurrent, Rate = streams, MaxDuration = suite.StageLength, Warmup = TimeSpan.FromSeconds(1),
+                Data = new DataSpec(new TokenDistribution(16), new TokenDistribution(512)),
+            };
+            var simulatorCpu = simulator.CpuTime;
+            var burst = await Burst.RunAsync(simulator.V1, settings).ConfigureAwait(false);
+            var serverCpu = simulator.CpuTime - simulatorCpu;
+            var seconds = burst.Wall.TotalSeconds;
+            var chunksPerSecond = burst.Capture.Chunks / seconds;
+            var perChunk = burst.Cpu.TotalMicroseconds / Math.Max(1, burst.Capture.Chunks);
+            var perRequest = burst.Cpu.TotalMicroseconds / Math.Max(1, burst.Capture.Total);
+            rows.Add([streams.ToString(System.Globalization.CultureInfo.InvariantCulture), Suite.F(chunksPerSecond, 0), Suite.F(burst.Capture.Total / seconds, 0), Suite.F(perChunk, 2), Suite.F(perRequest, 0),
+                Suite.F(100 * burst.Cpu / (burst.Wall * Environment.ProcessorCount), 0) + "%", Suite.F(100 * serverCpu / (burst.Wall * Environment.ProcessorCount), 0) + "%", burst.Summary.Requests.Failed.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            results.Add(new { streams, chunksPerSecond, requestsPerSecond = burst.Capture.Total / seconds, cpuMicrosPerChunk = perChunk, cpuMicrosPerRequest = perRequest, runnerCpuShare = burst.Cpu / (burst.Wall * Environment.ProcessorCount), simulatorCpuShare = serverCpu / (burst.Wall * Environment.ProcessorCount), failed = burst.Summary.Requests.Failed });
+        }
+
+        suite.Table("2. Streaming capacity: 512 one-token chunks per request, no server delay (simulator in its own process)",
+            ["streams", "chunks/s", "requests/s", "runner CPU µs/chunk", "runner CPU µs/request", "runner CPU", "simulator CPU", "failed"], rows);
+        suite.Sections["streaming"] = results;
+    }
+}

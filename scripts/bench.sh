@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The benchmark suite (not part of CI: too noisy there). Installs wrk and hey (Debian) when missing, builds in Release,
+# runs every scenario, prints the tables and writes artifacts/bench/summary.json; then the BenchmarkDotNet
+# micro-benchmarks of the SSE parser and the remote_write encoder (artifacts/bench/micro).
+#   bash scripts/bench.sh [--quick] [--only capacity,streaming,accuracy,dispatch,memory,encoding] [--no-micro]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v wrk >/dev/null 2>&1 || need+=(wrk)
+command -v hey >/dev/null 2>&1 || need+=(hey)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing ${need[*]} (Debian packages)"
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+micro=1
+args=()
+for arg in "$@"; do
+  if [ "$arg" = "--no-micro" ]; then micro=0; else args+=("$arg"); fi
+done
+
+dotnet build benchmarks/GuidellmFunctions.Benchmarks -c Release -nologo -clp:ErrorsOnly
+bench=benchmarks/GuidellmFunctions.Benchmarks/bin/Release/net10.0/GuidellmFunctions.Benchmarks.dll
+dotnet "$bench" "${args[@]}"
+if [ "$micro" = 1 ]; then
+  dotnet "$bench" micro --filter '*' --job short --artifacts artifacts/bench/micro
+fi
