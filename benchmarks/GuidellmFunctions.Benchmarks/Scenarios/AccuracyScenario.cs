@@ -45,8 +45,8 @@ internal static class AccuracyScenario
             within &= ttft.P99 <= 5 && burst.Summary.Requests.Failed == 0;
             sustained = within ? streams : sustained;
 
-            rows.Add([streams.ToString(CultureInfo.InvariantCulture), Suite.F(burst.Summary.Concurrency.Mean, 0), pairs.Count.ToString(CultureInfo.InvariantCulture), Suite.F(ttft.P50, 2), Suite.F(ttft.P99, 2), Suite.F(itl.P50, 3), Suite.F(itl.P99, 3), Suite.F(chunksPerSecond, 0), Suite.F(100 * runnerShare, 0) + "%", Suite.F(100 * simulatorShare, 0) + "%", burst.Summary.Requests.Failed.ToString(CultureInfo.InvariantCulture)]);
-            results.Add(new { streams, meanInFlight = burst.Summary.Concurrency.Mean, requests = pairs.Count, ttftErrorMs = new { p50 = ttft.P50, p99 = ttft.P99 }, itlErrorMs = new { p50 = itl.P50, p99 = itl.P99 }, chunksPerSecond, runnerCpuShare = runnerShare, simulatorCpuShare = simulatorShare, failed = burst.Summary.Requests.Failed });
+            rows.Add([streams.ToString(CultureInfo.InvariantCulture), Suite.F(burst.Summary.Concurrency.Mean, 0), pairs.Count.ToString(CultureInfo.InvariantCulture), Suite.F(ttft.P50, 2), Suite.F(ttft.P99, 2), Suite.F(itl.P50, 3), Suite.F(itl.P99, 3), Suite.F(chunksPerSecond, 0), Suite.F(100 * runnerShare, 0) + "%", Suite.F(100 * simulatorShare, 0) + "%", $"{burst.Gen0}/{burst.Gen1}/{burst.Gen2}, {Suite.F(burst.GcPause.TotalMilliseconds, 0)} ms", burst.Summary.Requests.Failed.ToString(CultureInfo.InvariantCulture)]);
+            results.Add(new { streams, meanInFlight = burst.Summary.Concurrency.Mean, requests = pairs.Count, ttftErrorMs = new { p50 = ttft.P50, p99 = ttft.P99 }, itlErrorMs = new { p50 = itl.P50, p99 = itl.P99 }, chunksPerSecond, runnerCpuShare = runnerShare, runnerGcPauseMs = burst.GcPause.TotalMilliseconds, simulatorCpuShare = simulatorShare, failed = burst.Summary.Requests.Failed });
             if (streams == 100)
             {
                 suite.Goals.Add(new Goal("TTFT error p99 at 100 streams", "<= 1 ms", Suite.F(ttft.P99, 2) + " ms", ttft.P99 <= 1));
@@ -58,7 +58,7 @@ internal static class AccuracyScenario
         }
 
         suite.Table("3. Accuracy: client minus server (simulator TTFT 50 ms, ITL 20 ms, 32 tokens), ms",
-            ["streams", "mean in flight", "requests", "TTFT err p50", "TTFT err p99", "ITL err p50", "ITL err p99", "chunks/s", "runner CPU", "simulator CPU", "failed"], rows);
+            ["streams", "mean in flight", "requests", "TTFT err p50", "TTFT err p99", "ITL err p50", "ITL err p99", "chunks/s", "runner CPU", "simulator CPU", "runner GCs 0/1/2, pause", "failed"], rows);
         suite.Sections["accuracy"] = results;
         suite.Sections["maxStreamsWithinTtftBound"] = sustained;
     }

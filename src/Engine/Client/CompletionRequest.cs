@@ -17,6 +17,8 @@ public sealed record CompletionRequest(
     string? ApiKeyHeader = null,
     IReadOnlyDictionary<string, Secret>? Headers = null)
 {
+    private static readonly Dictionary<string, Secret> EmptyHeaders = [];
+
     /// <summary>Builds the HTTP message; the caller disposes it.</summary>
     public HttpRequestMessage ToHttpRequest()
     {
@@ -27,7 +29,7 @@ public sealed record CompletionRequest(
             VersionPolicy = HttpVersionPolicy.RequestVersionOrHigher,
         };
         message.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-        message.Headers.Accept.ParseAdd("text/event-stream");
+        message.Headers.TryAddWithoutValidation("Accept", "text/event-stream");
         message.Headers.TryAddWithoutValidation("X-Request-Id", RequestId);
         if (ApiKey is { IsEmpty: false })
         {
@@ -41,7 +43,7 @@ public sealed record CompletionRequest(
             }
         }
 
-        foreach (var (name, value) in Headers ?? new Dictionary<string, Secret>())
+        foreach (var (name, value) in Headers ?? EmptyHeaders)
         {
             if (!message.Headers.TryAddWithoutValidation(name, value.Reveal()))
             {

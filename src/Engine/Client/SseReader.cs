@@ -11,7 +11,12 @@ namespace GuidellmFunctions.Engine.Client;
 /// </summary>
 public sealed class SseReader : IDisposable
 {
-    private const int InitialBufferSize = 16 * 1024;
+    // vLLM's chunks are a few hundred bytes: 4 KiB holds many per read, and the buffers grow for longer events.
+    private const int InitialBufferSize = 4 * 1024;
+
+    // The shared pool caches a few dozen arrays per size; a burst holds two per open stream, thousands at a time, and
+    // buffers missing from the pool would be allocated per request and die middle-aged, the costliest garbage.
+    private static readonly ArrayPool<byte> Buffers = ArrayPool<byte>.Create(maxArrayLength: 64 * 1024 * 1024, maxArraysPerBucket: 2048);
 
     private readonly Stream _stream;
     private readonly TimeProvider _time;
@@ -34,8 +39,8 @@ public sealed class SseReader : IDisposable
         _stream = stream;
         _time = time;
         _maxEventBytes = maxEventBytes;
-        _buffer = ArrayPool<byte>.Shared.Rent(Math.Min(InitialBufferSize, maxEventBytes + 2));
-        _data = ArrayPool<byte>.Shared.Rent(Math.Min(InitialBufferSize, maxEventBytes));
+        _buffer = Buffers.Rent(Math.Min(InitialBufferSize, maxEventBytes + 2));
+        _data = Buffers.Rent(Math.Min(InitialBufferSize, maxEventBytes));
     }
 
     /// <summary>The data of the last dispatched event (its <c>data:</c> lines joined by <c>\n</c>). Valid until the next read.</summary>
@@ -121,8 +126,8 @@ public sealed class SseReader : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        ArrayPool<byte>.Shared.Return(_buffer);
-        ArrayPool<byte>.Shared.Return(_data);
+        Buffers.Return(_buffer);
+        Buffers.Return(_data);
         _buffer = [];
         _data = [];
     }
@@ -218,15 +223,15 @@ public sealed class SseReader : IDisposable
 
         if (_end == _buffer.Length)
         {
-            var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(_buffer.Length * 2, _maxEventBytes + 2));
+            var bigger = Buffers.Rent(Math.Min(_buffer.Length * 2, _maxEventBytes + 2));
             if (bigger.Length <= _buffer.Length)
             {
-                ArrayPool<byte>.Shared.Return(bigger);
-                bigger = ArrayPool<byte>.Shared.Rent(_buffer.Length + 1);
+                Buffers.Return(bigger);
+                bigger = Buffers.Rent(_buffer.Length + 1);
             }
 
             _buffer.AsSpan(0, _end).CopyTo(bigger);
-            ArrayPool<byte>.Shared.Return(_buffer);
+            Buffers.Return(_buffer);
             _buffer = bigger;
         }
     }
@@ -238,9 +243,9 @@ public sealed class SseReader : IDisposable
             return;
         }
 
-        var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, _data.Length * 2));
+        var bigger = Buffers.Rent(Math.Max(needed, _data.Length * 2));
         _data.AsSpan(0, _dataLength).CopyTo(bigger);
-        ArrayPool<byte>.Shared.Return(_data);
+        Buffers.Return(_data);
         _data = bigger;
     }
 }
