@@ -17,7 +17,7 @@ internal static class AccuracyScenario
 
     public static async Task RunAsync(Suite suite)
     {
-        int[] levels = suite.Quick ? [1, 100, 1000] : [1, 100, 1000, 2000, 4000];
+        int[] levels = suite.Quick ? [1, 100, 1000] : [1, 100, 1000, 2000];
         var rows = new List<string[]>();
         var results = new List<object>();
         var sustained = 0;

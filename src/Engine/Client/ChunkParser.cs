@@ -157,6 +157,12 @@ public static class ChunkParser
         if (reader.TokenType == JsonTokenType.String)
         {
             var length = reader.HasValueSequence ? (int)reader.ValueSequence.Length : reader.ValueSpan.Length;
+            if (!reader.HasValueSequence && !System.Text.Unicode.Utf8.IsValid(reader.ValueSpan))
+            {
+                // The reader accepts any bytes inside a string; a server that sends broken UTF-8 is broken.
+                throw new JsonException("content is not valid UTF-8", null, 0, reader.TokenStartIndex);
+            }
+
             if (length > 0)
             {
                 chunk.HasContent = true;

@@ -30,6 +30,33 @@ public sealed record CompletionRequest(
         };
         message.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
         message.Headers.TryAddWithoutValidation("Accept", "text/event-stream");
+        AddHeaders(message);
+        return message;
+    }
+
+    /// <summary>
+    /// A GET of the server's model list beside <see cref="Endpoint"/> (<c>…/v1/models</c>, query kept) with the same
+    /// credentials, or null when the endpoint is not an OpenAI-style completions path.
+    /// </summary>
+    public HttpRequestMessage? ToModelsRequest()
+    {
+        var path = Endpoint.AbsolutePath;
+        var suffix = path.EndsWith("/chat/completions", StringComparison.Ordinal) ? "/chat/completions"
+            : path.EndsWith("/completions", StringComparison.Ordinal) ? "/completions"
+            : null;
+        if (suffix is null)
+        {
+            return null;
+        }
+
+        var models = new UriBuilder(Endpoint) { Path = path[..^suffix.Length] + "/models" }.Uri;
+        var message = new HttpRequestMessage(HttpMethod.Get, models) { Version = System.Net.HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionOrHigher };
+        AddHeaders(message);
+        return message;
+    }
+
+    private void AddHeaders(HttpRequestMessage message)
+    {
         message.Headers.TryAddWithoutValidation("X-Request-Id", RequestId);
         if (ApiKey is { IsEmpty: false })
         {
@@ -47,10 +74,8 @@ public sealed record CompletionRequest(
         {
             if (!message.Headers.TryAddWithoutValidation(name, value.Reveal()))
             {
-                message.Content.Headers.TryAddWithoutValidation(name, value.Reveal());
+                message.Content?.Headers.TryAddWithoutValidation(name, value.Reveal());
             }
         }
-
-        return message;
     }
 }

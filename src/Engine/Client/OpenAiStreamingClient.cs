@@ -33,13 +33,41 @@ public sealed class OpenAiStreamingClient
         _maxEventBytes = maxEventBytes;
     }
 
+    /// <summary>
+    /// Opens a connection to the target and runs the HTTP stack once, with a GET of its model list as guidellm validates a
+    /// backend, so the first measured request pays neither the TCP/TLS handshake nor the client's first-use costs.
+    /// </summary>
+    /// <returns>The HTTP status, or null when the target could not be reached (the burst will report why).</returns>
+    public async Task<int?> WarmUpAsync(CompletionRequest template, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        using var message = template.ToModelsRequest();
+        if (message is null)
+        {
+            return null;
+        }
+
+        using var limit = new CancellationTokenSource(timeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token);
+        try
+        {
+            using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, linked.Token).ConfigureAwait(false);
+            return (int)response.StatusCode;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return null;
+        }
+    }
+
     /// <summary>Sends <paramref name="request"/> and yields its events as they arrive.</summary>
     public async IAsyncEnumerable<StreamEvent> StreamAsync(CompletionRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (_logger.IsEnabled(LogLevel.Trace))
         {
-            Log.RequestBody(_logger, request.RequestId, request.Endpoint, Encoding.UTF8.GetString(request.Body.Span));
+            Log.RequestBody(_logger, request.RequestId, Reporting.EffectiveConfig.RedactUrl(request.Endpoint), Encoding.UTF8.GetString(request.Body.Span));
         }
 
         using var message = request.ToHttpRequest();

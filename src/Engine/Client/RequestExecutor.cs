@@ -163,13 +163,27 @@ public sealed class RequestExecutor
         result.EndTimestamp = timestamp;
     }
 
+    private static bool IsNameResolution(Exception? ex)
+    {
+        for (; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError }
+                || ex is SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.TryAgain or SocketError.NoData })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static (FailureReason Reason, string Message) Classify(Exception ex, bool sawHeaders)
     {
         var inner = ex.InnerException;
         return ex switch
         {
             HttpRequestException when inner is AuthenticationException => (FailureReason.Connection, "TLS failure: " + inner.Message),
-            HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError } => (FailureReason.Connection, "DNS failure: " + ex.Message),
+            HttpRequestException when IsNameResolution(ex) => (FailureReason.Connection, "DNS failure: " + ex.Message),
             HttpRequestException { HttpRequestError: HttpRequestError.InvalidResponse } => (FailureReason.Protocol, "invalid HTTP response: " + ex.Message),
             HttpRequestException when sawHeaders => (FailureReason.StreamError, "stream broken: " + ex.Message),
             HttpRequestException => (FailureReason.Connection, ex.Message + (inner is SocketException s ? $" ({s.SocketErrorCode})" : string.Empty)),

@@ -52,6 +52,11 @@ public sealed class ConfigLoader
         {
             throw new ConfigValidationException([new ConfigError(source, (int)ex.Start.Line, (int)ex.Start.Column, string.Empty, $"not valid YAML: {ex.InnerException?.Message ?? ex.Message}")]);
         }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or IndexOutOfRangeException or FormatException or OverflowException)
+        {
+            // YamlDotNet's scanner throws these on some malformed input (found by fuzzing) instead of a YamlException.
+            throw new ConfigValidationException([new ConfigError(source, 0, 0, string.Empty, $"not valid YAML: the parser failed ({ex.GetType().Name}: {ex.Message})")]);
+        }
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
         {

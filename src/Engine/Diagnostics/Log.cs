@@ -6,7 +6,7 @@ namespace GuidellmFunctions.Engine.Diagnostics;
 internal static partial class Log
 {
     [LoggerMessage(1001, LogLevel.Trace, "Request {RequestId} to {Endpoint}: {Body}")]
-    public static partial void RequestBody(ILogger logger, string requestId, Uri endpoint, string body);
+    public static partial void RequestBody(ILogger logger, string requestId, string endpoint, string body);
 
     [LoggerMessage(1002, LogLevel.Trace, "Request {RequestId} chunk: {Data}")]
     public static partial void ResponseChunk(ILogger logger, string requestId, string data);

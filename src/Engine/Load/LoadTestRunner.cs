@@ -45,6 +45,8 @@ public sealed class LoadTestRunner
             var stages = new StageRunner(executor, _time, _loggers.CreateLogger<StageRunner>());
             source ??= new SyntheticRequestSource(target, _prompts, runId);
             var settings = target.Settings;
+            var probe = new CompletionRequest(target.Endpoint, ReadOnlyMemory<byte>.Empty, runId + "-warmup", target.Target.ApiKey, target.Target.ApiKeyHeader, target.Target.Headers);
+            await client.WarmUpAsync(probe, TimeSpan.FromSeconds(Math.Min(10, settings.RequestTimeout.TotalSeconds)), cancellationToken).ConfigureAwait(false);
             if (settings.Profile != ProfileKind.Sweep)
             {
                 benchmarks.Add(await stages.RunAsync(runId, target, StagePlan.Create(settings, 0, settings.Profile), source, observers, cancellationToken).ConfigureAwait(false));

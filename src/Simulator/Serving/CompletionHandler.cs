@@ -262,10 +262,12 @@ internal sealed class CompletionHandler
 
         private async Task DelayUntil(long due, CancellationToken ct)
         {
-            var wait = Time.GetElapsedTime(Time.GetTimestamp(), due);
-            if (wait > TimeSpan.Zero)
+            // Timers round to milliseconds and may fire before the monotonic clock reaches the due time: a server
+            // never answers before its time, so wait again (at least a millisecond) for whatever is left.
+            TimeSpan wait;
+            while ((wait = Time.GetElapsedTime(Time.GetTimestamp(), due)) > TimeSpan.Zero)
             {
-                await Task.Delay(wait, Time, ct).ConfigureAwait(false);
+                await Task.Delay(wait < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : wait, Time, ct).ConfigureAwait(false);
             }
         }
 
