@@ -7,13 +7,16 @@ using Spectre.Console;
 namespace GuidellmFunctions.Benchmarks;
 
 /// <summary>
-/// The benchmark suite: <c>[--quick] [--only capacity,streaming,accuracy,dispatch,memory,encoding] [--output FILE]</c>
+/// The benchmark suite: <c>[--quick] [--only capacity,streaming,accuracy,dispatch,memory,encoding,soak] [--minutes M] [--output FILE]</c>
 /// runs the scenarios and writes the summary; <c>micro [BenchmarkDotNet args]</c> runs the parser and encoder
 /// micro-benchmarks. <c>simulator-host</c> and <c>memory-probe</c> are the child processes the suite starts.
 /// </summary>
 public static class Program
 {
     private static readonly string[] AllScenarios = ["capacity", "streaming", "accuracy", "dispatch", "memory", "encoding"];
+
+    // Run only when asked for (--only soak): it lasts --minutes (30 by default).
+    private static readonly string[] OnRequest = ["soak"];
 
     /// <summary>Entry point.</summary>
     public static async Task<int> Main(string[] args)
@@ -40,10 +43,10 @@ public static class Program
 
         var quick = args.Contains("--quick");
         var only = Value(args, "--only")?.Split(',') ?? AllScenarios;
-        var unknown = only.Except(AllScenarios).ToList();
+        var unknown = only.Except(AllScenarios).Except(OnRequest).ToList();
         if (unknown.Count > 0)
         {
-            Console.Error.WriteLine($"unknown scenario(s) {string.Join(", ", unknown)}; known: {string.Join(", ", AllScenarios)}");
+            Console.Error.WriteLine($"unknown scenario(s) {string.Join(", ", unknown)}; known: {string.Join(", ", AllScenarios.Concat(OnRequest))}");
             return 2;
         }
 
@@ -60,6 +63,7 @@ public static class Program
                 case "dispatch": await DispatchScenario.RunAsync(suite).ConfigureAwait(false); break;
                 case "memory": await MemoryScenario.RunAsync(suite).ConfigureAwait(false); break;
                 case "encoding": EncodingScenario.Run(suite); break;
+                case "soak": await SoakScenario.RunAsync(suite, double.Parse(Value(args, "--minutes") ?? "30", System.Globalization.CultureInfo.InvariantCulture)).ConfigureAwait(false); break;
             }
         }
 
