@@ -87,4 +87,37 @@ public sealed class BlobReportStoreTests : IDisposable
         Assert.True((await container.GetBlobClient("staging/mistral-7b/2026/11/28/run-2.requests.jsonl.gz").ExistsAsync()).Value);
         Assert.Empty(Directory.GetFiles(pending, "*", SearchOption.AllDirectories));
     }
+
+    [Theory]
+    [InlineData("cut mid-upload")]
+    [InlineData("500 on every write")]
+    public async Task When_storage_fails_during_the_upload_the_report_is_kept_and_uploaded_by_the_next_run(string fault)
+    {
+        // A blob endpoint that reads each request's head, then drops the connection or answers 500: the SDK's retries
+        // fail, and the report must end up in the pending directory, whole.
+        await using var broken = RawSocketServer.Start(async (stream, token) =>
+        {
+            if (fault == "cut mid-upload")
+            {
+                stream.Close();
+                return;
+            }
+
+            await stream.WriteAsync("HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\nx-ms-error-code: InternalError\r\n\r\n"u8.ToArray(), token);
+        });
+        var pending = Path.Combine(_dir, "pending");
+        var options = new BlobClientOptions { Retry = { MaxRetries = 1, Delay = TimeSpan.FromMilliseconds(10), NetworkTimeout = TimeSpan.FromSeconds(2) } };
+        var failing = new FallbackReportStore(new BlobReportStore(new BlobServiceClient(AzuriteServer.BlobConnectionString(broken.Port), options).GetBlobContainerClient("guidellm-reports")), pending);
+
+        var kept = await failing.SaveAsync(Report("run-3"), RequestsFile(), CancellationToken.None);
+
+        Assert.Contains("archive unreachable", kept.Location, StringComparison.Ordinal);
+        Assert.True(broken.Connections > 0);
+        await using var azurite = await AzuriteServer.StartAsync();
+        var container = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient("guidellm-reports");
+        Assert.Equal(1, await new FallbackReportStore(new BlobReportStore(container), pending).UploadPendingAsync(CancellationToken.None));
+        var json = JsonDocument.Parse((await container.GetBlobClient("staging/mistral-7b/2026/11/28/run-3.json").DownloadContentAsync()).Value.Content.ToString()).RootElement;
+        Assert.Equal("run-3", json.GetProperty("runId").GetString());
+        Assert.True((await container.GetBlobClient("staging/mistral-7b/2026/11/28/run-3.requests.jsonl.gz").ExistsAsync()).Value);
+    }
 }
