@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using GuidellmFunctions.Engine.Client;
 using GuidellmFunctions.Engine.Configuration;
 using GuidellmFunctions.Engine.Diagnostics;
@@ -96,7 +95,7 @@ public sealed class StageRunner
         }
 
         var plan = state.Context.Plan;
-        IArrivalSchedule schedule = plan.Kind == ProfileKind.Poisson ? new PoissonArrivals(plan.Rate!.Value, plan.Seed) : new ConstantArrivals(plan.Rate!.Value);
+        var schedule = state.Arrivals();
         var slots = state.Slots;
         var token = state.Stop.Token;
         for (long i = 0; plan.MaxRequests is not { } max || i < max; i++)
@@ -115,7 +114,7 @@ public sealed class StageRunner
             }
 
             var prepared = state.Prepare(i);
-            var scheduled = state.Context.StartTimestamp + (long)((Int128)offset.Ticks * _time.TimestampFrequency / TimeSpan.TicksPerSecond);
+            var scheduled = state.ScheduledAt(offset);
             try
             {
                 // Timers may fire a few ms early against the monotonic clock: wait again for what is left, so a request is
@@ -173,7 +172,7 @@ public sealed class StageRunner
     private static void DispatchPrecisely(StageState state)
     {
         var plan = state.Context.Plan;
-        IArrivalSchedule schedule = plan.Kind == ProfileKind.Poisson ? new PoissonArrivals(plan.Rate!.Value, plan.Seed) : new ConstantArrivals(plan.Rate!.Value);
+        var schedule = state.Arrivals();
         var token = state.Stop.Token;
         for (long i = 0; plan.MaxRequests is not { } max || i < max; i++)
         {
@@ -190,7 +189,7 @@ public sealed class StageRunner
             }
 
             var prepared = state.Prepare(i);
-            var scheduled = state.Context.StartTimestamp + (long)((Int128)offset.Ticks * Stopwatch.Frequency / TimeSpan.TicksPerSecond);
+            var scheduled = state.ScheduledAt(offset);
             try
             {
                 if (!PreciseClock.SleepUntil(scheduled, token))
@@ -256,6 +255,15 @@ public sealed class StageRunner
         public StageContext Context => context;
 
         public PreparedRequest Prepare(long index) => index == 0 ? first : source.Prepare(context.Plan.Index, index);
+
+        /// <summary>The open loop's arrival offsets.</summary>
+        public IArrivalSchedule Arrivals() => context.Plan.Kind == ProfileKind.Poisson
+            ? new PoissonArrivals(context.Plan.Rate!.Value, context.Plan.Seed)
+            : new ConstantArrivals(context.Plan.Rate!.Value);
+
+        /// <summary>The timestamp of the arrival <paramref name="offset"/> after the stage start.</summary>
+        public long ScheduledAt(TimeSpan offset) =>
+            context.StartTimestamp + (long)((Int128)offset.Ticks * runner._time.TimestampFrequency / TimeSpan.TicksPerSecond);
 
         public CancellationTokenSource Stop => stop;
 

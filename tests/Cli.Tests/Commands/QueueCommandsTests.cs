@@ -1,10 +1,7 @@
 using System.Text.Json;
-using Azure.Storage.Blobs;
-using Azure.Storage.Blobs.Models;
 using Azure.Storage.Queues;
 using GuidellmFunctions.Cli.Tests.Support;
 using GuidellmFunctions.Engine.Tests.Support;
-using GuidellmFunctions.Simulator;
 
 namespace GuidellmFunctions.Cli.Tests.Commands;
 
@@ -13,68 +10,33 @@ public sealed class QueueCommandsTests : IAsyncLifetime
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("guidellm-queue-").FullName;
     private readonly StringWriter _out = new();
-    private AzuriteServer _azurite = null!;
-    private SimulatorServer _simulator = null!;
-    private string _config = null!;
+    private ArchivedTargets _targets = null!;
 
-    public async Task InitializeAsync()
-    {
-        _azurite = await AzuriteServer.StartAsync(queue: true);
-        _simulator = await SimulatorServer.StartAsync(new SimulatorOptions { TtftMs = 5, ItlMs = 1 });
-        _config = Path.Combine(_dir, "config.yaml");
-        await File.WriteAllTextAsync(_config, $$"""
-            environments:
-              development:
-                targets:
-                  - { name: llama, url: "{{_simulator.V1}}", model: "{{_simulator.Options.Model}}" }
-                  - { name: mistral, url: "{{_simulator.V1}}", model: "{{_simulator.Options.Model}}" }
-            defaults:
-              profile: concurrent
-              rate: 2
-              max_requests: 4
-              data_spec: "prompt_tokens=16,output_tokens=4"
-            archive:
-              connection: "{{_azurite.ConnectionString}}"
-            """);
-    }
+    public async Task InitializeAsync() => _targets = await ArchivedTargets.StartAsync(_dir);
 
     public async Task DisposeAsync()
     {
         _out.Dispose();
-        await _simulator.DisposeAsync();
-        await _azurite.DisposeAsync();
+        await _targets.DisposeAsync();
         Directory.Delete(_dir, recursive: true);
     }
 
     private Task<int> Run(params string[] args) =>
-        CliInvoker.RunAsync(_out, CancellationToken.None, [.. args, "--connection", _azurite.ConnectionString, "--queue", "runs"]);
+        CliInvoker.RunAsync(_out, CancellationToken.None, [.. args, "--connection", _targets.Azurite.ConnectionString, "--queue", "runs"]);
 
-    private QueueClient Queue(string name) => new(_azurite.ConnectionString, name);
+    private QueueClient Queue(string name) => new(_targets.Azurite.ConnectionString, name);
 
-    private async Task<List<string>> ArchivedReports()
-    {
-        var container = new BlobServiceClient(_azurite.ConnectionString).GetBlobContainerClient("guidellm-reports");
-        var names = new List<string>();
-        await foreach (var blob in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, "development/", CancellationToken.None))
-        {
-            if (blob.Name.EndsWith(".json", StringComparison.Ordinal))
-            {
-                names.Add(blob.Name);
-            }
-        }
-
-        return names;
-    }
+    private Task<List<string>> ArchivedReports() => _targets.ReportsAsync();
 
     [Fact]
     public async Task Worker_drain_empties_a_queue_of_several_messages_and_exits_0()
     {
-        Assert.Equal(0, await Run("enqueue", "--environment", "development", "--run-id", "one", "--config", _config));
-        Assert.Equal(0, await Run("enqueue", "-e", "development", "--target", "llama", "--override", "max_requests=2", "--override", "outputTokens=3", "--run-id", "two", "--config", _config));
+        Assert.Equal(0, await Run("enqueue", "--environment", "development", "--run-id", "one", "--config", _targets.ConfigPath));
+        Assert.Equal(0, await Run("enqueue", "-e", "development", "--target", "llama", "--override", "max_requests=2", "--override", "outputTokens=3", "--run-id", "two", "--config", _targets.ConfigPath));
         Assert.Equal(0, await Run("enqueue", "-e", "development", "-t", "mistral", "--run-id", "three"));
         await Queue("runs").SendMessageAsync("""{"environment":"production"}""");
 
-        var exit = await Run("worker", "--config", _config, "--drain", "--output", Path.Combine(_dir, "out"));
+        var exit = await Run("worker", "--config", _targets.ConfigPath, "--drain", "--output", Path.Combine(_dir, "out"));
 
         var output = _out.ToString();
         Assert.True(exit == 0, output);
@@ -85,24 +47,24 @@ public sealed class QueueCommandsTests : IAsyncLifetime
         Assert.Equal(2, reports.Count(r => r.EndsWith("/one.json", StringComparison.Ordinal)));
         var two = Assert.Single(reports, r => r.EndsWith("/two.json", StringComparison.Ordinal));
         Assert.StartsWith("development/llama/", two, StringComparison.Ordinal);
-        var container = new BlobServiceClient(_azurite.ConnectionString).GetBlobContainerClient("guidellm-reports");
+        var container = _targets.Archive;
         using var json = JsonDocument.Parse((await container.GetBlobClient(two).DownloadContentAsync()).Value.Content.ToString());
         Assert.Equal(2, json.RootElement.GetProperty("benchmarks")[0].GetProperty("summary").GetProperty("requests").GetProperty("successful").GetInt32());
         Assert.Single(reports, r => r.StartsWith("development/mistral/", StringComparison.Ordinal) && r.EndsWith("/three.json", StringComparison.Ordinal));
-        var poisoned = Assert.Single((await new QueueClient(_azurite.ConnectionString, "runs-poison", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }).ReceiveMessagesAsync(10)).Value);
+        var poisoned = Assert.Single((await new QueueClient(_targets.Azurite.ConnectionString, "runs-poison", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }).ReceiveMessagesAsync(10)).Value);
         Assert.Contains("unknown environment 'production'", poisoned.Body.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Worker_once_takes_one_message_and_an_empty_queue_is_not_an_error()
     {
-        Assert.Equal(0, await Run("enqueue", "-e", "development", "-t", "llama", "--run-id", "a", "--config", _config));
-        Assert.Equal(0, await Run("enqueue", "-e", "development", "-t", "llama", "--run-id", "b", "--config", _config));
+        Assert.Equal(0, await Run("enqueue", "-e", "development", "-t", "llama", "--run-id", "a", "--config", _targets.ConfigPath));
+        Assert.Equal(0, await Run("enqueue", "-e", "development", "-t", "llama", "--run-id", "b", "--config", _targets.ConfigPath));
 
-        Assert.Equal(0, await Run("worker", "--config", _config, "--once", "--output", Path.Combine(_dir, "out")));
+        Assert.Equal(0, await Run("worker", "--config", _targets.ConfigPath, "--once", "--output", Path.Combine(_dir, "out")));
         Assert.Equal(1, (await Queue("runs").GetPropertiesAsync()).Value.ApproximateMessagesCount);
-        Assert.Equal(0, await Run("worker", "--config", _config, "--once", "--output", Path.Combine(_dir, "out")));
-        Assert.Equal(0, await Run("worker", "--config", _config, "--once", "--output", Path.Combine(_dir, "out")));
+        Assert.Equal(0, await Run("worker", "--config", _targets.ConfigPath, "--once", "--output", Path.Combine(_dir, "out")));
+        Assert.Equal(0, await Run("worker", "--config", _targets.ConfigPath, "--once", "--output", Path.Combine(_dir, "out")));
 
         Assert.Contains("0 message(s)", _out.ToString(), StringComparison.Ordinal);
         Assert.Equal(2, (await ArchivedReports()).Count);
@@ -117,7 +79,7 @@ public sealed class QueueCommandsTests : IAsyncLifetime
     [InlineData("runId must be", "-e", "development", "--run-id", "no spaces allowed")]
     public async Task Enqueue_refuses_a_message_that_could_never_succeed_and_posts_nothing(string reason, params string[] args)
     {
-        var exit = await Run(["enqueue", .. args, "--config", _config]);
+        var exit = await Run(["enqueue", .. args, "--config", _targets.ConfigPath]);
 
         Assert.Equal(2, exit);
         Assert.Contains(reason, _out.ToString(), StringComparison.Ordinal);
@@ -128,8 +90,8 @@ public sealed class QueueCommandsTests : IAsyncLifetime
     [Fact]
     public async Task Worker_needs_exactly_one_of_once_and_drain_and_never_prints_the_connection()
     {
-        var neither = await Run("worker", "--config", _config);
-        var both = await Run("worker", "--config", _config, "--once", "--drain");
+        var neither = await Run("worker", "--config", _targets.ConfigPath);
+        var both = await Run("worker", "--config", _targets.ConfigPath, "--once", "--drain");
         var badConfig = await Run("worker", "--config", Path.Combine(_dir, "missing.yaml"), "--once");
 
         Assert.NotEqual(0, neither);

@@ -4,7 +4,6 @@ using Azure.Storage.Queues;
 using GuidellmFunctions.Engine.DependencyInjection;
 using GuidellmFunctions.Engine.Tests.Support;
 using GuidellmFunctions.Functions.Triggers;
-using GuidellmFunctions.Simulator;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -14,31 +13,13 @@ namespace GuidellmFunctions.Functions.Tests.Triggers;
 public sealed class TriggerTests : IAsyncLifetime
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("guidellm-fn-").FullName;
-    private AzuriteServer _azurite = null!;
-    private SimulatorServer _simulator = null!;
+    private ArchivedTargets _targets = null!;
     private ServiceProvider _services = null!;
 
     public async Task InitializeAsync()
     {
-        _azurite = await AzuriteServer.StartAsync(queue: true);
-        _simulator = await SimulatorServer.StartAsync(new SimulatorOptions { TtftMs = 5, ItlMs = 1 });
-        var config = Path.Combine(_dir, "config.yaml");
-        await File.WriteAllTextAsync(config, $$"""
-            environments:
-              development:
-                targets:
-                  - { name: llama, url: "{{_simulator.V1}}", model: "{{_simulator.Options.Model}}" }
-                  - { name: mistral, url: "{{_simulator.V1}}", model: "{{_simulator.Options.Model}}" }
-            defaults:
-              profile: concurrent
-              rate: 2
-              max_requests: 4
-              data_spec: "prompt_tokens=16,output_tokens=4"
-            archive:
-              connection: "{{_azurite.ConnectionString}}"
-              container: guidellm-reports
-            """);
-        _services = Services(config);
+        _targets = await ArchivedTargets.StartAsync(_dir);
+        _services = Services(_targets.ConfigPath);
     }
 
     private ServiceProvider Services(string configLocation) => new ServiceCollection()
@@ -46,7 +27,7 @@ public sealed class TriggerTests : IAsyncLifetime
         {
             o.ConfigPath = configLocation;
             o.Environment = "development";
-            o.StorageConnection = _azurite.ConnectionString;
+            o.StorageConnection = _targets.Azurite.ConnectionString;
             o.OutputDirectory = Path.Combine(_dir, "out");
         })
         .AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>))
@@ -57,31 +38,13 @@ public sealed class TriggerTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await _services.DisposeAsync();
-        await _simulator.DisposeAsync();
-        await _azurite.DisposeAsync();
+        await _targets.DisposeAsync();
         Directory.Delete(_dir, recursive: true);
     }
 
-    private BlobContainerClient Archive => new BlobServiceClient(_azurite.ConnectionString).GetBlobContainerClient("guidellm-reports");
+    private BlobContainerClient Archive => _targets.Archive;
 
-    private async Task<List<string>> ArchivedReports()
-    {
-        var names = new List<string>();
-        if (!(await Archive.ExistsAsync()).Value)
-        {
-            return names;
-        }
-
-        await foreach (var blob in Archive.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, "development/", CancellationToken.None))
-        {
-            if (blob.Name.EndsWith(".json", StringComparison.Ordinal) && !blob.Name.StartsWith(".runs/", StringComparison.Ordinal))
-            {
-                names.Add(blob.Name);
-            }
-        }
-
-        return names;
-    }
+    private Task<List<string>> ArchivedReports() => _targets.ReportsAsync();
 
     [Fact]
     public async Task A_queue_message_produces_archived_reports_once_per_run_id()
@@ -114,7 +77,7 @@ public sealed class TriggerTests : IAsyncLifetime
 
         Assert.Null(result.Outcome);
         Assert.Contains(reason, result.PoisonReason, StringComparison.Ordinal);
-        var poison = new QueueClient(_azurite.ConnectionString, "guidellm-runs-poison", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        var poison = new QueueClient(_targets.Azurite.ConnectionString, "guidellm-runs-poison", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
         var received = (await poison.ReceiveMessagesAsync(10)).Value;
         var body = JsonDocument.Parse(Assert.Single(received).Body.ToString()).RootElement;
         Assert.Contains(reason, body.GetProperty("reason").GetString(), StringComparison.Ordinal);
@@ -142,10 +105,10 @@ public sealed class TriggerTests : IAsyncLifetime
     [Fact]
     public async Task The_config_can_be_a_blob_read_with_the_storage_connection_and_the_last_read_is_kept_when_it_goes()
     {
-        var container = new BlobServiceClient(_azurite.ConnectionString).GetBlobContainerClient("config");
+        var container = new BlobServiceClient(_targets.Azurite.ConnectionString).GetBlobContainerClient("config");
         await container.CreateIfNotExistsAsync();
         var blob = container.GetBlobClient("runner.yaml");
-        await blob.UploadAsync(BinaryData.FromString(await File.ReadAllTextAsync(Path.Combine(_dir, "config.yaml"))));
+        await blob.UploadAsync(BinaryData.FromString(await File.ReadAllTextAsync(_targets.ConfigPath)));
         await using var services = Services(blob.Uri.ToString());
         _ = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<GuidellmEngineOptions>>().Value;
         var function = services.GetRequiredService<NightlyLoadTest>();
@@ -163,7 +126,7 @@ public sealed class TriggerTests : IAsyncLifetime
     [Fact]
     public async Task A_config_blob_that_cannot_be_read_fails_start_up_naming_it()
     {
-        var missing = new BlobServiceClient(_azurite.ConnectionString).GetBlobContainerClient("config").GetBlobClient("absent.yaml").Uri.ToString();
+        var missing = new BlobServiceClient(_targets.Azurite.ConnectionString).GetBlobContainerClient("config").GetBlobClient("absent.yaml").Uri.ToString();
         await using var services = Services(missing);
 
         var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => services.GetRequiredService<Microsoft.Extensions.Options.IOptions<GuidellmEngineOptions>>().Value);
@@ -178,7 +141,7 @@ public sealed class TriggerTests : IAsyncLifetime
     {
         await using var receiver = await FakeReceiver.StartAsync();
         var config = Path.Combine(_dir, "pushing.yaml");
-        await File.WriteAllTextAsync(config, (await File.ReadAllTextAsync(Path.Combine(_dir, "config.yaml"))) + $$"""
+        await File.WriteAllTextAsync(config, (await File.ReadAllTextAsync(_targets.ConfigPath)) + $$"""
 
             remote_write:
               - url: "{{receiver.Url}}"
@@ -189,7 +152,7 @@ public sealed class TriggerTests : IAsyncLifetime
         const string message = """{"runId":"long-1","environment":"development","targets":["llama"],"overrides":{"maxRequests":1000000,"maxSeconds":600}}""";
 
         var running = services.GetRequiredService<OnDemandLoadTest>().HandleAsync(message, "m-long", shutdown.Token);
-        while (_simulator.GroundTruth.Total < 5 && !running.IsCompleted)
+        while (_targets.Simulator.GroundTruth.Total < 5 && !running.IsCompleted)
         {
             await Task.Delay(20);
         }
