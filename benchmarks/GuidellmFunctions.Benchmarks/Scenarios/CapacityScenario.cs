@@ -19,68 +19,101 @@ internal static class CapacityScenario
         await using var simulator = await SimulatorProcess.StartAsync(new SimulatorOptions { TtftMs = 0, ItlMs = 0, OutputTokens = 1, MaxBatch = 100_000, GroundTruthCapacity = 0 });
         var body = FixedBodySource.Body(stream: false, maxTokens: 1);
         var dir = Directory.CreateTempSubdirectory("guidellm-bench-").FullName;
-        var seconds = (int)suite.StageLength.TotalSeconds;
-        var rows = new List<(string Generator, double Rps, string Note)>();
+
+        // The machine is shared: its speed drifts by 10-20% over a minute. Each round runs every generator for a few
+        // seconds back to back, and the ratio to wrk is taken within a round, then the median over rounds.
+        var rounds = suite.Quick ? 1 : 3;
+        var length = suite.Quick ? TimeSpan.FromSeconds(4) : TimeSpan.FromSeconds(6);
+        var seconds = (int)length.TotalSeconds;
+        var generators = new List<(string Name, Func<Task<(double Rps, string Note)>> Run)>();
         try
         {
             var settings = new BenchmarkSettings
             {
-                Profile = ProfileKind.Concurrent, Rate = Connections, MaxDuration = suite.StageLength, RequestTimeout = TimeSpan.FromSeconds(30),
+                Profile = ProfileKind.Concurrent, Rate = Connections, MaxDuration = length, RequestTimeout = TimeSpan.FromSeconds(30),
                 Warmup = TimeSpan.FromSeconds(1),
             };
 
             // A short first burst warms the JIT and the connection pool, as wrk's and hey's native code need no warming.
-            await Burst.RunAsync(simulator.V1, settings with { MaxDuration = TimeSpan.FromSeconds(2), Warmup = TimeSpan.Zero }, new FixedBodySource(simulator.ChatCompletions, body, 1)).ConfigureAwait(false);
-            var runner = await Burst.RunAsync(simulator.V1, settings, new FixedBodySource(simulator.ChatCompletions, body, 1)).ConfigureAwait(false);
-            var ok = runner.Summary.Requests.Successful;
-            var cpuPerRequest = runner.Cpu.TotalMicroseconds / Math.Max(1, runner.Capture.Total);
-            rows.Add(("guidellm-runner", runner.Summary.Throughput.RequestsPerSecond, $"{ok} ok, {runner.Summary.Requests.Failed} failed, {Suite.F(cpuPerRequest, 0)} CPU µs/request"));
-
-            var (rawRps, rawCpu) = await RawHttpClientAsync(simulator.ChatCompletions, body, suite.StageLength).ConfigureAwait(false);
-            rows.Add(("bare HttpClient loop", rawRps, $"{Suite.F(rawCpu, 0)} CPU µs/request: .NET's HTTP stack alone, nothing measured"));
+            await Burst.RunAsync(simulator.V1, settings with { MaxDuration = TimeSpan.FromSeconds(3), Warmup = TimeSpan.Zero }, new FixedBodySource(simulator.ChatCompletions, body, 1)).ConfigureAwait(false);
+            generators.Add(("guidellm-runner", async () =>
+            {
+                var runner = await Burst.RunAsync(simulator.V1, settings, new FixedBodySource(simulator.ChatCompletions, body, 1)).ConfigureAwait(false);
+                var requests = Math.Max(1, runner.Capture.Total);
+                return (runner.Summary.Throughput.RequestsPerSecond,
+                    $"{runner.Summary.Requests.Failed} failed, {Suite.F(runner.Cpu.TotalMicroseconds / requests, 1)} CPU µs/request, {Suite.F(runner.AllocatedBytes / (double)requests, 0)} B/request allocated");
+            }));
+            generators.Add(("bare HttpClient loop", async () =>
+            {
+                var (rps, cpu) = await RawHttpClientAsync(simulator.ChatCompletions, body, length).ConfigureAwait(false);
+                return (rps, $"{Suite.F(cpu, 1)} CPU µs/request: .NET's HttpClient alone, nothing measured");
+            }));
+            generators.Add(("bare socket loop", async () =>
+            {
+                var (rps, cpu) = await RawSocketAsync(simulator.ChatCompletions, body, length).ConfigureAwait(false);
+                return (rps, $"{Suite.F(cpu, 1)} CPU µs/request: .NET sockets alone, no HTTP client");
+            }));
 
             var bodyFile = Path.Combine(dir, "body.json");
             await File.WriteAllBytesAsync(bodyFile, body).ConfigureAwait(false);
             var lua = Path.Combine(dir, "post.lua");
             await File.WriteAllTextAsync(lua, $"wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\nwrk.body = [[{Encoding.UTF8.GetString(body)}]]\n").ConfigureAwait(false);
-            if (ExternalTool.Installed("wrk"))
+            generators.Add(ExternalTool.Installed("wrk")
+                ? ("wrk 4.1 (-t2)", async () =>
+                {
+                    var (rps, output) = await ExternalTool.RunAsync("wrk", ["-t2", $"-c{Connections}", $"-d{seconds}s", "-s", lua, simulator.ChatCompletions.ToString()], ExternalTool.RequestsPerSecond()).ConfigureAwait(false);
+                    return (rps, output.Contains("Non-2xx", StringComparison.Ordinal) ? "NON-2XX RESPONSES" : "all 2xx");
+                })
+                : ("wrk", () => Task.FromResult((double.NaN, "not installed (apt-get install wrk)"))));
+            generators.Add(ExternalTool.Installed("hey")
+                ? ("hey 0.1.4", async () =>
+                {
+                    var (rps, _) = await ExternalTool.RunAsync("hey", ["-z", $"{seconds}s", "-c", Connections.ToString(CultureInfo.InvariantCulture), "-m", "POST", "-T", "application/json", "-D", bodyFile, simulator.ChatCompletions.ToString()], ExternalTool.RequestsPerSecond()).ConfigureAwait(false);
+                    return (rps, string.Empty);
+                })
+                : ("hey", () => Task.FromResult((double.NaN, "not installed (apt-get install hey)"))));
+
+            var results = generators.Select(_ => new List<(double Rps, string Note)>()).ToList();
+            for (var round = 0; round < rounds; round++)
             {
-                var (rps, output) = await ExternalTool.RunAsync("wrk", ["-t2", $"-c{Connections}", $"-d{seconds}s", "-s", lua, simulator.ChatCompletions.ToString()], ExternalTool.RequestsPerSecond()).ConfigureAwait(false);
-                rows.Add(("wrk 4.1 (-t2)", rps, output.Contains("Non-2xx", StringComparison.Ordinal) ? "NON-2XX RESPONSES" : "all 2xx"));
-            }
-            else
-            {
-                rows.Add(("wrk", double.NaN, "not installed (apt-get install wrk)"));
+                for (var g = 0; g < generators.Count; g++)
+                {
+                    results[g].Add(await generators[g].Run().ConfigureAwait(false));
+                }
             }
 
-            if (ExternalTool.Installed("hey"))
-            {
-                var (rps, _) = await ExternalTool.RunAsync("hey", ["-z", $"{seconds}s", "-c", Connections.ToString(CultureInfo.InvariantCulture), "-m", "POST", "-T", "application/json", "-D", bodyFile, simulator.ChatCompletions.ToString()], ExternalTool.RequestsPerSecond()).ConfigureAwait(false);
-                rows.Add(("hey 0.1.4", rps, string.Empty));
-            }
-            else
-            {
-                rows.Add(("hey", double.NaN, "not installed (apt-get install hey)"));
-            }
+            Report(suite, seconds, rounds, generators.Select(g => g.Name).ToList(), results);
         }
         finally
         {
             Directory.Delete(dir, recursive: true);
         }
+    }
 
-        var wrkRps = rows.FirstOrDefault(r => r.Generator.StartsWith("wrk", StringComparison.Ordinal)).Rps;
-        var runnerRps = rows[0].Rps;
-        suite.Table($"1. Non-streaming capacity: {Connections} connections, {seconds} s, simulator answering at once (own process)",
-            ["generator", "requests/s", "runner / this", "note"],
-            rows.Select(r => new[] { r.Generator, Suite.F(r.Rps, 0), Suite.F(runnerRps / r.Rps, 2), r.Note }));
-        suite.Sections["capacity"] = new
+    private static void Report(Suite suite, int seconds, int rounds, List<string> names, List<List<(double Rps, string Note)>> results)
+    {
+        var wrk = names.FindIndex(n => n.StartsWith("wrk", StringComparison.Ordinal));
+        double RatioToRunner(int g) => Median(Enumerable.Range(0, rounds).Select(r => results[0][r].Rps / results[g][r].Rps));
+        var rows = names.Select((name, g) => new
         {
-            connections = Connections,
-            seconds,
-            generators = rows.Select(r => new { generator = r.Generator, requestsPerSecond = r.Rps, note = r.Note }),
-            runnerToWrk = runnerRps / wrkRps,
-        };
-        suite.Goals.Add(new Goal("non-streaming rate vs wrk", ">= 0.8x", Suite.F(runnerRps / wrkRps, 2) + "x", double.IsNaN(wrkRps) ? null : runnerRps / wrkRps >= 0.8));
+            generator = name,
+            requestsPerSecond = Median(results[g].Select(r => r.Rps)),
+            perRound = results[g].Select(r => r.Rps).ToArray(),
+            runnerToThis = RatioToRunner(g),
+            note = results[g][^1].Note,
+        }).ToList();
+        suite.Table($"1. Non-streaming capacity: {Connections} connections, {rounds} interleaved round(s) of {seconds} s per generator, simulator answering at once (own process)",
+            ["generator", "requests/s (median)", "per round", "runner / this (median of rounds)", "note (last round)"],
+            rows.Select(r => new[] { r.generator, Suite.F(r.requestsPerSecond, 0), string.Join(" ", r.perRound.Select(v => Suite.F(v, 0))), Suite.F(r.runnerToThis, 2), r.note }));
+        var runnerToWrk = wrk < 0 ? double.NaN : rows[wrk].runnerToThis;
+        suite.Sections["capacity"] = new { connections = Connections, seconds, rounds, generators = rows, runnerToWrk };
+        suite.Goals.Add(new Goal("non-streaming rate vs wrk", ">= 0.8x", Suite.F(runnerToWrk, 2) + "x", double.IsNaN(runnerToWrk) ? null : runnerToWrk >= 0.8));
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length == 0 ? double.NaN : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
     /// <summary>The floor under the runner: the same requests from bare HttpClient loops, nothing timed or recorded.</summary>
@@ -101,6 +134,45 @@ internal static class CapacityScenario
                 request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
                 using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
                 await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
+                Interlocked.Increment(ref count);
+            }
+        }))).ConfigureAwait(false);
+        self.Refresh();
+        return (count / clock.Elapsed.TotalSeconds, (self.TotalProcessorTime - cpu).TotalMicroseconds / Math.Max(1, count));
+    }
+
+    /// <summary>The floor under any .NET client: keep-alive HTTP/1.1 written and read over bare sockets.</summary>
+    private static async Task<(double RequestsPerSecond, double CpuMicrosPerRequest)> RawSocketAsync(Uri endpoint, byte[] body, TimeSpan length)
+    {
+        var head = Encoding.ASCII.GetBytes($"POST {endpoint.PathAndQuery} HTTP/1.1\r\nHost: {endpoint.Authority}\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n");
+        var request = head.Concat(body).ToArray();
+        using var stop = new CancellationTokenSource(length);
+        long count = 0;
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        var cpu = self.TotalProcessorTime;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, Connections).Select(_ => Task.Run(async () =>
+        {
+            using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+            await socket.ConnectAsync(endpoint.Host, endpoint.Port).ConfigureAwait(false);
+            var buffer = new byte[8192];
+            while (!stop.IsCancellationRequested)
+            {
+                await socket.SendAsync(request, System.Net.Sockets.SocketFlags.None).ConfigureAwait(false);
+                // The simulator answers chunked: the response ends with the zero-length chunk.
+                var have = 0;
+                do
+                {
+                    var read = await socket.ReceiveAsync(buffer.AsMemory(have), System.Net.Sockets.SocketFlags.None).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        return;
+                    }
+
+                    have += read;
+                }
+                while (!buffer.AsSpan(0, have).EndsWith("\r\n0\r\n\r\n"u8));
+
                 Interlocked.Increment(ref count);
             }
         }))).ConfigureAwait(false);

@@ -8,7 +8,7 @@ using GuidellmFunctions.Engine.Reporting;
 namespace GuidellmFunctions.Benchmarks.Support;
 
 /// <summary>A burst's report, the runner's own per-request measurements, and the CPU the runner's process used.</summary>
-internal sealed record BurstResult(RunReport Report, RequestCapture Capture, TimeSpan Cpu, TimeSpan Wall, TimeSpan GcPause, int Gen0, int Gen1, int Gen2)
+internal sealed record BurstResult(RunReport Report, RequestCapture Capture, TimeSpan Cpu, TimeSpan Wall, TimeSpan GcPause, int Gen0, int Gen1, int Gen2, long AllocatedBytes)
 {
     public BenchmarkSummary Summary => Report.Benchmarks[0].Summary;
 }
@@ -27,12 +27,14 @@ internal static class Burst
         using var self = Process.GetCurrentProcess();
         var cpu = self.TotalProcessorTime;
         var pause = GC.GetTotalPauseDuration();
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
         int[] collections = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
         var wall = Stopwatch.StartNew();
         var report = await runner.RunAsync(target, RunIds.New(TimeProvider.System), RunTrigger.Cli, [capture], CancellationToken.None, source).ConfigureAwait(false);
         self.Refresh();
         return new BurstResult(report, capture, self.TotalProcessorTime - cpu, wall.Elapsed, GC.GetTotalPauseDuration() - pause,
-            GC.CollectionCount(0) - collections[0], GC.CollectionCount(1) - collections[1], GC.CollectionCount(2) - collections[2]);
+            GC.CollectionCount(0) - collections[0], GC.CollectionCount(1) - collections[1], GC.CollectionCount(2) - collections[2],
+            GC.GetTotalAllocatedBytes(precise: true) - allocated);
     }
 }
 

@@ -34,25 +34,33 @@ public sealed record CompletionRequest(
         return message;
     }
 
-    /// <summary>
-    /// A GET of the server's model list beside <see cref="Endpoint"/> (<c>…/v1/models</c>, query kept) with the same
-    /// credentials, or null when the endpoint is not an OpenAI-style completions path.
-    /// </summary>
+    /// <summary>A GET of <see cref="ModelsEndpoint"/> with the same credentials, or null when there is none.</summary>
     public HttpRequestMessage? ToModelsRequest()
     {
-        var path = Endpoint.AbsolutePath;
-        var suffix = path.EndsWith("/chat/completions", StringComparison.Ordinal) ? "/chat/completions"
-            : path.EndsWith("/completions", StringComparison.Ordinal) ? "/completions"
-            : null;
-        if (suffix is null)
+        if (ModelsEndpoint is not { } models)
         {
             return null;
         }
 
-        var models = new UriBuilder(Endpoint) { Path = path[..^suffix.Length] + "/models" }.Uri;
         var message = new HttpRequestMessage(HttpMethod.Get, models) { Version = System.Net.HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionOrHigher };
         AddHeaders(message);
         return message;
+    }
+
+    /// <summary>
+    /// The server's model list beside <see cref="Endpoint"/> (<c>…/v1/models</c>, query kept), or null when the endpoint is
+    /// not an OpenAI-style completions path.
+    /// </summary>
+    public Uri? ModelsEndpoint
+    {
+        get
+        {
+            var path = Endpoint.AbsolutePath;
+            var suffix = path.EndsWith("/chat/completions", StringComparison.Ordinal) ? "/chat/completions"
+                : path.EndsWith("/completions", StringComparison.Ordinal) ? "/completions"
+                : null;
+            return suffix is null ? null : new UriBuilder(Endpoint) { Path = path[..^suffix.Length] + "/models" }.Uri;
+        }
     }
 
     private void AddHeaders(HttpRequestMessage message)

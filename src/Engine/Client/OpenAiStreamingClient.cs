@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using System.Text;
+using GuidellmFunctions.Engine.Client.Transport;
 using GuidellmFunctions.Engine.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -17,17 +18,23 @@ public sealed class OpenAiStreamingClient
 {
     private const int ErrorBodyBytes = 4096;
 
-    private readonly HttpClient _http;
+    private readonly ITargetTransport _transport;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly int _maxEventBytes;
 
     /// <summary>Creates a client over <paramref name="http"/>, whose <see cref="HttpClient.Timeout"/> should be infinite.</summary>
     public OpenAiStreamingClient(HttpClient http, TimeProvider time, ILogger? logger = null, int maxEventBytes = 16 * 1024 * 1024)
+        : this(new HttpClientTransport(http), time, logger, maxEventBytes)
     {
-        ArgumentNullException.ThrowIfNull(http);
+    }
+
+    /// <summary>Creates a client sending through <paramref name="transport"/>.</summary>
+    public OpenAiStreamingClient(ITargetTransport transport, TimeProvider time, ILogger? logger = null, int maxEventBytes = 16 * 1024 * 1024)
+    {
+        ArgumentNullException.ThrowIfNull(transport);
         ArgumentNullException.ThrowIfNull(time);
-        _http = http;
+        _transport = transport;
         _time = time;
         _logger = logger ?? NullLogger.Instance;
         _maxEventBytes = maxEventBytes;
@@ -41,8 +48,7 @@ public sealed class OpenAiStreamingClient
     public async Task<int?> WarmUpAsync(CompletionRequest template, TimeSpan timeout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(template);
-        using var message = template.ToModelsRequest();
-        if (message is null)
+        if (template.ModelsEndpoint is null)
         {
             return null;
         }
@@ -51,8 +57,12 @@ public sealed class OpenAiStreamingClient
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token);
         try
         {
-            using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, linked.Token).ConfigureAwait(false);
-            return (int)response.StatusCode;
+            var response = await _transport.SendAsync(template, TargetRequestKind.Models, linked.Token).ConfigureAwait(false);
+            await using (response.ConfigureAwait(false))
+            {
+                await response.Body.CopyToAsync(Stream.Null, linked.Token).ConfigureAwait(false);
+                return response.StatusCode;
+            }
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
         {
@@ -70,54 +80,49 @@ public sealed class OpenAiStreamingClient
             Log.RequestBody(_logger, request.RequestId, Reporting.EffectiveConfig.RedactUrl(request.Endpoint), Encoding.UTF8.GetString(request.Body.Span));
         }
 
-        using var message = request.ToHttpRequest();
-        using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        var status = (int)response.StatusCode;
+        var response = await _transport.SendAsync(request, TargetRequestKind.Completion, cancellationToken).ConfigureAwait(false);
+        await using var disposeResponse = response.ConfigureAwait(false);
+        var status = response.StatusCode;
         if (!response.IsSuccessStatusCode)
         {
             var body = await ReadErrorBodyAsync(response, cancellationToken).ConfigureAwait(false);
             var text = SecretRedactor.Redact(ChunkParser.Truncate(body.Trim()), SecretRedactor.Of(request));
             yield return new StreamEvent(StreamEventKind.Failure, _time.GetTimestamp(), StatusCode: status,
-                Reason: FailureReasons.FromStatus(status), Message: $"HTTP {status}: {text}", RetryAfter: RetryAfter(response.Headers.RetryAfter));
+                Reason: FailureReasons.FromStatus(status), Message: $"HTTP {status}: {text}", RetryAfter: RetryAfter(response.RetryAfter));
             yield break;
         }
 
         yield return new StreamEvent(StreamEventKind.Headers, _time.GetTimestamp(), StatusCode: status);
-        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
+        var stream = response.Body;
+        if (string.Equals(response.MediaType, "application/json", StringComparison.OrdinalIgnoreCase))
         {
-            var mediaType = response.Content.Headers.ContentType?.MediaType;
-            if (string.Equals(mediaType, "application/json", StringComparison.OrdinalIgnoreCase))
+            // A non-streaming request, or a server that ignored stream:true: one JSON body, read as one chunk.
+            yield return await ReadWholeBodyAsync(stream, request, cancellationToken).ConfigureAwait(false);
+            yield return new StreamEvent(StreamEventKind.Done, _time.GetTimestamp());
+            yield break;
+        }
+
+        using var reader = new SseReader(stream, _time, _maxEventBytes);
+        while (true)
+        {
+            var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            if (result == SseReadResult.EndOfStream)
             {
-                // A non-streaming request, or a server that ignored stream:true: one JSON body, read as one chunk.
-                yield return await ReadWholeBodyAsync(stream, request, cancellationToken).ConfigureAwait(false);
-                yield return new StreamEvent(StreamEventKind.Done, _time.GetTimestamp());
+                yield return new StreamEvent(StreamEventKind.EndOfStream, reader.Timestamp);
                 yield break;
             }
 
-            using var reader = new SseReader(stream, _time, _maxEventBytes);
-
-            while (true)
+            if (result == SseReadResult.TooLarge)
             {
-                var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-                if (result == SseReadResult.EndOfStream)
-                {
-                    yield return new StreamEvent(StreamEventKind.EndOfStream, reader.Timestamp);
-                    yield break;
-                }
+                yield return Failure(FailureReason.Protocol, $"SSE event larger than {_maxEventBytes} bytes", reader.Timestamp);
+                yield break;
+            }
 
-                if (result == SseReadResult.TooLarge)
-                {
-                    yield return Failure(FailureReason.Protocol, $"SSE event larger than {_maxEventBytes} bytes", reader.Timestamp);
-                    yield break;
-                }
-
-                var evt = Interpret(reader, request);
-                yield return evt;
-                if (evt.Kind is StreamEventKind.Done or StreamEventKind.Failure)
-                {
-                    yield break;
-                }
+            var evt = Interpret(reader, request);
+            yield return evt;
+            if (evt.Kind is StreamEventKind.Done or StreamEventKind.Failure)
+            {
+                yield break;
             }
         }
     }
@@ -197,23 +202,19 @@ public sealed class OpenAiStreamingClient
     private static StreamEvent Failure(FailureReason reason, string message, long timestamp) =>
         new(StreamEventKind.Failure, timestamp, Reason: reason, Message: message);
 
-    private static async Task<string> ReadErrorBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private static async Task<string> ReadErrorBodyAsync(TargetResponse response, CancellationToken cancellationToken)
     {
         try
         {
-            var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            await using (stream.ConfigureAwait(false))
+            var buffer = new byte[ErrorBodyBytes];
+            var total = 0;
+            int read;
+            while (total < buffer.Length && (read = await response.Body.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false)) > 0)
             {
-                var buffer = new byte[ErrorBodyBytes];
-                var total = 0;
-                int read;
-                while (total < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false)) > 0)
-                {
-                    total += read;
-                }
-
-                return Encoding.UTF8.GetString(buffer, 0, total);
+                total += read;
             }
+
+            return Encoding.UTF8.GetString(buffer, 0, total);
         }
         catch (Exception ex) when (ex is IOException or HttpRequestException)
         {

@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using System.Runtime.CompilerServices;
 using System.Security.Authentication;
 using GuidellmFunctions.Engine.Diagnostics;
 using Microsoft.Extensions.Logging;
@@ -49,19 +48,13 @@ public sealed class RequestExecutor
             TimestampFrequency = _time.TimestampFrequency,
         };
 
-        using var timeoutSource = new CancellationTokenSource(timeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stageToken, timeoutSource.Token);
-
-        // Whichever fires first decides: a request that timed out just before its stage ended still timed out.
-        var cause = new StrongBox<int>();
-        using var onTimeout = timeoutSource.Token.UnsafeRegister(static s => Interlocked.CompareExchange(ref ((StrongBox<int>)s!).Value, 1, 0), cause);
-        using var onStageEnd = stageToken.UnsafeRegister(static s => Interlocked.CompareExchange(ref ((StrongBox<int>)s!).Value, 2, 0), cause);
+        using var cancellation = new RequestCancellation(timeout, _time, stageToken);
         var sawHeaders = false;
         var sawFinish = false;
         result.SentTimestamp = _time.GetTimestamp();
         try
         {
-            await foreach (var evt in _client.StreamAsync(request, linked.Token).ConfigureAwait(false))
+            await foreach (var evt in _client.StreamAsync(request, cancellation.Token).ConfigureAwait(false))
             {
                 switch (evt.Kind)
                 {
@@ -90,12 +83,12 @@ public sealed class RequestExecutor
                 }
             }
         }
-        catch (OperationCanceledException) when (Volatile.Read(ref cause.Value) == 1)
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested && !cancellation.StageEnded)
         {
             var what = sawHeaders ? "stream did not finish" : "no response headers";
             Fail(result, FailureReason.Timeout, $"{what} within {timeout.TotalSeconds:0.###}s", _time.GetTimestamp());
         }
-        catch (OperationCanceledException) when (Volatile.Read(ref cause.Value) == 2)
+        catch (OperationCanceledException) when (cancellation.StageEnded)
         {
             result.Status = RequestStatus.Incomplete;
             result.Error = "cancelled: the stage ended while the request was in flight";

@@ -1,17 +1,30 @@
 using System.Net;
 using System.Net.Security;
+using GuidellmFunctions.Engine.Client.Transport;
 using GuidellmFunctions.Engine.Configuration;
 
 namespace GuidellmFunctions.Engine.Client;
 
 /// <summary>
 /// HTTP clients for load: no overall timeout (each request has its own deadline), no connection cap, pooled connections
-/// recycled every few minutes so DNS changes are seen. TLS validation stays on unless a target opts out.
+/// recycled every few minutes so DNS changes are seen. TLS validation stays on unless a target opts out. Plain
+/// <c>http</c> targets get the purpose-built <see cref="Http1Transport"/>; <c>https</c> ones .NET's HttpClient.
 /// </summary>
 public sealed class TargetHttpClientFactory : IDisposable
 {
     private readonly Lazy<HttpClient> _secure = new(() => Create(insecure: false));
     private readonly Lazy<HttpClient> _insecure = new(() => Create(insecure: true));
+    private readonly Lazy<Http1Transport> _http1 = new(() => new Http1Transport());
+
+    /// <summary>The transport for requests to <paramref name="endpoint"/> under <paramref name="settings"/>.</summary>
+    public ITargetTransport TransportFor(Uri endpoint, BenchmarkSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentNullException.ThrowIfNull(settings);
+        return endpoint.Scheme == Uri.UriSchemeHttp && settings.HttpClient == HttpClientKind.Auto
+            ? _http1.Value
+            : new HttpClientTransport(For(settings));
+    }
 
     /// <summary>The client for <paramref name="settings"/>.</summary>
     public HttpClient For(BenchmarkSettings settings)
@@ -23,6 +36,11 @@ public sealed class TargetHttpClientFactory : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        if (_http1.IsValueCreated)
+        {
+            _http1.Value.Dispose();
+        }
+
         if (_secure.IsValueCreated)
         {
             _secure.Value.Dispose();

@@ -54,6 +54,9 @@ public sealed record BenchmarkSettings
     /// <summary>Skip TLS certificate validation for this target (self-signed test clusters only).</summary>
     public bool InsecureSkipVerify { get; init; }
 
+    /// <summary>The HTTP client requests go through (<c>http_client: auto | httpclient</c>).</summary>
+    public HttpClientKind HttpClient { get; init; } = HttpClientKind.Auto;
+
     /// <summary>The default throughput-profile concurrency when <see cref="MaxConcurrency"/> is not set.</summary>
     public const int DefaultThroughputConcurrency = 256;
 
@@ -84,6 +87,7 @@ public sealed record BenchmarkSettings
             IgnoreEos = patch.IgnoreEos ?? IgnoreEos,
             SweepSize = patch.SweepSize ?? SweepSize,
             InsecureSkipVerify = patch.InsecureSkipVerify ?? InsecureSkipVerify,
+            HttpClient = patch.HttpClient ?? HttpClient,
         };
     }
 

@@ -60,6 +60,9 @@ public sealed record BenchmarkSettingsPatch
     /// <summary>See <see cref="BenchmarkSettings.InsecureSkipVerify"/>.</summary>
     public bool? InsecureSkipVerify { get; init; }
 
+    /// <summary>See <see cref="BenchmarkSettings.HttpClient"/>.</summary>
+    public HttpClientKind? HttpClient { get; init; }
+
     /// <summary>This patch with every value <paramref name="over"/> gives replacing this one's.</summary>
     public BenchmarkSettingsPatch Merge(BenchmarkSettingsPatch over)
     {
@@ -73,6 +76,7 @@ public sealed record BenchmarkSettingsPatch
             Warmup = over.Warmup ?? Warmup, Cooldown = over.Cooldown ?? Cooldown, RequestTimeout = over.RequestTimeout ?? RequestTimeout,
             Seed = over.Seed ?? Seed, IgnoreEos = over.IgnoreEos ?? IgnoreEos, SweepSize = over.SweepSize ?? SweepSize,
             InsecureSkipVerify = over.InsecureSkipVerify ?? InsecureSkipVerify,
+            HttpClient = over.HttpClient ?? HttpClient,
         };
     }
 }

@@ -84,6 +84,7 @@ public sealed class ConfigLoader
             "profile", "rate", "interval", "max_seconds", "max_requests", "max_errors", "max_tokens", "data_spec", "data",
             "request_type", "max_concurrency", "warmup_seconds", "warmup", "cooldown_seconds", "cooldown",
             "request_timeout", "timeout", "seed", "ignore_eos", "sweep_size", "tls_insecure_skip_verify", "insecure_skip_verify",
+            "http_client",
         ];
 
         private static readonly string[] TargetKeys = ["name", "url", "model", "api_key", "api_key_header", "headers", "notes"];
@@ -591,6 +592,20 @@ public sealed class ConfigLoader
                     return patch with { IgnoreEos = ReadBool(value, path) };
                 case "tlsinsecureskipverify" or "insecureskipverify":
                     return patch with { InsecureSkipVerify = ReadBool(value, path) };
+                case "httpclient":
+                    var client = Text(value, path);
+                    if (client is null)
+                    {
+                        return patch;
+                    }
+
+                    if (ProfileNames.TryParseHttpClient(client, out var kind))
+                    {
+                        return patch with { HttpClient = kind };
+                    }
+
+                    Error(value, path, $"unknown http_client '{client}' (expected auto or httpclient)");
+                    return patch;
                 case "requesttype":
                     var t = Text(value, path);
                     if (t is null)

@@ -54,4 +54,21 @@ public static class ProfileNames
                 return false;
         }
     }
+
+    /// <summary>Parses <c>auto</c> or <c>httpclient</c> (case-insensitive).</summary>
+    public static bool TryParseHttpClient(string? text, out HttpClientKind kind)
+    {
+        switch (text?.Trim().ToLowerInvariant())
+        {
+            case "auto":
+                kind = HttpClientKind.Auto;
+                return true;
+            case "httpclient" or "dotnet":
+                kind = HttpClientKind.HttpClient;
+                return true;
+            default:
+                kind = default;
+                return false;
+        }
+    }
 }

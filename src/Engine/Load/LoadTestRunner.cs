@@ -40,7 +40,7 @@ public sealed class LoadTestRunner
         string? failure = null;
         try
         {
-            var client = new OpenAiStreamingClient(_clients.For(target.Settings), _time, _loggers.CreateLogger<OpenAiStreamingClient>());
+            var client = new OpenAiStreamingClient(_clients.TransportFor(target.Endpoint, target.Settings), _time, _loggers.CreateLogger<OpenAiStreamingClient>());
             var executor = new RequestExecutor(client, _time, _loggers.CreateLogger<RequestExecutor>());
             var stages = new StageRunner(executor, _time, _loggers.CreateLogger<StageRunner>());
             source ??= new SyntheticRequestSource(target, _prompts, runId);

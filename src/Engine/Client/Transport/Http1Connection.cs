@@ -1,0 +1,578 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+
+namespace GuidellmFunctions.Engine.Client.Transport;
+
+/// <summary>
+/// One keep-alive HTTP/1.1 connection: writes a request, parses the response head and decodes the body (Content-Length,
+/// chunked, or until close) from one receive buffer, with no allocation per request or per chunk. A connection serves one
+/// request at a time; its response and body stream objects are reused for the next request once it is released.
+/// </summary>
+internal sealed class Http1Connection
+{
+    private const int InitialBufferSize = 8 * 1024;
+    private const int MaxChunkLine = 4 * 1024;
+    private const int MaxDrainBytes = 1024 * 1024;
+    private static readonly TimeSpan DrainTime = TimeSpan.FromSeconds(2);
+    private static readonly Action<object?> AbortCallback = static s => ((Http1Connection)s!).Abort();
+
+    private readonly Socket _socket;
+    private readonly Http1Pool _pool;
+    private readonly Response _response;
+    private readonly BodyStream _body;
+    private byte[] _buffer = new byte[InitialBufferSize];
+    private int _start;
+    private int _end;
+    private int _aborted;
+    private CancellationToken _requestToken;
+    private CancellationTokenRegistration _abortOnCancel;
+    private Http1ResponseHead _head;
+    private long _remaining;
+    private ChunkState _chunkState;
+    private bool _bodyComplete;
+    private bool _receivedResponse;
+    private bool _released;
+
+    public Http1Connection(Socket socket, Http1Pool pool, long createdAt)
+    {
+        _socket = socket;
+        _pool = pool;
+        CreatedAt = createdAt;
+        IdleSince = createdAt;
+        _response = new Response(this);
+        _body = new BodyStream(this);
+    }
+
+    private enum ChunkState
+    {
+        Size,
+        Data,
+        DataEnd,
+        Trailers,
+    }
+
+    /// <summary>When the connection was opened (<see cref="TimeProvider.GetTimestamp"/>).</summary>
+    public long CreatedAt { get; }
+
+    /// <summary>When the connection last went back to its pool.</summary>
+    public long IdleSince { get; set; }
+
+    /// <summary>
+    /// The last request failed the way a request sent on a connection the server had already closed fails (nothing of a
+    /// response arrived on a connection used before), so it can be sent again on a new connection.
+    /// </summary>
+    public bool MayRetry { get; private set; }
+
+    private int Buffered => _end - _start;
+
+    /// <summary>True while the peer has neither closed the connection nor sent anything unasked.</summary>
+    public bool IsOpenAndQuiet()
+    {
+        try
+        {
+            return Volatile.Read(ref _aborted) == 0 && !_socket.Poll(0, SelectMode.SelectRead);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Closes the socket; a pending send or receive ends at once.</summary>
+    public void Abort()
+    {
+        if (Interlocked.Exchange(ref _aborted, 1) == 0)
+        {
+            _socket.Dispose();
+        }
+    }
+
+    /// <summary>Sends the request and returns once the response head is read.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<TargetResponse> SendAsync(CompletionRequest request, Http1Endpoint endpoint, bool post, bool reused, CancellationToken cancellationToken)
+    {
+        _start = _end = 0;
+        _bodyComplete = false;
+        _receivedResponse = false;
+        _released = false;
+        MayRetry = false;
+        _requestToken = cancellationToken;
+        _abortOnCancel = cancellationToken.UnsafeRegister(AbortCallback, this);
+        try
+        {
+            // Socket operations take no token: the request's registration closes the socket, which ends them at once,
+            // without a registration per send and receive.
+            var message = RentRequest(request, endpoint, post, out var rented);
+            try
+            {
+                while (!message.IsEmpty)
+                {
+                    message = message[await _socket.SendAsync(message, SocketFlags.None, CancellationToken.None).ConfigureAwait(false)..];
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+
+            var scanned = 0;
+            while (!TryTakeHead(ref scanned))
+            {
+                var read = await _socket.ReceiveAsync(FillTarget(Http1ResponseHead.MaxLength + 4), SocketFlags.None, CancellationToken.None).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    throw new HttpRequestException(HttpRequestError.ResponseEnded, _receivedResponse
+                        ? $"the server closed the connection inside the response headers ('{FirstLine()}')"
+                        : "the server closed the connection without a response");
+                }
+
+                _end += read;
+                _receivedResponse = true;
+                if (!Http1ResponseHead.CanStartStatusLine(_buffer.AsSpan(_start, Buffered)))
+                {
+                    throw new HttpRequestException(HttpRequestError.InvalidResponse, $"invalid status line '{FirstLine()}'");
+                }
+            }
+
+            return _response;
+        }
+        catch (Exception ex)
+        {
+            await _abortOnCancel.DisposeAsync().ConfigureAwait(false);
+            Abort();
+            MayRetry = reused && !_receivedResponse && !cancellationToken.IsCancellationRequested
+                && ex is SocketException or HttpRequestException { HttpRequestError: HttpRequestError.ResponseEnded };
+            throw Translate(ex, inBody: false, cancellationToken);
+        }
+    }
+
+    private ReadOnlyMemory<byte> RentRequest(CompletionRequest request, Http1Endpoint endpoint, bool post, out byte[] rented)
+    {
+        var body = post ? request.Body : ReadOnlyMemory<byte>.Empty;
+        rented = ArrayPool<byte>.Shared.Rent(Http1RequestHead.MaxLength(request, endpoint) + body.Length);
+        var length = Http1RequestHead.Write(rented, request, endpoint, post, body.Length);
+        body.Span.CopyTo(rented.AsSpan(length));
+        return rented.AsMemory(0, length + body.Length);
+    }
+
+    /// <summary>Parses a response head when one is buffered: true with the final (non-1xx) head begun.</summary>
+    private bool TryTakeHead(ref int scanned)
+    {
+        while (true)
+        {
+            var end = _buffer.AsSpan(_start + scanned, Buffered - scanned).IndexOf("\r\n\r\n"u8);
+            if (end < 0)
+            {
+                if (Buffered >= Http1ResponseHead.MaxLength)
+                {
+                    throw new HttpRequestException(HttpRequestError.InvalidResponse, $"response headers longer than {Http1ResponseHead.MaxLength / 1024} KiB");
+                }
+
+                scanned = Math.Max(0, Buffered - 3);
+                return false;
+            }
+
+            end += scanned;
+            var head = Http1ResponseHead.Parse(_buffer.AsSpan(_start, end));
+            _start += end + 4;
+            scanned = 0;
+
+            // An interim response (100 Continue, 103 Early Hints): the real one follows.
+            if (head.StatusCode >= 200)
+            {
+                Begin(head);
+                return true;
+            }
+        }
+    }
+
+    private string FirstLine()
+    {
+        var received = _buffer.AsSpan(_start, Buffered);
+        var end = received.IndexOf("\r\n"u8);
+        return Http1ResponseHead.Printable(end < 0 ? received : received[..end]);
+    }
+
+    private void Begin(in Http1ResponseHead head)
+    {
+        _head = head;
+        _chunkState = ChunkState.Size;
+        _remaining = head.ContentLength;
+        if (head.Framing == Http1BodyFraming.Length && head.ContentLength == 0)
+        {
+            Complete();
+        }
+    }
+
+    private void Complete() => _bodyComplete = true;
+
+    /// <summary>Reads body bytes into <paramref name="destination"/>; 0 at the end of the body.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<int> ReadBodyAsync(Memory<byte> destination, CancellationToken cancellationToken)
+    {
+        if (_bodyComplete || destination.IsEmpty)
+        {
+            return 0;
+        }
+
+        // The request's own token already aborts the connection; another token gets a registration for this read.
+        var extra = default(CancellationTokenRegistration);
+        if (cancellationToken.CanBeCanceled && cancellationToken != _requestToken)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            extra = cancellationToken.UnsafeRegister(AbortCallback, this);
+        }
+
+        try
+        {
+            switch (_head.Framing)
+            {
+                case Http1BodyFraming.Length:
+                {
+                    var read = await ReadSomeAsync(destination, _remaining).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        throw Ended($"the response ended {_remaining} bytes before its Content-Length");
+                    }
+
+                    _remaining -= read;
+                    if (_remaining == 0)
+                    {
+                        Complete();
+                    }
+
+                    return read;
+                }
+
+                case Http1BodyFraming.UntilClose:
+                {
+                    var read = await ReadSomeAsync(destination, long.MaxValue).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        Complete();
+                    }
+
+                    return read;
+                }
+
+                default:
+                    return await ReadChunkedAsync(destination).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex)
+        {
+            Abort();
+            throw Translate(ex, inBody: true, cancellationToken);
+        }
+        finally
+        {
+            await extra.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<int> ReadChunkedAsync(Memory<byte> destination)
+    {
+        while (true)
+        {
+            switch (_chunkState)
+            {
+                case ChunkState.Data when _remaining > 0:
+                {
+                    var read = await ReadSomeAsync(destination, _remaining).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        throw Ended("the response ended inside a chunk");
+                    }
+
+                    _remaining -= read;
+                    return read;
+                }
+
+                case ChunkState.Data:
+                    _chunkState = ChunkState.DataEnd;
+                    break;
+
+                case ChunkState.DataEnd:
+                    while (Buffered < 2)
+                    {
+                        if (!await FillAsync().ConfigureAwait(false))
+                        {
+                            throw Ended("the response ended after a chunk's data");
+                        }
+                    }
+
+                    if (_buffer[_start] != '\r' || _buffer[_start + 1] != '\n')
+                    {
+                        throw InvalidChunk("a chunk's data is not followed by CRLF");
+                    }
+
+                    _start += 2;
+                    _chunkState = ChunkState.Size;
+                    break;
+
+                case ChunkState.Size:
+                {
+                    var length = await BufferLineAsync().ConfigureAwait(false);
+                    var size = ChunkSize(_buffer.AsSpan(_start, length));
+                    _start += length + 2;
+                    _remaining = size;
+                    _chunkState = size == 0 ? ChunkState.Trailers : ChunkState.Data;
+                    break;
+                }
+
+                case ChunkState.Trailers:
+                {
+                    var length = await BufferLineAsync().ConfigureAwait(false);
+                    _start += length + 2;
+                    if (length == 0)
+                    {
+                        Complete();
+                        return 0;
+                    }
+
+                    break;
+                }
+            }
+        }
+    }
+
+    private static long ChunkSize(ReadOnlySpan<byte> line)
+    {
+        if (!Utf8Parser.TryParse(line, out ulong size, out var used, 'X') || used == 0 || used > 12
+            || (used < line.Length && line[used] is not ((byte)';' or (byte)' ' or (byte)'\t')))
+        {
+            throw InvalidChunk($"invalid chunk size line '{Http1ResponseHead.Printable(line)}'");
+        }
+
+        return (long)size;
+    }
+
+    /// <summary>Buffers a whole CRLF-terminated line and returns its length without the CRLF.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<int> BufferLineAsync()
+    {
+        var scanned = 0;
+        while (true)
+        {
+            var end = _buffer.AsSpan(_start + scanned, Buffered - scanned).IndexOf("\r\n"u8);
+            if (end >= 0)
+            {
+                return scanned + end;
+            }
+
+            if (Buffered > MaxChunkLine)
+            {
+                throw InvalidChunk($"a chunk size or trailer line longer than {MaxChunkLine} bytes");
+            }
+
+            scanned = Math.Max(0, Buffered - 1);
+            if (!await FillAsync().ConfigureAwait(false))
+            {
+                throw Ended("the response ended inside its chunked framing");
+            }
+        }
+    }
+
+    /// <summary>Copies buffered bytes, or receives straight into <paramref name="destination"/> when none are buffered.</summary>
+    private ValueTask<int> ReadSomeAsync(Memory<byte> destination, long limit)
+    {
+        var length = (int)Math.Min(destination.Length, limit);
+        if (Buffered > 0)
+        {
+            var n = Math.Min(length, Buffered);
+            _buffer.AsSpan(_start, n).CopyTo(destination.Span);
+            _start += n;
+            return ValueTask.FromResult(n);
+        }
+
+        return _socket.ReceiveAsync(destination[..length], SocketFlags.None);
+    }
+
+    /// <summary>Where the next receive goes: after the bytes buffered, compacting or growing the buffer up to <paramref name="limit"/>.</summary>
+    private Memory<byte> FillTarget(int limit)
+    {
+        if (_start == _end)
+        {
+            _start = _end = 0;
+        }
+        else if (_end == _buffer.Length)
+        {
+            if (_start > 0)
+            {
+                _buffer.AsSpan(_start, Buffered).CopyTo(_buffer);
+                _end = Buffered;
+                _start = 0;
+            }
+            else
+            {
+                Array.Resize(ref _buffer, Math.Min(limit, _buffer.Length * 2));
+            }
+        }
+
+        return _buffer.AsMemory(_end);
+    }
+
+    /// <summary>Receives more bytes after those buffered; false at the end of the stream.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> FillAsync()
+    {
+        var read = await _socket.ReceiveAsync(FillTarget(_buffer.Length), SocketFlags.None).ConfigureAwait(false);
+        _end += read;
+        return read > 0;
+    }
+
+    private Exception Translate(Exception ex, bool inBody, CancellationToken readToken)
+    {
+        if (_requestToken.IsCancellationRequested || readToken.IsCancellationRequested)
+        {
+            return new OperationCanceledException("the request was cancelled", ex, _requestToken.IsCancellationRequested ? _requestToken : readToken);
+        }
+
+        if (ex is HttpRequestException or HttpIOException)
+        {
+            return ex;
+        }
+
+        return inBody
+            ? new HttpIOException(HttpRequestError.ResponseEnded, $"the connection broke while the response was read: {ex.Message}", ex)
+            : new HttpRequestException(HttpRequestError.ConnectionError, $"the connection broke before the response headers: {ex.Message}", ex);
+    }
+
+    private static HttpIOException Ended(string message) => new(HttpRequestError.ResponseEnded, message);
+
+    private static HttpIOException InvalidChunk(string message) => new(HttpRequestError.InvalidResponse, "invalid chunked encoding: " + message);
+
+    /// <summary>Ends the request: back to the pool when its body was read to the end, else closed.</summary>
+    private ValueTask ReleaseAsync()
+    {
+        if (_released)
+        {
+            return default;
+        }
+
+        _released = true;
+        if (!_bodyComplete && _head.KeepAlive && Volatile.Read(ref _aborted) == 0)
+        {
+            // A stream is usually left after [DONE] with only the last chunk to come: read it rather than lose the connection.
+            var drain = DrainAsync();
+            if (!drain.IsCompleted)
+            {
+                _ = FinishDrainAsync(drain);
+                return default;
+            }
+
+            _ = drain.Result;
+        }
+
+        Finish();
+        return default;
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> DrainAsync()
+    {
+        var scratch = ArrayPool<byte>.Shared.Rent(4096);
+        try
+        {
+            for (long drained = 0; !_bodyComplete && drained <= MaxDrainBytes;)
+            {
+                drained += await ReadBodyAsync(scratch, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            return _bodyComplete;
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException)
+        {
+            return false;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
+        }
+    }
+
+    private async Task FinishDrainAsync(ValueTask<bool> drain)
+    {
+        using var limit = new CancellationTokenSource(DrainTime);
+        await using (limit.Token.UnsafeRegister(AbortCallback, this).ConfigureAwait(false))
+        {
+            await drain.ConfigureAwait(false);
+        }
+
+        Finish();
+    }
+
+    private void Finish()
+    {
+        _abortOnCancel.Dispose();
+        if (_bodyComplete && _head.KeepAlive && Buffered == 0 && Volatile.Read(ref _aborted) == 0)
+        {
+            _pool.Return(this);
+        }
+        else
+        {
+            Abort();
+        }
+    }
+
+    private sealed class Response(Http1Connection connection) : TargetResponse
+    {
+        public override int StatusCode => connection._head.StatusCode;
+
+        public override string? MediaType => connection._head.MediaType;
+
+        public override RetryConditionHeaderValue? RetryAfter =>
+            RetryConditionHeaderValue.TryParse(connection._head.RetryAfter, out var value) ? value : null;
+
+        public override Stream Body => connection._body;
+
+        public override ValueTask DisposeAsync() => connection.ReleaseAsync();
+    }
+
+    private sealed class BodyStream(Http1Connection connection) : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            connection.ReadBodyAsync(buffer, cancellationToken);
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            connection.ReadBodyAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override int Read(byte[] buffer, int offset, int count) =>
+            connection.ReadBodyAsync(buffer.AsMemory(offset, count), CancellationToken.None).AsTask().GetAwaiter().GetResult();
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        // The connection, not its stream, decides what happens after the body: it is released with the response.
+        protected override void Dispose(bool disposing)
+        {
+        }
+
+        public override ValueTask DisposeAsync() => default;
+    }
+}

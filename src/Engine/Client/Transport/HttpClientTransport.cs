@@ -1,0 +1,55 @@
+using System.Net.Http.Headers;
+
+namespace GuidellmFunctions.Engine.Client.Transport;
+
+/// <summary>
+/// Requests through .NET's <see cref="HttpClient"/>: TLS, HTTP/2 by ALPN, proxies. The transport for <c>https</c>
+/// targets and for any target configured with <c>http_client: httpclient</c>.
+/// </summary>
+public sealed class HttpClientTransport : ITargetTransport
+{
+    private readonly HttpClient _http;
+
+    /// <summary>Sends through <paramref name="http"/> (not owned), whose <see cref="HttpClient.Timeout"/> should be infinite.</summary>
+    public HttpClientTransport(HttpClient http)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        _http = http;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<TargetResponse> SendAsync(CompletionRequest request, TargetRequestKind kind, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        using var message = kind == TargetRequestKind.Completion ? request.ToHttpRequest() : request.ToModelsRequest()
+            ?? throw new InvalidOperationException($"{request.Endpoint.AbsolutePath} is not an OpenAI-style completions path");
+        var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            return new Response(response, body);
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+    }
+
+    private sealed class Response(HttpResponseMessage response, Stream body) : TargetResponse
+    {
+        public override int StatusCode => (int)response.StatusCode;
+
+        public override string? MediaType => response.Content.Headers.ContentType?.MediaType;
+
+        public override RetryConditionHeaderValue? RetryAfter => response.Headers.RetryAfter;
+
+        public override Stream Body => body;
+
+        public override async ValueTask DisposeAsync()
+        {
+            await body.DisposeAsync().ConfigureAwait(false);
+            response.Dispose();
+        }
+    }
+}

@@ -1,0 +1,25 @@
+using System.Net.Http.Headers;
+
+namespace GuidellmFunctions.Engine.Client.Transport;
+
+/// <summary>A response whose headers have arrived; dispose it to release (or reuse) its connection.</summary>
+public abstract class TargetResponse : IAsyncDisposable
+{
+    /// <summary>The HTTP status code.</summary>
+    public abstract int StatusCode { get; }
+
+    /// <summary>The media type of <c>Content-Type</c> without parameters, or null.</summary>
+    public abstract string? MediaType { get; }
+
+    /// <summary>The parsed <c>Retry-After</c> header, or null.</summary>
+    public abstract RetryConditionHeaderValue? RetryAfter { get; }
+
+    /// <summary>The body, decoded from its transfer encoding. Valid until the response is disposed.</summary>
+    public abstract Stream Body { get; }
+
+    /// <summary>Whether the status is 2xx.</summary>
+    public bool IsSuccessStatusCode => StatusCode is >= 200 and < 300;
+
+    /// <inheritdoc />
+    public abstract ValueTask DisposeAsync();
+}
