@@ -155,7 +155,8 @@ public sealed class OpenAiStreamingClient
         return new StreamEvent(StreamEventKind.Chunk, reader.Timestamp, chunk);
     }
 
-    private async Task<StreamEvent> ReadWholeBodyAsync(Stream stream, CompletionRequest request, CancellationToken cancellationToken)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<StreamEvent> ReadWholeBodyAsync(Stream stream, CompletionRequest request, CancellationToken cancellationToken)
     {
         // Pooled: a non-streaming burst reads one body per request, tens of thousands a second.
         var buffer = ArrayPool<byte>.Shared.Rent(4096);

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Security.Authentication;
 using GuidellmFunctions.Engine.Diagnostics;
 using Microsoft.Extensions.Logging;
@@ -35,7 +36,8 @@ public sealed class RequestExecutor
     /// <param name="outputTokensTarget"><c>max_tokens</c> sent.</param>
     /// <param name="timeout">Deadline for the whole request.</param>
     /// <param name="stageToken">Cancelled when the stage ends; in-flight requests then become incomplete.</param>
-    public async Task<RequestResult> ExecuteAsync(CompletionRequest request, long index, long scheduledTimestamp, int promptTokensTarget, int outputTokensTarget, TimeSpan timeout, CancellationToken stageToken)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<RequestResult> ExecuteAsync(CompletionRequest request, long index, long scheduledTimestamp, int promptTokensTarget, int outputTokensTarget, TimeSpan timeout, CancellationToken stageToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var result = new RequestResult

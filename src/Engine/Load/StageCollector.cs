@@ -184,9 +184,9 @@ public sealed class StageCollector
 
     private void Publish(RequestResult result, RequestPhase phase)
     {
-        foreach (var observer in _observers)
+        for (var i = 0; i < _observers.Count; i++)
         {
-            observer.OnRequestCompleted(_stage, result, phase);
+            _observers[i].OnRequestCompleted(_stage, result, phase);
         }
     }
 

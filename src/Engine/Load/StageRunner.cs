@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using GuidellmFunctions.Engine.Client;
 using GuidellmFunctions.Engine.Configuration;
 using GuidellmFunctions.Engine.Diagnostics;
@@ -298,13 +299,14 @@ public sealed class StageRunner
             }
         }
 
-        public async Task RunOneAsync(PreparedRequest prepared, long index, long scheduled)
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+        public async ValueTask RunOneAsync(PreparedRequest prepared, long index, long scheduled)
         {
             var time = runner._time;
             concurrency.Increment(time.GetTimestamp());
-            foreach (var observer in observers)
+            for (var i = 0; i < observers.Count; i++)
             {
-                observer.OnRequestStarted(context);
+                observers[i].OnRequestStarted(context);
             }
 
             var plan = context.Plan;

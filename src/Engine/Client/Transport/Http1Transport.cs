@@ -52,6 +52,7 @@ public sealed class Http1Transport : ITargetTransport, IDisposable
     }
 
     /// <inheritdoc />
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<TargetResponse> SendAsync(CompletionRequest request, TargetRequestKind kind, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
