@@ -118,6 +118,38 @@ public sealed class ConfigLoaderTests
     }
 
     [Fact]
+    public void The_http_client_is_auto_by_default_and_can_be_set_per_target()
+    {
+        const string yaml = """
+            environments:
+              dev:
+                targets:
+                  - name: a
+                    url: http://a:8000
+                    model: m
+                  - name: b
+                    url: http://b:8000
+                    model: m
+                    http_client: HttpClient
+                  - name: c
+                    url: http://c:8000
+                    model: m
+                    httpClient: curl
+            defaults:
+              max_seconds: 10
+            """;
+
+        var ex = Assert.Throws<ConfigValidationException>(() => Loader().LoadText(yaml, "clients.yaml"));
+        var error = Assert.Single(ex.Errors);
+        Assert.Equal("environments.dev.targets[2].httpClient", error.Key);
+        Assert.Contains("unknown http_client 'curl' (expected auto or httpclient)", error.Message, StringComparison.Ordinal);
+
+        var config = Loader().LoadText(yaml.Replace("httpClient: curl", "httpClient: auto", StringComparison.Ordinal), "clients.yaml");
+        var targets = config.ResolveTargets("dev");
+        Assert.Equal([HttpClientKind.Auto, HttpClientKind.HttpClient, HttpClientKind.Auto], targets.Select(t => t.Settings.HttpClient));
+    }
+
+    [Fact]
     public void Invalid_yaml_names_the_line()
     {
         var ex = Assert.Throws<ConfigValidationException>(() => Loader().LoadText("environments:\n  dev: [unclosed\n", "broken.yaml"));
