@@ -39,9 +39,10 @@ internal sealed class SimulatorProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<SimulatorProcess> StartAsync(SimulatorOptions options)
+    /// <summary>Starts the simulator; with <paramref name="cpu"/>, every thread of it runs on that core only (taskset).</summary>
+    public static async Task<SimulatorProcess> StartAsync(SimulatorOptions options, int? cpu = null)
     {
-        var info = Self.StartInfo(
+        var info = Self.StartInfo(cpu,
             "simulator-host",
             "--ttft-ms", Invariant(options.TtftMs),
             "--itl-ms", Invariant(options.ItlMs),

@@ -255,7 +255,7 @@ internal sealed class CompletionHandler
             var tpot = _generated > 1 && _firstContent != 0 ? Time.GetElapsedTime(_firstContent, _lastContent).TotalSeconds / (_generated - 1) : 0;
             owner._metrics.Finished(promptTokens, _generated, ttft / 1000.0, e2e / 1000.0, tpot, byLength: true, aborted: Aborted || fault is not null);
             var outcome = fault?.Name ?? (Aborted ? "aborted" : "ok");
-            owner._truth.Add(new GroundTruthRecord(requestId, outcome, Time.GetElapsedTime(arrival, admitted).TotalMilliseconds, ttft, itlMean, e2e, promptTokens, _generated, _chunks));
+            owner._truth.Add(new GroundTruthRecord(requestId, outcome, Time.GetElapsedTime(arrival, admitted).TotalMilliseconds, ttft, itlMean, e2e, promptTokens, _generated, _chunks, arrival, _firstContent));
         }
 
         private long Ticks(double ms) => (long)(ms * Time.TimestampFrequency / 1000.0);

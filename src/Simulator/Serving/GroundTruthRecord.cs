@@ -10,4 +10,10 @@ namespace GuidellmFunctions.Simulator.Serving;
 /// <param name="PromptTokens">Prompt tokens counted.</param>
 /// <param name="OutputTokens">Tokens generated.</param>
 /// <param name="ContentChunks">Content chunks sent.</param>
-public sealed record GroundTruthRecord(string RequestId, string Outcome, double QueueMs, double TtftMs, double ItlMeanMs, double E2eMs, int PromptTokens, int OutputTokens, int ContentChunks);
+/// <param name="ArrivalTimestamp">
+/// <see cref="System.Diagnostics.Stopwatch.GetTimestamp"/> when the handler started: on Linux the monotonic clock every
+/// process on the machine shares, so a client on the same machine can split its error into the request's way in and the
+/// first token's way out.
+/// </param>
+/// <param name="FirstContentTimestamp">The same clock when the first content chunk was flushed; 0 when none was.</param>
+public sealed record GroundTruthRecord(string RequestId, string Outcome, double QueueMs, double TtftMs, double ItlMeanMs, double E2eMs, int PromptTokens, int OutputTokens, int ContentChunks, long ArrivalTimestamp = 0, long FirstContentTimestamp = 0);
