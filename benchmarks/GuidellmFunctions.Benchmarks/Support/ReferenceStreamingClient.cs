@@ -25,10 +25,12 @@ internal static class ReferenceStreamingClient
         var clock = Stopwatch.StartNew();
         for (var i = 0; clock.Elapsed < length; i++)
         {
-            var due = interval * i;
-            if (due > clock.Elapsed)
+            // Read the clock once: a wait computed from a second reading can come out below -1 ms, which Task.Delay takes
+            // as infinite (this hung a run).
+            var wait = (interval * i) - clock.Elapsed;
+            if (wait > TimeSpan.Zero)
             {
-                await Task.Delay(due - clock.Elapsed).ConfigureAwait(false);
+                await Task.Delay(wait).ConfigureAwait(false);
             }
 
             var id = $"ref-{i}";
