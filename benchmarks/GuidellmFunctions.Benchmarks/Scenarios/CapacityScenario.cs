@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Globalization;
+using System.Net.Sockets;
 using System.Text;
 using GuidellmFunctions.Benchmarks.Support;
 using GuidellmFunctions.Engine.Configuration;
@@ -124,9 +126,9 @@ internal static class CapacityScenario
         using var client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
         using var stop = new CancellationTokenSource(length);
         long count = 0;
-        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        using var self = Process.GetCurrentProcess();
         var cpu = self.TotalProcessorTime;
-        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, Connections).Select(_ => Task.Run(async () =>
         {
             while (!stop.IsCancellationRequested)
@@ -149,22 +151,22 @@ internal static class CapacityScenario
         var request = head.Concat(body).ToArray();
         using var stop = new CancellationTokenSource(length);
         long count = 0;
-        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        using var self = Process.GetCurrentProcess();
         var cpu = self.TotalProcessorTime;
-        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, Connections).Select(_ => Task.Run(async () =>
         {
-            using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+            using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             await socket.ConnectAsync(endpoint.Host, endpoint.Port).ConfigureAwait(false);
             var buffer = new byte[8192];
             while (!stop.IsCancellationRequested)
             {
-                await socket.SendAsync(request, System.Net.Sockets.SocketFlags.None).ConfigureAwait(false);
+                await socket.SendAsync(request, SocketFlags.None).ConfigureAwait(false);
                 // The simulator answers chunked: the response ends with the zero-length chunk.
                 var have = 0;
                 do
                 {
-                    var read = await socket.ReceiveAsync(buffer.AsMemory(have), System.Net.Sockets.SocketFlags.None).ConfigureAwait(false);
+                    var read = await socket.ReceiveAsync(buffer.AsMemory(have), SocketFlags.None).ConfigureAwait(false);
                     if (read == 0)
                     {
                         return;

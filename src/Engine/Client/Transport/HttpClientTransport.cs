@@ -21,22 +21,26 @@ public sealed class HttpClientTransport : ITargetTransport
     public async ValueTask<TargetResponse> SendAsync(CompletionRequest request, TargetRequestKind kind, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        using var message = kind == TargetRequestKind.Completion ? request.ToHttpRequest() : request.ToModelsRequest()
+        var message = kind == TargetRequestKind.Completion ? request.ToHttpRequest() : request.ToModelsRequest()
             ?? throw new InvalidOperationException($"{request.Endpoint.AbsolutePath} is not an OpenAI-style completions path");
-        var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        HttpResponseMessage? response = null;
         try
         {
+            response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            return new Response(response, body);
+
+            // The request lives as long as its response: over HTTP/2 its body may still be sending when the headers arrive.
+            return new Response(message, response, body);
         }
         catch
         {
-            response.Dispose();
+            response?.Dispose();
+            message.Dispose();
             throw;
         }
     }
 
-    private sealed class Response(HttpResponseMessage response, Stream body) : TargetResponse
+    private sealed class Response(HttpRequestMessage request, HttpResponseMessage response, Stream body) : TargetResponse
     {
         public override int StatusCode => (int)response.StatusCode;
 
@@ -50,6 +54,7 @@ public sealed class HttpClientTransport : ITargetTransport
         {
             await body.DisposeAsync().ConfigureAwait(false);
             response.Dispose();
+            request.Dispose();
         }
     }
 }
