@@ -27,10 +27,13 @@ public sealed class StageRunnerTests
         throw new InvalidOperationException("unreachable");
     });
 
+    private int _finished;
+
     private ScriptedHandler Quick() => new((_, _) =>
     {
         Interlocked.Increment(ref _sends);
-        return Task.FromResult(ScriptedHandler.Reply(HttpStatusCode.OK, new ByteArrayContent(QuickStream), "text/event-stream"));
+        var body = new DisposalCountingStream(QuickStream, () => Interlocked.Increment(ref _finished));
+        return Task.FromResult(ScriptedHandler.Reply(HttpStatusCode.OK, new StreamContent(body), "text/event-stream"));
     });
 
     private static (StageRunner Runner, HttpClient Http) Create(HttpMessageHandler handler, TimeProvider time)
@@ -52,13 +55,17 @@ public sealed class StageRunnerTests
         }
     }
 
-    /// <summary>Advances the fake clock to each offset in turn, after the expected number of sends has happened.</summary>
-    private async Task Drive(FakeTimeProvider time, IEnumerable<(TimeSpan At, int SendsBefore)> steps)
+    /// <summary>
+    /// Advances the fake clock to each offset in turn, after the expected number of sends has happened and, with
+    /// <paramref name="completed"/>, as many responses have been read and released: a request that answers at once must
+    /// end at the time it was sent, not at the next step (a phase boundary may lie between: this test flaked on it).
+    /// </summary>
+    private async Task Drive(FakeTimeProvider time, IEnumerable<(TimeSpan At, int SendsBefore)> steps, Func<int>? completed = null)
     {
         var now = TimeSpan.Zero;
         foreach (var (at, sends) in steps)
         {
-            await WaitFor(() => Volatile.Read(ref _sends) >= sends);
+            await WaitFor(() => Volatile.Read(ref _sends) >= sends && (completed is null || completed() >= sends));
             time.Advance(at - now);
             now = at;
         }
@@ -187,7 +194,7 @@ public sealed class StageRunnerTests
         var observer = new CapturingObserver();
 
         var run = runner.RunAsync("run", Target(settings), StagePlan.Create(settings, 0, ProfileKind.Constant), new FixedRequestSource(Endpoint), [observer], CancellationToken.None);
-        await Drive(time, Enumerable.Range(1, 100).Select(i => (TimeSpan.FromMilliseconds(100 * i), i)));
+        await Drive(time, Enumerable.Range(1, 100).Select(i => (TimeSpan.FromMilliseconds(100 * i), i)), () => Volatile.Read(ref _finished));
         var report = await run;
 
         Assert.Equal(new RequestCounts(61, 61, 0, 0, ExcludedWarmup: 20, ExcludedCooldown: 19), report.Summary.Requests);
@@ -219,6 +226,22 @@ public sealed class StageRunnerTests
         while (value > current && Interlocked.CompareExchange(ref target, value, current) != current)
         {
             current = Volatile.Read(ref target);
+        }
+    }
+
+    /// <summary>A response body that reports when the client is done with it (its end is timestamped by then).</summary>
+    private sealed class DisposalCountingStream(byte[] content, Action onDispose) : MemoryStream(content, writable: false)
+    {
+        private int _disposed;
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing && Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                onDispose();
+            }
+
+            base.Dispose(disposing);
         }
     }
 }
