@@ -45,6 +45,7 @@ public sealed class LoadTestRunner
             var stages = new StageRunner(executor, _time, _loggers.CreateLogger<StageRunner>());
             source ??= new SyntheticRequestSource(target, _prompts, runId);
             var settings = target.Settings;
+            await CodePathWarmup.RunOnceAsync().ConfigureAwait(false);
             var probe = new CompletionRequest(target.Endpoint, ReadOnlyMemory<byte>.Empty, runId + "-warmup", target.Target.ApiKey, target.Target.ApiKeyHeader, target.Target.Headers);
             await client.WarmUpAsync(probe, TimeSpan.FromSeconds(Math.Min(10, settings.RequestTimeout.TotalSeconds)), cancellationToken).ConfigureAwait(false);
             if (settings.Profile != ProfileKind.Sweep)
