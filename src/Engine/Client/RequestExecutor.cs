@@ -163,7 +163,7 @@ public sealed class RequestExecutor
         for (; ex is not null; ex = ex.InnerException)
         {
             if (ex is HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError }
-                || ex is SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.TryAgain or SocketError.NoData })
+                || (ex is SocketException socket && NameResolution.Failed(socket.SocketErrorCode)))
             {
                 return true;
             }

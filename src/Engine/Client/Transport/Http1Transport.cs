@@ -112,8 +112,7 @@ public sealed class Http1Transport : ITargetTransport, IDisposable
         {
             socket?.Dispose();
             cancellationToken.ThrowIfCancellationRequested();
-            var dns = ex.SocketErrorCode is SocketError.HostNotFound or SocketError.TryAgain or SocketError.NoData;
-            throw new HttpRequestException(dns ? HttpRequestError.NameResolutionError : HttpRequestError.ConnectionError, $"{ex.Message} ({endpoint.Host}:{endpoint.Port})", ex);
+            throw new HttpRequestException(NameResolution.Failed(ex.SocketErrorCode) ? HttpRequestError.NameResolutionError : HttpRequestError.ConnectionError, $"{ex.Message} ({endpoint.Host}:{endpoint.Port})", ex);
         }
         catch
         {
