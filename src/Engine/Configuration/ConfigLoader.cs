@@ -77,6 +77,8 @@ public sealed class ConfigLoader
         return error is null ? patch : null;
     }
 
+    private delegate bool NameParser<T>(string? text, out T value);
+
     private sealed class Reader(string source, Func<string, string?> environment)
     {
         private static readonly string[] SettingKeys =
@@ -551,19 +553,7 @@ public sealed class ConfigLoader
             switch (normalizedKey)
             {
                 case "profile":
-                    var p = Text(value, path);
-                    if (p is null)
-                    {
-                        return patch;
-                    }
-
-                    if (ProfileNames.TryParse(p, out ProfileKind profile))
-                    {
-                        return patch with { Profile = profile };
-                    }
-
-                    Error(value, path, $"unknown profile '{p}' (expected one of {string.Join(", ", ProfileNames.All)})");
-                    return patch;
+                    return patch with { Profile = ReadName<ProfileKind>(value, path, ProfileNames.TryParse, "profile", $"one of {string.Join(", ", ProfileNames.All)}") ?? patch.Profile };
                 case "rate":
                     return patch with { Rate = ReadDouble(value, path, 0, exclusiveMin: true) };
                 case "interval":
@@ -593,33 +583,9 @@ public sealed class ConfigLoader
                 case "tlsinsecureskipverify" or "insecureskipverify":
                     return patch with { InsecureSkipVerify = ReadBool(value, path) };
                 case "httpclient":
-                    var client = Text(value, path);
-                    if (client is null)
-                    {
-                        return patch;
-                    }
-
-                    if (ProfileNames.TryParseHttpClient(client, out var kind))
-                    {
-                        return patch with { HttpClient = kind };
-                    }
-
-                    Error(value, path, $"unknown http_client '{client}' (expected auto or httpclient)");
-                    return patch;
+                    return patch with { HttpClient = ReadName<HttpClientKind>(value, path, ProfileNames.TryParseHttpClient, "http_client", "auto or httpclient") ?? patch.HttpClient };
                 case "requesttype":
-                    var t = Text(value, path);
-                    if (t is null)
-                    {
-                        return patch;
-                    }
-
-                    if (ProfileNames.TryParseRequestType(t, out var type))
-                    {
-                        return patch with { RequestType = type };
-                    }
-
-                    Error(value, path, $"unknown request_type '{t}' (expected chat_completions or text_completions)");
-                    return patch;
+                    return patch with { RequestType = ReadName<RequestType>(value, path, ProfileNames.TryParseRequestType, "request_type", "chat_completions or text_completions") ?? patch.RequestType };
                 case "dataspec" or "data":
                     return patch with { Data = ReadDataSpec(value, path) };
                 case "prompttokens" when keyNode is null:
@@ -702,6 +668,25 @@ public sealed class ConfigLoader
             }
 
             return text;
+        }
+
+        /// <summary>A named choice (profile, request type, HTTP client); an unknown name is an error listing the expected ones.</summary>
+        private T? ReadName<T>(YamlNode node, string path, NameParser<T> parse, string key, string expected)
+            where T : struct
+        {
+            var text = Text(node, path);
+            if (text is null)
+            {
+                return null;
+            }
+
+            if (parse(text, out var value))
+            {
+                return value;
+            }
+
+            Error(node, path, $"unknown {key} '{text}' (expected {expected})");
+            return null;
         }
 
         private string? Text(YamlNode node, string path)
