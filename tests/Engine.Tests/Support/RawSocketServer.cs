@@ -35,6 +35,14 @@ public sealed class RawSocketServer : IAsyncDisposable
     /// <summary>Starts a server that runs <paramref name="script"/> after reading each request.</summary>
     public static RawSocketServer Start(Func<Stream, CancellationToken, Task> script) => new((_, stream, token) => script(stream, token));
 
+    /// <summary>Starts a server that answers each connection's first request with <paramref name="response"/> and closes it.</summary>
+    public static RawSocketServer AnswerAndClose(byte[] response) => Start(async (stream, token) =>
+    {
+        await stream.WriteAsync(response, token);
+        await stream.FlushAsync(token);
+        stream.Close();
+    });
+
     /// <summary>Starts a server that runs <paramref name="script"/> as soon as a client connects, reading nothing (a TLS client waits for the server's hello).</summary>
     public static RawSocketServer StartOnConnect(Func<Stream, CancellationToken, Task> script) => new((_, stream, token) => script(stream, token), readsRequests: false);
 

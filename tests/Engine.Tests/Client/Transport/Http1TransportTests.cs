@@ -160,11 +160,7 @@ public sealed class Http1TransportTests
     [Fact]
     public async Task Connection_close_is_honoured_and_the_next_request_opens_a_new_connection()
     {
-        await using var server = RawSocketServer.Start(async (s, token) =>
-        {
-            await s.WriteAsync(JsonResponse(Json, "Connection: close\r\n"), token);
-            s.Close();
-        });
+        await using var server = RawSocketServer.AnswerAndClose(JsonResponse(Json, "Connection: close\r\n"));
         using var transport = new Http1Transport();
 
         Assert.Equal(200, (await SendAsync(transport, Request(server.V1))).Status);
@@ -179,12 +175,7 @@ public sealed class Http1TransportTests
     public async Task A_kept_alive_connection_the_server_closed_is_replaced_without_failing_the_request(bool checkBeforeReuse)
     {
         // The server closes each connection after answering without saying so, as one whose keep-alive timer ran out.
-        await using var server = RawSocketServer.Start(async (s, token) =>
-        {
-            await s.WriteAsync(JsonResponse(Json), token);
-            await s.FlushAsync(token);
-            s.Close();
-        });
+        await using var server = RawSocketServer.AnswerAndClose(JsonResponse(Json));
         using var transport = new Http1Transport { CheckAfterIdle = checkBeforeReuse ? TimeSpan.Zero : TimeSpan.FromHours(1) };
 
         for (var i = 0; i < 5; i++)
@@ -199,11 +190,7 @@ public sealed class Http1TransportTests
     [Fact]
     public async Task A_body_read_until_close_ends_with_the_connection()
     {
-        await using var server = RawSocketServer.Start(async (s, token) =>
-        {
-            await s.WriteAsync(Encoding.UTF8.GetBytes("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n" + Json), token);
-            s.Close();
-        });
+        await using var server = RawSocketServer.AnswerAndClose(Encoding.UTF8.GetBytes("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n" + Json));
         using var transport = new Http1Transport();
 
         Assert.Equal(Json, (await SendAsync(transport, Request(server.V1))).Body);
@@ -233,12 +220,7 @@ public sealed class Http1TransportTests
     [MemberData(nameof(BrokenBodies))]
     public async Task A_broken_body_is_an_IO_error_naming_the_fault(string response, string message)
     {
-        await using var server = RawSocketServer.Start(async (s, token) =>
-        {
-            await s.WriteAsync(Encoding.ASCII.GetBytes(response), token);
-            await s.FlushAsync(token);
-            s.Close();
-        });
+        await using var server = RawSocketServer.AnswerAndClose(Encoding.ASCII.GetBytes(response));
         using var transport = new Http1Transport();
 
         var ex = await Assert.ThrowsAnyAsync<IOException>(() => SendAsync(transport, Request(server.V1)));
@@ -253,12 +235,7 @@ public sealed class Http1TransportTests
     [InlineData("", HttpRequestError.ResponseEnded, "the server closed the connection without a response")]
     public async Task A_broken_head_fails_before_the_body_naming_the_fault(string response, HttpRequestError error, string message)
     {
-        await using var server = RawSocketServer.Start(async (s, token) =>
-        {
-            await s.WriteAsync(Encoding.ASCII.GetBytes(response), token);
-            await s.FlushAsync(token);
-            s.Close();
-        });
+        await using var server = RawSocketServer.AnswerAndClose(Encoding.ASCII.GetBytes(response));
         using var transport = new Http1Transport();
 
         var ex = await Assert.ThrowsAsync<HttpRequestException>(() => SendAsync(transport, Request(server.V1)));
