@@ -3,6 +3,7 @@ using System.Globalization;
 using GuidellmFunctions.Benchmarks.Support;
 using GuidellmFunctions.Engine.Configuration;
 using GuidellmFunctions.Simulator;
+using GuidellmFunctions.Simulator.Serving;
 
 namespace GuidellmFunctions.Benchmarks.Scenarios;
 
@@ -15,6 +16,8 @@ internal static class AccuracyScenario
 {
     // The simulated request: TTFT 50 ms, then 31 gaps of 20 ms.
     private const double RequestSeconds = 0.05 + 31 * 0.02;
+
+    private static readonly SimulatorOptions Simulated = new() { TtftMs = 50, ItlMs = 20, ItlLoadFactor = 0, OutputTokens = 32, MaxBatch = 100_000, GroundTruthCapacity = 1_000_000 };
 
     public static async Task RunAsync(Suite suite)
     {
@@ -60,7 +63,7 @@ internal static class AccuracyScenario
 
     private static async Task<(string[] Cells, object Result, double TtftP99, long Failed)> MeasureAsync(Suite suite, int streams, int? simulatorCpu)
     {
-        await using var simulator = await SimulatorProcess.StartAsync(new SimulatorOptions { TtftMs = 50, ItlMs = 20, ItlLoadFactor = 0, OutputTokens = 32, MaxBatch = 100_000, GroundTruthCapacity = 1_000_000 }, simulatorCpu);
+        await using var simulator = await SimulatorProcess.StartAsync(Simulated, simulatorCpu);
         // Open-loop arrivals at streams / request length keep that many streams open without sending them all in the
         // same instant (identical requests in a closed loop would stay in lockstep and measure a thundering herd).
         var settings = new BenchmarkSettings
@@ -76,14 +79,7 @@ internal static class AccuracyScenario
         var pairs = burst.Capture.Requests.Where(r => r.Ok && r.TtftMs is not null && truth.ContainsKey(r.RequestId)).Select(r => (Client: r, Server: truth[r.RequestId])).ToList();
         var ttft = Percentiles.P50P99(pairs.Select(p => p.Client.TtftMs!.Value - p.Server.TtftMs));
         var itl = Percentiles.P50P99(pairs.Where(p => p.Client.ItlMeanMs is not null).Select(p => p.Client.ItlMeanMs!.Value - p.Server.ItlMeanMs));
-
-        // Both processes stamp with the machine's monotonic clock, so the TTFT error splits into the request's way in
-        // (client sent -> server handler start: the client's send, loopback, the server's parsing and dispatch) and
-        // the first token's way out (server flushed -> client stamped: loopback, the client's wake-up and parsing).
-        var ms = 1000.0 / Stopwatch.Frequency;
-        var timed = pairs.Where(p => p.Server.ArrivalTimestamp != 0 && p.Server.FirstContentTimestamp != 0).ToList();
-        var wayIn = Percentiles.P50P99(timed.Select(p => (p.Server.ArrivalTimestamp - p.Client.SentTimestamp) * ms));
-        var wayOut = Percentiles.P50P99(timed.Select(p => (p.Client.FirstContentTimestamp - p.Server.FirstContentTimestamp) * ms));
+        var (wayIn, wayOut) = Legs(pairs.Select(p => (p.Client.SentTimestamp, p.Client.FirstContentTimestamp, p.Server)));
         var chunksPerSecond = burst.Capture.Chunks / burst.Wall.TotalSeconds;
         var failed = burst.Summary.Requests.Failed;
         var layout = simulatorCpu is null ? "shared cores" : "runner and simulator on a core each";
@@ -93,7 +89,7 @@ internal static class AccuracyScenario
             suite.Goals.Add(new Goal($"TTFT error p99 at {streams} streams ({layout})", $"<= {bound} ms", Suite.F(ttft.P99, 2) + " ms", ttft.P99 <= bound));
         }
 
-        string[] cells = [streams.ToString(CultureInfo.InvariantCulture), Suite.F(burst.Summary.Concurrency.Mean, 0), pairs.Count.ToString(CultureInfo.InvariantCulture), Suite.F(ttft.P50, 2), Suite.F(ttft.P99, 2), $"{Suite.F(wayIn.P50, 2)} / {Suite.F(wayIn.P99, 2)}", $"{Suite.F(wayOut.P50, 2)} / {Suite.F(wayOut.P99, 2)}", Suite.F(itl.P50, 3), Suite.F(itl.P99, 3), Suite.F(chunksPerSecond, 0), Suite.F(100 * runnerShare, 0) + "%", Suite.F(100 * simulatorShare, 0) + "%", $"{burst.Gen0}/{burst.Gen1}/{burst.Gen2}, {Suite.F(burst.GcPause.TotalMilliseconds, 0)} ms", failed.ToString(CultureInfo.InvariantCulture)];
+        string[] cells = [streams.ToString(CultureInfo.InvariantCulture), Suite.F(burst.Summary.Concurrency.Mean, 0), pairs.Count.ToString(CultureInfo.InvariantCulture), Suite.F(ttft.P50, 2), Suite.F(ttft.P99, 2), Both(wayIn), Both(wayOut), Suite.F(itl.P50, 3), Suite.F(itl.P99, 3), Suite.F(chunksPerSecond, 0), Suite.F(100 * runnerShare, 0) + "%", Suite.F(100 * simulatorShare, 0) + "%", $"{burst.Gen0}/{burst.Gen1}/{burst.Gen2}, {Suite.F(burst.GcPause.TotalMilliseconds, 0)} ms", failed.ToString(CultureInfo.InvariantCulture)];
         var result = new { streams, meanInFlight = burst.Summary.Concurrency.Mean, requests = pairs.Count, ttftErrorMs = new { p50 = ttft.P50, p99 = ttft.P99 }, requestWayInMs = new { p50 = wayIn.P50, p99 = wayIn.P99 }, firstTokenWayOutMs = new { p50 = wayOut.P50, p99 = wayOut.P99 }, itlErrorMs = new { p50 = itl.P50, p99 = itl.P99 }, chunksPerSecond, runnerCpuShare = runnerShare, runnerGcPauseMs = burst.GcPause.TotalMilliseconds, simulatorCpuShare = simulatorShare, failed };
         return (cells, result, ttft.P99, failed);
     }
@@ -101,7 +97,7 @@ internal static class AccuracyScenario
     /// <summary>The same arrivals from <see cref="ReferenceStreamingClient"/>: the floor of the error on this machine.</summary>
     private static async Task<(string[] Cells, object Result)> MeasureReferenceAsync(Suite suite, int streams)
     {
-        await using var simulator = await SimulatorProcess.StartAsync(new SimulatorOptions { TtftMs = 50, ItlMs = 20, ItlLoadFactor = 0, OutputTokens = 32, MaxBatch = 100_000, GroundTruthCapacity = 1_000_000 });
+        await using var simulator = await SimulatorProcess.StartAsync(Simulated);
         var body = FixedBodySource.Body(stream: true, maxTokens: 32);
 
         // A short first pass warms the JIT and the connections, as the runner's warm-up window does.
@@ -115,14 +111,28 @@ internal static class AccuracyScenario
         self.Refresh();
         var capacity = wall.Elapsed * Environment.ProcessorCount;
         var truth = await simulator.GroundTruthAsync().ConfigureAwait(false);
-        var ms = 1000.0 / Stopwatch.Frequency;
         var pairs = measured.Where(r => r.FirstContentTimestamp != 0 && truth.TryGetValue(r.RequestId, out var t) && t.FirstContentTimestamp != 0)
             .Select(r => (Client: r, Server: truth[r.RequestId])).ToList();
-        var ttft = Percentiles.P50P99(pairs.Select(p => ((p.Client.FirstContentTimestamp - p.Client.SentTimestamp) * ms) - p.Server.TtftMs));
-        var wayIn = Percentiles.P50P99(pairs.Select(p => (p.Server.ArrivalTimestamp - p.Client.SentTimestamp) * ms));
-        var wayOut = Percentiles.P50P99(pairs.Select(p => (p.Client.FirstContentTimestamp - p.Server.FirstContentTimestamp) * ms));
+        var ttft = Percentiles.P50P99(pairs.Select(p => ((p.Client.FirstContentTimestamp - p.Client.SentTimestamp) * Ms) - p.Server.TtftMs));
+        var (wayIn, wayOut) = Legs(pairs.Select(p => (p.Client.SentTimestamp, p.Client.FirstContentTimestamp, p.Server)));
         var (clientShare, simulatorShare) = ((self.TotalProcessorTime - cpu) / capacity, (simulator.CpuTime - simulatorCpuBefore) / capacity);
-        string[] cells = [$"{streams} (reference client)", "-", pairs.Count.ToString(CultureInfo.InvariantCulture), Suite.F(ttft.P50, 2), Suite.F(ttft.P99, 2), $"{Suite.F(wayIn.P50, 2)} / {Suite.F(wayIn.P99, 2)}", $"{Suite.F(wayOut.P50, 2)} / {Suite.F(wayOut.P99, 2)}", "-", "-", "-", Suite.F(100 * clientShare, 0) + "%", Suite.F(100 * simulatorShare, 0) + "%", "-", (measured.Count - pairs.Count).ToString(CultureInfo.InvariantCulture)];
+        string[] cells = [$"{streams} (reference client)", "-", pairs.Count.ToString(CultureInfo.InvariantCulture), Suite.F(ttft.P50, 2), Suite.F(ttft.P99, 2), Both(wayIn), Both(wayOut), "-", "-", "-", Suite.F(100 * clientShare, 0) + "%", Suite.F(100 * simulatorShare, 0) + "%", "-", (measured.Count - pairs.Count).ToString(CultureInfo.InvariantCulture)];
         return (cells, new { streams, requests = pairs.Count, ttftErrorMs = new { p50 = ttft.P50, p99 = ttft.P99 }, requestWayInMs = new { p50 = wayIn.P50, p99 = wayIn.P99 }, firstTokenWayOutMs = new { p50 = wayOut.P50, p99 = wayOut.P99 }, clientCpuShare = clientShare, simulatorCpuShare = simulatorShare });
     }
+
+    private static double Ms => 1000.0 / Stopwatch.Frequency;
+
+    /// <summary>
+    /// Both processes stamp with the machine's monotonic clock, so the TTFT error splits into the request's way in
+    /// (client sent -> server handler start: the client's send, loopback, the server's parsing and dispatch) and the first
+    /// token's way out (server flushed -> client stamped: loopback, the client's wake-up and parsing).
+    /// </summary>
+    private static ((double P50, double P99, int Count) WayIn, (double P50, double P99, int Count) WayOut) Legs(IEnumerable<(long Sent, long FirstContent, GroundTruthRecord Server)> requests)
+    {
+        var timed = requests.Where(r => r.Server.ArrivalTimestamp != 0 && r.Server.FirstContentTimestamp != 0).ToList();
+        return (Percentiles.P50P99(timed.Select(r => (r.Server.ArrivalTimestamp - r.Sent) * Ms)),
+            Percentiles.P50P99(timed.Select(r => (r.FirstContent - r.Server.FirstContentTimestamp) * Ms)));
+    }
+
+    private static string Both((double P50, double P99, int Count) percentiles) => $"{Suite.F(percentiles.P50, 2)} / {Suite.F(percentiles.P99, 2)}";
 }

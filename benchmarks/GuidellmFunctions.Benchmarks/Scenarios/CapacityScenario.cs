@@ -120,16 +120,11 @@ internal static class CapacityScenario
     }
 
     /// <summary>The floor under the runner: the same requests from bare HttpClient loops, nothing timed or recorded.</summary>
-    private static async Task<(double RequestsPerSecond, double CpuMicrosPerRequest)> RawHttpClientAsync(Uri endpoint, byte[] body, TimeSpan length)
+    private static Task<(double RequestsPerSecond, double CpuMicrosPerRequest)> RawHttpClientAsync(Uri endpoint, byte[] body, TimeSpan length)
     {
-        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue, UseCookies = false, UseProxy = false };
-        using var client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
-        using var stop = new CancellationTokenSource(length);
-        long count = 0;
-        using var self = Process.GetCurrentProcess();
-        var cpu = self.TotalProcessorTime;
-        var clock = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, Connections).Select(_ => Task.Run(async () =>
+        var handler = new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue, UseCookies = false, UseProxy = false };
+        var client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+        return MeasureLoopsAsync(length, client, async (stop, counted) =>
         {
             while (!stop.IsCancellationRequested)
             {
@@ -137,24 +132,16 @@ internal static class CapacityScenario
                 request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
                 using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
                 await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
-                Interlocked.Increment(ref count);
+                counted();
             }
-        }))).ConfigureAwait(false);
-        self.Refresh();
-        return (count / clock.Elapsed.TotalSeconds, (self.TotalProcessorTime - cpu).TotalMicroseconds / Math.Max(1, count));
+        });
     }
 
     /// <summary>The floor under any .NET client: keep-alive HTTP/1.1 written and read over bare sockets.</summary>
-    private static async Task<(double RequestsPerSecond, double CpuMicrosPerRequest)> RawSocketAsync(Uri endpoint, byte[] body, TimeSpan length)
+    private static Task<(double RequestsPerSecond, double CpuMicrosPerRequest)> RawSocketAsync(Uri endpoint, byte[] body, TimeSpan length)
     {
-        var head = Encoding.ASCII.GetBytes($"POST {endpoint.PathAndQuery} HTTP/1.1\r\nHost: {endpoint.Authority}\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n");
-        var request = head.Concat(body).ToArray();
-        using var stop = new CancellationTokenSource(length);
-        long count = 0;
-        using var self = Process.GetCurrentProcess();
-        var cpu = self.TotalProcessorTime;
-        var clock = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, Connections).Select(_ => Task.Run(async () =>
+        var request = BareHttp.Post(endpoint, body);
+        return MeasureLoopsAsync(length, null, async (stop, counted) =>
         {
             using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             await socket.ConnectAsync(endpoint.Host, endpoint.Port).ConfigureAwait(false);
@@ -162,7 +149,6 @@ internal static class CapacityScenario
             while (!stop.IsCancellationRequested)
             {
                 await socket.SendAsync(request, SocketFlags.None).ConfigureAwait(false);
-                // The simulator answers chunked: the response ends with the zero-length chunk.
                 var have = 0;
                 do
                 {
@@ -174,11 +160,26 @@ internal static class CapacityScenario
 
                     have += read;
                 }
-                while (!buffer.AsSpan(0, have).EndsWith("\r\n0\r\n\r\n"u8));
+                while (!BareHttp.EndsResponse(buffer.AsSpan(0, have)));
 
-                Interlocked.Increment(ref count);
+                counted();
             }
-        }))).ConfigureAwait(false);
+        });
+    }
+
+    /// <summary>
+    /// Runs <paramref name="loop"/> on each of the connections until <paramref name="length"/> has passed; the rate of the
+    /// requests it counts, and this process's CPU per request. Disposes <paramref name="owned"/> afterwards.
+    /// </summary>
+    private static async Task<(double RequestsPerSecond, double CpuMicrosPerRequest)> MeasureLoopsAsync(TimeSpan length, IDisposable? owned, Func<CancellationToken, Action, Task> loop)
+    {
+        using var disposing = owned;
+        using var stop = new CancellationTokenSource(length);
+        long count = 0;
+        using var self = Process.GetCurrentProcess();
+        var cpu = self.TotalProcessorTime;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, Connections).Select(_ => Task.Run(() => loop(stop.Token, () => Interlocked.Increment(ref count))))).ConfigureAwait(false);
         self.Refresh();
         return (count / clock.Elapsed.TotalSeconds, (self.TotalProcessorTime - cpu).TotalMicroseconds / Math.Max(1, count));
     }

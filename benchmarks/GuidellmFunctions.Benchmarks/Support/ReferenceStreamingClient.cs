@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Sockets;
-using System.Text;
 
 namespace GuidellmFunctions.Benchmarks.Support;
 
@@ -48,7 +47,7 @@ internal static class ReferenceStreamingClient
 
     private static async Task<ReferenceRequest> OneAsync(Uri endpoint, byte[] body, string id, ConcurrentBag<Socket> idle)
     {
-        var request = Encoding.ASCII.GetBytes($"POST {endpoint.PathAndQuery} HTTP/1.1\r\nHost: {endpoint.Authority}\r\nContent-Type: application/json\r\nX-Request-Id: {id}\r\nContent-Length: {body.Length}\r\n\r\n").Concat(body).ToArray();
+        var request = BareHttp.Post(endpoint, body, id);
         if (!idle.TryTake(out var socket))
         {
             socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
@@ -76,7 +75,7 @@ internal static class ReferenceStreamingClient
                 first = Stopwatch.GetTimestamp();
             }
 
-            if (buffer.AsSpan(0, have).EndsWith("\r\n0\r\n\r\n"u8))
+            if (BareHttp.EndsResponse(buffer.AsSpan(0, have)))
             {
                 idle.Add(socket);
                 return new ReferenceRequest(id, sent, first);
