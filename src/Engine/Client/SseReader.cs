@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
+using GuidellmFunctions.Engine.Client.Transport;
 
 namespace GuidellmFunctions.Engine.Client;
 
@@ -20,6 +21,7 @@ public sealed class SseReader : IDisposable
 
     private readonly Stream _stream;
     private readonly TimeProvider _time;
+    private readonly IReceiveTimestamped? _arrivals;
     private readonly int _maxEventBytes;
     private byte[] _buffer;
     private int _start;
@@ -38,6 +40,9 @@ public sealed class SseReader : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(maxEventBytes, 16);
         _stream = stream;
         _time = time;
+
+        // Arrival times are on the system's monotonic clock; another clock (a test's) stamps reads as they return.
+        _arrivals = ReferenceEquals(time, TimeProvider.System) ? stream as IReceiveTimestamped : null;
         _maxEventBytes = maxEventBytes;
         _buffer = Buffers.Rent(Math.Min(InitialBufferSize, maxEventBytes + 2));
         _data = Buffers.Rent(Math.Min(InitialBufferSize, maxEventBytes));
@@ -49,7 +54,10 @@ public sealed class SseReader : IDisposable
     /// <summary>The last dispatched event was named <c>error</c> (<c>event: error</c>).</summary>
     public bool IsErrorEvent { get; private set; }
 
-    /// <summary><see cref="TimeProvider.GetTimestamp"/> taken when the read that completed the last event returned.</summary>
+    /// <summary>
+    /// When the bytes that completed the last event arrived: the kernel's receive time when the stream knows it (the
+    /// runner's HTTP/1.1 client on Linux), else the <see cref="TimeProvider.GetTimestamp"/> at which the read returned.
+    /// </summary>
     public long Timestamp { get; private set; }
 
     /// <summary>Reads until the next event, the end of the stream, or a size violation.</summary>
@@ -111,7 +119,7 @@ public sealed class SseReader : IDisposable
 
             MakeRoom();
             var read = await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
-            Timestamp = _time.GetTimestamp();
+            Timestamp = ArrivalOf(read);
             if (read == 0)
             {
                 _eof = true;
@@ -121,6 +129,12 @@ public sealed class SseReader : IDisposable
                 _end += read;
             }
         }
+    }
+
+    private long ArrivalOf(int read)
+    {
+        var now = _time.GetTimestamp();
+        return read > 0 && _arrivals?.LastArrival is > 0 and var arrival && arrival < now ? arrival : now;
     }
 
     /// <inheritdoc />

@@ -15,15 +15,19 @@ public sealed class TargetHttpClientFactory : IDisposable
     private readonly Lazy<HttpClient> _secure = new(() => Create(insecure: false));
     private readonly Lazy<HttpClient> _insecure = new(() => Create(insecure: true));
     private readonly Lazy<Http1Transport> _http1 = new(() => new Http1Transport());
+    private readonly Lazy<Http1Transport> _http1ReadTimes = new(() => new Http1Transport { KernelTimestamps = false });
 
     /// <summary>The transport for requests to <paramref name="endpoint"/> under <paramref name="settings"/>.</summary>
     public ITargetTransport TransportFor(Uri endpoint, BenchmarkSettings settings)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(settings);
-        return endpoint.Scheme == Uri.UriSchemeHttp && settings.HttpClient == HttpClientKind.Auto
-            ? _http1.Value
-            : new HttpClientTransport(For(settings));
+        if (endpoint.Scheme != Uri.UriSchemeHttp || settings.HttpClient != HttpClientKind.Auto)
+        {
+            return new HttpClientTransport(For(settings));
+        }
+
+        return settings.KernelTimestamps ? _http1.Value : _http1ReadTimes.Value;
     }
 
     /// <summary>The client for <paramref name="settings"/>.</summary>
@@ -39,6 +43,11 @@ public sealed class TargetHttpClientFactory : IDisposable
         if (_http1.IsValueCreated)
         {
             _http1.Value.Dispose();
+        }
+
+        if (_http1ReadTimes.IsValueCreated)
+        {
+            _http1ReadTimes.Value.Dispose();
         }
 
         if (_secure.IsValueCreated)

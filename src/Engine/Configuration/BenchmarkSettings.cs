@@ -57,6 +57,12 @@ public sealed record BenchmarkSettings
     /// <summary>The HTTP client requests go through (<c>http_client: auto | httpclient</c>).</summary>
     public HttpClientKind HttpClient { get; init; } = HttpClientKind.Auto;
 
+    /// <summary>
+    /// Stamp streamed chunks with the kernel's receive time (<c>kernel_timestamps</c>, default true): where the runner's
+    /// HTTP/1.1 client runs on Linux, TTFT and ITL then leave out the runner's own wake-up and queueing.
+    /// </summary>
+    public bool KernelTimestamps { get; init; } = true;
+
     /// <summary>The default throughput-profile concurrency when <see cref="MaxConcurrency"/> is not set.</summary>
     public const int DefaultThroughputConcurrency = 256;
 
@@ -88,6 +94,7 @@ public sealed record BenchmarkSettings
             SweepSize = patch.SweepSize ?? SweepSize,
             InsecureSkipVerify = patch.InsecureSkipVerify ?? InsecureSkipVerify,
             HttpClient = patch.HttpClient ?? HttpClient,
+            KernelTimestamps = patch.KernelTimestamps ?? KernelTimestamps,
         };
     }
 

@@ -63,6 +63,9 @@ public sealed record BenchmarkSettingsPatch
     /// <summary>See <see cref="BenchmarkSettings.HttpClient"/>.</summary>
     public HttpClientKind? HttpClient { get; init; }
 
+    /// <summary>See <see cref="BenchmarkSettings.KernelTimestamps"/>.</summary>
+    public bool? KernelTimestamps { get; init; }
+
     /// <summary>This patch with every value <paramref name="over"/> gives replacing this one's.</summary>
     public BenchmarkSettingsPatch Merge(BenchmarkSettingsPatch over)
     {
@@ -77,6 +80,7 @@ public sealed record BenchmarkSettingsPatch
             Seed = over.Seed ?? Seed, IgnoreEos = over.IgnoreEos ?? IgnoreEos, SweepSize = over.SweepSize ?? SweepSize,
             InsecureSkipVerify = over.InsecureSkipVerify ?? InsecureSkipVerify,
             HttpClient = over.HttpClient ?? HttpClient,
+            KernelTimestamps = over.KernelTimestamps ?? KernelTimestamps,
         };
     }
 }

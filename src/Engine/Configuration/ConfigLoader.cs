@@ -86,7 +86,7 @@ public sealed class ConfigLoader
             "profile", "rate", "interval", "max_seconds", "max_requests", "max_errors", "max_tokens", "data_spec", "data",
             "request_type", "max_concurrency", "warmup_seconds", "warmup", "cooldown_seconds", "cooldown",
             "request_timeout", "timeout", "seed", "ignore_eos", "sweep_size", "tls_insecure_skip_verify", "insecure_skip_verify",
-            "http_client",
+            "http_client", "kernel_timestamps",
         ];
 
         private static readonly string[] TargetKeys = ["name", "url", "model", "api_key", "api_key_header", "headers", "notes"];
@@ -582,6 +582,8 @@ public sealed class ConfigLoader
                     return patch with { IgnoreEos = ReadBool(value, path) };
                 case "tlsinsecureskipverify" or "insecureskipverify":
                     return patch with { InsecureSkipVerify = ReadBool(value, path) };
+                case "kerneltimestamps":
+                    return patch with { KernelTimestamps = ReadBool(value, path) };
                 case "httpclient":
                     return patch with { HttpClient = ReadName<HttpClientKind>(value, path, ProfileNames.TryParseHttpClient, "http_client", "auto or httpclient") ?? patch.HttpClient };
                 case "requesttype":

@@ -1,6 +1,9 @@
+using System.Diagnostics;
 using System.Text;
 using GuidellmFunctions.Engine.Client;
+using GuidellmFunctions.Engine.Client.Transport;
 using GuidellmFunctions.Engine.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 
 namespace GuidellmFunctions.Engine.Tests.Client;
 
@@ -76,5 +79,34 @@ public sealed class SseReaderTests
 
         Assert.Equal(["<too large>"], await ReadAll(bytes, [512], max: 1024));
         Assert.Single(await ReadAll(bytes, [512], max: 8192), e => e.Length == 5000);
+    }
+
+    [Fact]
+    public async Task Takes_the_kernel_arrival_time_on_the_system_clock_only_and_never_a_later_one()
+    {
+        var bytes = Encoding.UTF8.GetBytes("data: a\n\ndata: b\n\n");
+        var past = Stopwatch.GetTimestamp() - Stopwatch.Frequency;
+
+        using (var system = new SseReader(new StampedStream(bytes, past), TimeProvider.System))
+        {
+            Assert.Equal(SseReadResult.Event, await system.ReadAsync(CancellationToken.None));
+            Assert.Equal(past, system.Timestamp);
+        }
+
+        var time = new FakeTimeProvider();
+        using (var other = new SseReader(new StampedStream(bytes, past), time))
+        {
+            Assert.Equal(SseReadResult.Event, await other.ReadAsync(CancellationToken.None));
+            Assert.Equal(time.GetTimestamp(), other.Timestamp);
+        }
+
+        using var future = new SseReader(new StampedStream(bytes, Stopwatch.GetTimestamp() + Stopwatch.Frequency), TimeProvider.System);
+        Assert.Equal(SseReadResult.Event, await future.ReadAsync(CancellationToken.None));
+        Assert.True(future.Timestamp <= Stopwatch.GetTimestamp());
+    }
+
+    private sealed class StampedStream(byte[] data, long arrival) : MemoryStream(data), IReceiveTimestamped
+    {
+        public long LastArrival => arrival;
     }
 }

@@ -118,6 +118,37 @@ public sealed class ConfigLoaderTests
     }
 
     [Fact]
+    public void Kernel_timestamps_are_on_by_default_and_can_be_turned_off_per_target()
+    {
+        const string yaml = """
+            environments:
+              dev:
+                targets:
+                  - name: a
+                    url: http://a:8000
+                    model: m
+                  - name: b
+                    url: http://b:8000
+                    model: m
+                    kernel_timestamps: false
+                  - name: c
+                    url: http://c:8000
+                    model: m
+                    kernelTimestamps: sometimes
+            defaults:
+              max_seconds: 10
+            """;
+
+        var ex = Assert.Throws<ConfigValidationException>(() => Loader().LoadText(yaml, "stamps.yaml"));
+        var error = Assert.Single(ex.Errors);
+        Assert.Equal("environments.dev.targets[2].kernelTimestamps", error.Key);
+        Assert.Contains("must be true or false, got 'sometimes'", error.Message, StringComparison.Ordinal);
+
+        var config = Loader().LoadText(yaml.Replace("sometimes", "on", StringComparison.Ordinal), "stamps.yaml");
+        Assert.Equal([true, false, true], config.ResolveTargets("dev").Select(t => t.Settings.KernelTimestamps));
+    }
+
+    [Fact]
     public void The_http_client_is_auto_by_default_and_can_be_set_per_target()
     {
         const string yaml = """

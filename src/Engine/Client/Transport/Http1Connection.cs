@@ -23,6 +23,7 @@ internal sealed class Http1Connection
     private readonly Http1Pool _pool;
     private readonly Response _response;
     private readonly BodyStream _body;
+    private readonly bool _kernelTimestamps;
     private byte[] _buffer = new byte[InitialBufferSize];
     private int _start;
     private int _end;
@@ -35,10 +36,17 @@ internal sealed class Http1Connection
     private bool _bodyComplete;
     private bool _receivedResponse;
     private bool _released;
+    private bool _stampArrivals;
+    private long _arrival;
 
-    public Http1Connection(Socket socket, Http1Pool pool, long createdAt)
+    /// <param name="socket">The connected socket.</param>
+    /// <param name="pool">Where the connection goes back after a request.</param>
+    /// <param name="createdAt">When it was opened.</param>
+    /// <param name="kernelTimestamps">The kernel timestamps what the socket receives (<see cref="KernelReceive.Enable"/>).</param>
+    public Http1Connection(Socket socket, Http1Pool pool, long createdAt, bool kernelTimestamps = false)
     {
         _socket = socket;
+        _kernelTimestamps = kernelTimestamps;
         _pool = pool;
         CreatedAt = createdAt;
         IdleSince = createdAt;
@@ -67,6 +75,9 @@ internal sealed class Http1Connection
     public bool MayRetry { get; private set; }
 
     private int Buffered => _end - _start;
+
+    /// <summary>See <see cref="IReceiveTimestamped.LastArrival"/>: known for event-stream bodies on a timestamping socket.</summary>
+    public long LastArrival => _arrival;
 
     /// <summary>True while the peer has neither closed the connection nor sent anything unasked.</summary>
     public bool IsOpenAndQuiet()
@@ -98,6 +109,8 @@ internal sealed class Http1Connection
         _bodyComplete = false;
         _receivedResponse = false;
         _released = false;
+        _stampArrivals = false;
+        _arrival = 0;
         MayRetry = false;
         _requestToken = cancellationToken;
         _abortOnCancel = cancellationToken.UnsafeRegister(AbortCallback, this);
@@ -199,6 +212,7 @@ internal sealed class Http1Connection
     private void Begin(in Http1ResponseHead head)
     {
         _head = head;
+        _stampArrivals = _kernelTimestamps && head.MediaType == "text/event-stream";
         _chunkState = ChunkState.Size;
         _remaining = head.ContentLength;
         if (head.Framing == Http1BodyFraming.Length && head.ContentLength == 0)
@@ -389,7 +403,7 @@ internal sealed class Http1Connection
             return ValueTask.FromResult(n);
         }
 
-        return _socket.ReceiveAsync(destination[..length], SocketFlags.None);
+        return ReceiveAsync(destination[..length]);
     }
 
     /// <summary>Where the next receive goes: after the bytes buffered, compacting or growing the buffer up to <paramref name="limit"/>.</summary>
@@ -420,9 +434,30 @@ internal sealed class Http1Connection
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> FillAsync()
     {
-        var read = await _socket.ReceiveAsync(FillTarget(_buffer.Length), SocketFlags.None).ConfigureAwait(false);
+        var read = await ReceiveAsync(FillTarget(_buffer.Length)).ConfigureAwait(false);
         _end += read;
         return read > 0;
+    }
+
+    /// <summary>Receives body bytes; an event stream's with their kernel arrival time (<see cref="LastArrival"/>).</summary>
+    private ValueTask<int> ReceiveAsync(Memory<byte> target) =>
+        _stampArrivals ? ReceiveStampedAsync(target) : _socket.ReceiveAsync(target, SocketFlags.None);
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<int> ReceiveStampedAsync(Memory<byte> target)
+    {
+        while (true)
+        {
+            // A zero-byte receive waits until bytes are readable without taking them, so the kernel's receive message
+            // (with its timestamp) can take them.
+            await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
+            var read = KernelReceive.Receive(_socket, target.Span, out var arrival);
+            if (read >= 0)
+            {
+                _arrival = arrival;
+                return read;
+            }
+        }
     }
 
     private Exception Translate(Exception ex, bool inBody, CancellationToken readToken)
@@ -533,8 +568,10 @@ internal sealed class Http1Connection
         public override ValueTask DisposeAsync() => connection.ReleaseAsync();
     }
 
-    private sealed class BodyStream(Http1Connection connection) : Stream
+    private sealed class BodyStream(Http1Connection connection) : Stream, IReceiveTimestamped
     {
+        public long LastArrival => connection.LastArrival;
+
         public override bool CanRead => true;
 
         public override bool CanSeek => false;

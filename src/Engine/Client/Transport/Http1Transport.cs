@@ -44,6 +44,12 @@ public sealed class Http1Transport : ITargetTransport, IDisposable
     /// <summary>A connection idle this long is checked for a close by the server before it is reused (default 1 s).</summary>
     public TimeSpan CheckAfterIdle { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Stamp streamed responses with the kernel's receive time of their bytes where the platform gives it (Linux), not
+    /// the time this process read them (default true).
+    /// </summary>
+    public bool KernelTimestamps { get; init; } = true;
+
     /// <summary>Idle connections kept for <paramref name="uri"/>'s host and port.</summary>
     public int IdleConnections(Uri uri)
     {
@@ -106,7 +112,7 @@ public sealed class Http1Transport : ITargetTransport, IDisposable
                 socket = await _connect(endpoint.EndPoint, cancellationToken).ConfigureAwait(false);
             }
 
-            return new Http1Connection(socket, endpoint.Pool, _time.GetTimestamp());
+            return new Http1Connection(socket, endpoint.Pool, _time.GetTimestamp(), KernelTimestamps && KernelReceive.Enable(socket));
         }
         catch (SocketException ex)
         {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -335,6 +336,63 @@ public sealed class Http1TransportTests
 
         Assert.Equal(["GET /v1/models HTTP/1.1", "POST /v1/chat/completions HTTP/1.1"], heads);
         Assert.Equal(1, server.Connections);
+    }
+
+    [Fact]
+    public async Task A_streamed_event_is_stamped_when_it_arrived_not_when_it_was_read()
+    {
+        if (!KernelReceive.Supported)
+        {
+            return; // Read on Linux x64/Arm64 only; CI runs there.
+        }
+
+        var send = new SemaphoreSlim(0);
+        var sent = new ConcurrentQueue<(long Before, long After)>();
+        await using var server = RawSocketServer.Start(async (s, token) =>
+        {
+            await s.WriteAsync(RawSocketServer.SseHeaders, token);
+            await s.FlushAsync(token);
+            await send.WaitAsync(token);
+            var before = Stopwatch.GetTimestamp();
+            await s.WriteAsync(RawSocketServer.ContentEvent("a"), token);
+            await s.FlushAsync(token);
+            sent.Enqueue((before, Stopwatch.GetTimestamp()));
+            await s.WriteAsync(RawSocketServer.Done, token);
+        });
+        using var transport = new Http1Transport();
+        var client = new OpenAiStreamingClient(transport, TimeProvider.System);
+        var stamps = new List<string>();
+
+        // The machine turns timestamping on a moment after the first socket asks: the first bytes may come without.
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            await using var events = client.StreamAsync(Request(server.V1, $"k-{attempt}")).GetAsyncEnumerator();
+            Assert.True(await events.MoveNextAsync());
+            Assert.Equal(StreamEventKind.Headers, events.Current.Kind);
+            send.Release();
+            await WaitUntil(() => !sent.IsEmpty);
+
+            // Real time, because the kernel's clock is: the event waits in the socket well after it arrived.
+            await Task.Delay(100);
+            var readAt = Stopwatch.GetTimestamp();
+            Assert.True(await events.MoveNextAsync());
+            Assert.Equal(StreamEventKind.Chunk, events.Current.Kind);
+            Assert.True(sent.TryDequeue(out var window));
+            var stamp = events.Current.Timestamp;
+            var slack = Stopwatch.Frequency / 1000;
+            if (stamp >= window.Before - slack && stamp <= window.After + slack)
+            {
+                Assert.True(readAt - stamp > Stopwatch.Frequency / 20, "the stamp is the arrival, well before the read");
+                return;
+            }
+
+            stamps.Add($"stamp {Stopwatch.GetElapsedTime(window.Before, stamp).TotalMilliseconds:0.###} ms after the send");
+            while (await events.MoveNextAsync())
+            {
+            }
+        }
+
+        Assert.Fail("no event carried its arrival time: " + string.Join(", ", stamps));
     }
 
     private static async Task WaitUntil(Func<bool> condition)
