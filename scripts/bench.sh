@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The benchmark suite (not part of CI: too noisy there). Installs wrk and hey (Debian) when missing, builds in Release,
+# The benchmark suite (not part of CI: too noisy there). Installs wrk, hey and Locust (Debian) when missing, builds in Release,
 # runs every scenario, prints the tables and writes artifacts/bench/summary.json; then the BenchmarkDotNet
 # micro-benchmarks of the SSE parser and the remote_write encoder (artifacts/bench/micro).
 #   bash scripts/bench.sh [--quick] [--only capacity,streaming,accuracy,dispatch,memory,encoding,soak] [--minutes M] [--no-micro]
@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 need=()
 command -v wrk >/dev/null 2>&1 || need+=(wrk)
 command -v hey >/dev/null 2>&1 || need+=(hey)
+command -v locust >/dev/null 2>&1 || need+=(python3-locust)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing ${need[*]} (Debian packages)"
   sudo_cmd=""

@@ -10,7 +10,7 @@ namespace GuidellmFunctions.Benchmarks.Scenarios;
 
 /// <summary>
 /// Generator capacity, non-streaming: the most requests per second each generator gets from a simulator answering at
-/// once, with the same connections and the same body: the runner, wrk and hey (and Locust's FastHttpUser when present).
+/// once, with the same connections and the same body: the runner, wrk, hey and Locust's FastHttpUser.
 /// </summary>
 internal static class CapacityScenario
 {
@@ -64,17 +64,31 @@ internal static class CapacityScenario
             generators.Add(ExternalTool.Installed("wrk")
                 ? ("wrk 4.1 (-t2)", async () =>
                 {
-                    var (rps, output) = await ExternalTool.RunAsync("wrk", ["-t2", $"-c{Connections}", $"-d{seconds}s", "-s", lua, simulator.ChatCompletions.ToString()], ExternalTool.RequestsPerSecond()).ConfigureAwait(false);
-                    return (rps, output.Contains("Non-2xx", StringComparison.Ordinal) ? "NON-2XX RESPONSES" : "all 2xx");
+                    var (rps, output, cpu) = await ExternalTool.RunAsync("wrk", ["-t2", $"-c{Connections}", $"-d{seconds}s", "-s", lua, simulator.ChatCompletions.ToString()], ExternalTool.RequestsPerSecond()).ConfigureAwait(false);
+                    return (rps, $"{CpuPerRequest(cpu, rps, seconds)}, " + (output.Contains("Non-2xx", StringComparison.Ordinal) ? "NON-2XX RESPONSES" : "all 2xx"));
                 })
                 : ("wrk", () => Task.FromResult((double.NaN, "not installed (apt-get install wrk)"))));
             generators.Add(ExternalTool.Installed("hey")
                 ? ("hey 0.1.4", async () =>
                 {
-                    var (rps, _) = await ExternalTool.RunAsync("hey", ["-z", $"{seconds}s", "-c", Connections.ToString(CultureInfo.InvariantCulture), "-m", "POST", "-T", "application/json", "-D", bodyFile, simulator.ChatCompletions.ToString()], ExternalTool.RequestsPerSecond()).ConfigureAwait(false);
-                    return (rps, string.Empty);
+                    var (rps, _, cpu) = await ExternalTool.RunAsync("hey", ["-z", $"{seconds}s", "-c", Connections.ToString(CultureInfo.InvariantCulture), "-m", "POST", "-T", "application/json", "-D", bodyFile, simulator.ChatCompletions.ToString()], ExternalTool.RequestsPerSecond()).ConfigureAwait(false);
+                    return (rps, CpuPerRequest(cpu, rps, seconds));
                 })
                 : ("hey", () => Task.FromResult((double.NaN, "not installed (apt-get install hey)"))));
+
+            // Locust in one process (one core), and as a master with a worker process per core.
+            await Locust.PrepareAsync(dir, simulator.ChatCompletions, body).ConfigureAwait(false);
+            foreach (var workers in (int[])[1, Environment.ProcessorCount])
+            {
+                var name = workers == 1 ? "Locust 2.12 FastHttpUser, 1 process" : $"Locust 2.12 FastHttpUser, {workers} workers";
+                generators.Add(Locust.Installed
+                    ? (name, async () =>
+                    {
+                        var (rps, failures, cpu) = await Locust.RunAsync(dir, simulator.ChatCompletions, Connections, seconds, workers).ConfigureAwait(false);
+                        return (rps, $"{CpuPerRequest(cpu, rps, seconds)}, {failures} failed");
+                    })
+                    : (name, () => Task.FromResult((double.NaN, "not installed (apt-get install python3-locust)"))));
+            }
 
             var results = generators.Select(_ => new List<(double Rps, string Note)>()).ToList();
             for (var round = 0; round < rounds; round++)
@@ -109,9 +123,17 @@ internal static class CapacityScenario
             ["generator", "requests/s (median)", "per round", "runner / this (median of rounds)", "note (last round)"],
             rows.Select(r => new[] { r.generator, Suite.F(r.requestsPerSecond, 0), string.Join(" ", r.perRound.Select(v => Suite.F(v, 0))), Suite.F(r.runnerToThis, 2), r.note }));
         var runnerToWrk = wrk < 0 ? double.NaN : rows[wrk].runnerToThis;
-        suite.Sections["capacity"] = new { connections = Connections, seconds, rounds, generators = rows, runnerToWrk };
+        // Against Locust using every core, as it would be run to get the most from it.
+        var locust = names.FindLastIndex(n => n.StartsWith("Locust", StringComparison.Ordinal));
+        var runnerToLocust = locust < 0 ? double.NaN : rows[locust].runnerToThis;
+        suite.Sections["capacity"] = new { connections = Connections, seconds, rounds, generators = rows, runnerToWrk, runnerToLocust };
         suite.Goals.Add(new Goal("non-streaming rate vs wrk", ">= 0.8x", Suite.F(runnerToWrk, 2) + "x", double.IsNaN(runnerToWrk) ? null : runnerToWrk >= 0.8));
+        suite.Goals.Add(new Goal("non-streaming rate vs Locust FastHttpUser (a worker per core)", ">= 10x", Suite.F(runnerToLocust, 1) + "x", double.IsNaN(runnerToLocust) ? null : runnerToLocust >= 10));
     }
+
+    /// <summary>CPU per request of a tool that ran <paramref name="seconds"/> at <paramref name="rps"/> (start-up included).</summary>
+    private static string CpuPerRequest(TimeSpan cpu, double rps, int seconds) =>
+        cpu == TimeSpan.Zero || !(rps > 0) ? "CPU not measured" : $"{Suite.F(cpu.TotalMicroseconds / (rps * seconds), 1)} CPU µs/request";
 
     private static double Median(IEnumerable<double> values)
     {

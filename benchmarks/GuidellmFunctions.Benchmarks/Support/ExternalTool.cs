@@ -10,9 +10,10 @@ internal static partial class ExternalTool
     public static bool Installed(string name) =>
         (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':').Any(dir => File.Exists(Path.Combine(dir, name)));
 
-    /// <summary>Runs the tool; returns its requests per second, parsed from its output.</summary>
-    public static async Task<(double RequestsPerSecond, string Output)> RunAsync(string file, IEnumerable<string> args, Regex rate)
+    /// <summary>Runs the tool; returns its requests per second, parsed from its output, and the CPU it used.</summary>
+    public static async Task<(double RequestsPerSecond, string Output, TimeSpan Cpu)> RunAsync(string file, IEnumerable<string> args, Regex rate)
     {
+        var cpuBefore = ChildCpu.Total();
         var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in args)
         {
@@ -25,7 +26,7 @@ internal static partial class ExternalTool
         await process.WaitForExitAsync().ConfigureAwait(false);
         var output = await stdout.ConfigureAwait(false) + await stderr.ConfigureAwait(false);
         var match = rate.Match(output);
-        return (match.Success ? double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : double.NaN, output);
+        return (match.Success ? double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : double.NaN, output, ChildCpu.Total() - cpuBefore);
     }
 
     [GeneratedRegex(@"Requests/sec:\s+([0-9.]+)")]

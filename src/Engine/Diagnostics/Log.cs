@@ -29,6 +29,9 @@ internal static partial class Log
     [LoggerMessage(2005, LogLevel.Error, "Run of {Environment}/{Target} failed: {Message}")]
     public static partial void RunFailed(ILogger logger, string environment, string target, string message);
 
+    [LoggerMessage(2006, LogLevel.Warning, "The warm-up of the request path on canned responses failed (the first requests of runs in this process carry its JIT compilation): {Message}")]
+    public static partial void CodePathWarmupFailed(ILogger logger, string message);
+
     [LoggerMessage(3001, LogLevel.Information, "Report written to {Path}")]
     public static partial void ReportWritten(ILogger logger, string path);
 

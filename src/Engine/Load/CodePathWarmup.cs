@@ -12,7 +12,7 @@ namespace GuidellmFunctions.Engine.Load;
 /// </summary>
 internal static class CodePathWarmup
 {
-    private static readonly Lazy<Task> Once = new(RunStageAsync);
+    private static readonly Lazy<Task<Exception?>> Once = new(TryRunStageAsync);
 
     private static readonly byte[] Stream = """
         data: {"id":"w","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]}
@@ -31,8 +31,11 @@ internal static class CodePathWarmup
     private static readonly byte[] Whole =
         """{"id":"w","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"warm up"},"finish_reason":"length"}],"usage":{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}}"""u8.ToArray();
 
-    /// <summary>Completes once the warm-up has run in this process; later calls return at once.</summary>
-    public static Task RunOnceAsync() => Once.Value;
+    /// <summary>
+    /// Completes once the warm-up has run in this process; later calls return at once. It only saves time, so it never
+    /// throws: the result is what it failed with, or null.
+    /// </summary>
+    public static Task<Exception?> RunOnceAsync() => Once.Value;
 
     /// <summary>Runs the canned stage and returns its report (all four requests succeed).</summary>
     internal static async Task<Reporting.BenchmarkReport> RunStageAsync()
@@ -42,6 +45,21 @@ internal static class CodePathWarmup
         var settings = new BenchmarkSettings { Profile = ProfileKind.Constant, Rate = 1000, MaxRequests = 4, MaxDuration = TimeSpan.FromSeconds(10), RequestTimeout = TimeSpan.FromSeconds(10) };
         var target = new ResolvedTarget("warmup", new TargetConfig { Name = "warmup", Url = endpoint, Model = "warmup" }, settings);
         return await new StageRunner(executor, TimeProvider.System).RunAsync("warmup", target, StagePlan.Create(settings, 0, ProfileKind.Constant), new CannedSource(endpoint), [], CancellationToken.None).ConfigureAwait(false);
+    }
+
+    private static async Task<Exception?> TryRunStageAsync()
+    {
+        try
+        {
+            await RunStageAsync().ConfigureAwait(false);
+            return null;
+        }
+#pragma warning disable CA1031 // A failed warm-up must not fail every run of a long-lived host: it is reported instead.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            return ex;
+        }
     }
 
     private sealed class CannedSource(Uri endpoint) : IRequestSource

@@ -45,7 +45,11 @@ public sealed class LoadTestRunner
             var stages = new StageRunner(executor, _time, _loggers.CreateLogger<StageRunner>());
             source ??= new SyntheticRequestSource(target, _prompts, runId);
             var settings = target.Settings;
-            await CodePathWarmup.RunOnceAsync().ConfigureAwait(false);
+            if (await CodePathWarmup.RunOnceAsync().ConfigureAwait(false) is { } warmupFailure)
+            {
+                Log.CodePathWarmupFailed(_logger, $"{warmupFailure.GetType().Name}: {warmupFailure.Message}");
+            }
+
             var probe = new CompletionRequest(target.Endpoint, ReadOnlyMemory<byte>.Empty, runId + "-warmup", target.Target.ApiKey, target.Target.ApiKeyHeader, target.Target.Headers);
             await client.WarmUpAsync(probe, TimeSpan.FromSeconds(Math.Min(10, settings.RequestTimeout.TotalSeconds)), cancellationToken).ConfigureAwait(false);
             if (settings.Profile != ProfileKind.Sweep)
