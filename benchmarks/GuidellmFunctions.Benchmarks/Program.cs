@@ -18,6 +18,9 @@ public static class Program
     // Run only when asked for (--only soak): it lasts --minutes (30 by default).
     private static readonly string[] OnRequest = ["soak"];
 
+    /// <summary>True when this process set <see cref="LoadGeneratorRuntime.InlineSocketCompletionsVariable"/> itself.</summary>
+    internal static bool SetInlineCompletions { get; private set; }
+
     /// <summary>Entry point.</summary>
     public static async Task<int> Main(string[] args)
     {
@@ -40,6 +43,9 @@ public static class Program
         {
             AnsiConsole.Profile.Width = 200;
         }
+
+        // The runner is measured as `guidellm-runner run` runs it; the simulator processes started from here do not inherit it.
+        SetInlineCompletions = LoadGeneratorRuntime.RunSocketCompletionsInline();
 
         var quick = args.Contains("--quick");
         var only = Value(args, "--only")?.Split(',') ?? AllScenarios;

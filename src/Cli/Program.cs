@@ -19,7 +19,14 @@ public static class Program
             AnsiConsole.Profile.Width = 240;
         }
 
-        return BuildRoot(AnsiConsole.Console).Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = ShutdownGrace() });
+        var parse = BuildRoot(AnsiConsole.Console).Parse(args);
+        if (parse.CommandResult.Command.Name == "run")
+        {
+            // A run only generates load; the demo and simulate verbs also serve it, and Kestrel would follow the setting.
+            LoadGeneratorRuntime.RunSocketCompletionsInline();
+        }
+
+        return parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = ShutdownGrace() });
     }
 
     /// <summary>

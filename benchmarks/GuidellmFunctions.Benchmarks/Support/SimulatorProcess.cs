@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using GuidellmFunctions.Engine.Load;
 using GuidellmFunctions.Simulator;
 using GuidellmFunctions.Simulator.Serving;
 
@@ -53,6 +54,11 @@ internal sealed class SimulatorProcess : IAsyncDisposable
             "--ground-truth", Invariant(options.GroundTruthCapacity));
         info.RedirectStandardOutput = true;
         info.RedirectStandardInput = true;
+        if (Program.SetInlineCompletions)
+        {
+            info.Environment.Remove(LoadGeneratorRuntime.InlineSocketCompletionsVariable);
+        }
+
         var process = Process.Start(info)!;
         var line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
         if (line is null || !line.StartsWith("listening ", StringComparison.Ordinal))
