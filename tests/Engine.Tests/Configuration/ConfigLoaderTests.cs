@@ -118,38 +118,7 @@ public sealed class ConfigLoaderTests
     }
 
     [Fact]
-    public void Kernel_timestamps_are_on_by_default_and_can_be_turned_off_per_target()
-    {
-        const string yaml = """
-            environments:
-              dev:
-                targets:
-                  - name: a
-                    url: http://a:8000
-                    model: m
-                  - name: b
-                    url: http://b:8000
-                    model: m
-                    kernel_timestamps: false
-                  - name: c
-                    url: http://c:8000
-                    model: m
-                    kernelTimestamps: sometimes
-            defaults:
-              max_seconds: 10
-            """;
-
-        var ex = Assert.Throws<ConfigValidationException>(() => Loader().LoadText(yaml, "stamps.yaml"));
-        var error = Assert.Single(ex.Errors);
-        Assert.Equal("environments.dev.targets[2].kernelTimestamps", error.Key);
-        Assert.Contains("must be true or false, got 'sometimes'", error.Message, StringComparison.Ordinal);
-
-        var config = Loader().LoadText(yaml.Replace("sometimes", "on", StringComparison.Ordinal), "stamps.yaml");
-        Assert.Equal([true, false, true], config.ResolveTargets("dev").Select(t => t.Settings.KernelTimestamps));
-    }
-
-    [Fact]
-    public void The_http_client_is_auto_by_default_and_can_be_set_per_target()
+    public void The_http_client_and_kernel_timestamps_have_defaults_and_can_be_set_per_target()
     {
         const string yaml = """
             environments:
@@ -162,22 +131,25 @@ public sealed class ConfigLoaderTests
                     url: http://b:8000
                     model: m
                     http_client: HttpClient
+                    kernel_timestamps: false
                   - name: c
                     url: http://c:8000
                     model: m
                     httpClient: curl
+                    kernelTimestamps: sometimes
             defaults:
               max_seconds: 10
             """;
 
         var ex = Assert.Throws<ConfigValidationException>(() => Loader().LoadText(yaml, "clients.yaml"));
-        var error = Assert.Single(ex.Errors);
-        Assert.Equal("environments.dev.targets[2].httpClient", error.Key);
-        Assert.Contains("unknown http_client 'curl' (expected auto or httpclient)", error.Message, StringComparison.Ordinal);
+        Assert.Equal(["environments.dev.targets[2].httpClient", "environments.dev.targets[2].kernelTimestamps"], ex.Errors.Select(e => e.Key));
+        Assert.Contains("unknown http_client 'curl' (expected auto or httpclient)", ex.Errors[0].Message, StringComparison.Ordinal);
+        Assert.Contains("must be true or false, got 'sometimes'", ex.Errors[1].Message, StringComparison.Ordinal);
 
-        var config = Loader().LoadText(yaml.Replace("httpClient: curl", "httpClient: auto", StringComparison.Ordinal), "clients.yaml");
-        var targets = config.ResolveTargets("dev");
+        var valid = yaml.Replace("httpClient: curl", "httpClient: auto", StringComparison.Ordinal).Replace("sometimes", "on", StringComparison.Ordinal);
+        var targets = Loader().LoadText(valid, "clients.yaml").ResolveTargets("dev");
         Assert.Equal([HttpClientKind.Auto, HttpClientKind.HttpClient, HttpClientKind.Auto], targets.Select(t => t.Settings.HttpClient));
+        Assert.Equal([true, false, true], targets.Select(t => t.Settings.KernelTimestamps));
     }
 
     [Fact]
