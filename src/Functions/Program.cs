@@ -1,11 +1,9 @@
-using GuidellmFunctions.Engine.Configuration;
 using GuidellmFunctions.Engine.DependencyInjection;
 using GuidellmFunctions.Engine.Load;
 using GuidellmFunctions.Engine.Runs;
 using GuidellmFunctions.Functions.Triggers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 
 LoadGeneratorRuntime.ConfigureThreadPool();
 var host = new HostBuilder()
@@ -21,8 +19,7 @@ var host = new HostBuilder()
             options.Queue = Environment.GetEnvironmentVariable("GUIDELLM_QUEUE") is { Length: > 0 } queue ? queue : RunQueue.DefaultName;
             options.OutputDirectory = Environment.GetEnvironmentVariable("GUIDELLM_OUTPUT") ?? Path.Combine(Path.GetTempPath(), "guidellm");
         });
-        services.AddSingleton<IValidateOptions<GuidellmEngineOptions>>(sp =>
-            new FunctionTimeoutValidator(sp.GetRequiredService<ConfigLoader>(), Path.Combine(AppContext.BaseDirectory, "host.json")));
+        services.AddSingleton<IRunnerConfigCheck>(new FunctionTimeoutCheck(Path.Combine(AppContext.BaseDirectory, "host.json")));
     })
     .Build();
 await host.RunAsync();

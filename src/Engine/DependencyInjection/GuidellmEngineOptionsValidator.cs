@@ -3,8 +3,11 @@ using Microsoft.Extensions.Options;
 
 namespace GuidellmFunctions.Engine.DependencyInjection;
 
-/// <summary>Validates the options and the config they point at, reporting every problem at once.</summary>
-internal sealed class GuidellmEngineOptionsValidator(ConfigLoader loader) : IValidateOptions<GuidellmEngineOptions>
+/// <summary>
+/// Validates the options and the config they point at, with the host's <see cref="IRunnerConfigCheck"/>s on the same
+/// load, reporting every problem at once.
+/// </summary>
+internal sealed class GuidellmEngineOptionsValidator(ConfigLoader loader, IEnumerable<IRunnerConfigCheck> checks) : IValidateOptions<GuidellmEngineOptions>
 {
     public ValidateOptionsResult Validate(string? name, GuidellmEngineOptions options)
     {
@@ -22,6 +25,11 @@ internal sealed class GuidellmEngineOptionsValidator(ConfigLoader loader) : IVal
                 if (options.Environment is { Length: > 0 } env && config.FindEnvironment(env) is null)
                 {
                     failures.Add($"Environment (GUIDELLM_ENVIRONMENT) '{env}' is not in the config (known: {string.Join(", ", config.Environments.Select(e => e.Name))})");
+                }
+
+                foreach (var check in checks)
+                {
+                    failures.AddRange(check.Check(config));
                 }
             }
             catch (ConfigValidationException ex)
