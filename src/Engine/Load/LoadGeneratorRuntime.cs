@@ -26,9 +26,9 @@ public static class LoadGeneratorRuntime
     /// <summary>
     /// Has .NET run the code that follows a socket send or receive on its socket event threads (one per core) instead of
     /// queueing it to the thread pool: the runner's work per request and per chunk is microseconds and never blocks, and
-    /// the hop cost a third of its CPU (measured: 12.6 instead of 16–18 CPU µs per request, 7% instead of 13% of the
-    /// machine at 100 streams; docs/benchmarks.md). .NET reads the setting at the process's first socket operation, so
-    /// a host calls this before any; a value already set in the environment wins.
+    /// the hop cost a fifth to a third of its CPU (measured: 11–13 instead of 16–18 CPU µs per request, 5–7% instead of
+    /// 13% of the machine at 100 streams; docs/benchmarks.md). .NET reads the setting at the process's first socket
+    /// operation, so a host calls this before any; a value already set in the environment wins.
     /// </summary>
     /// <returns>True when this call set it.</returns>
     public static bool RunSocketCompletionsInline()
