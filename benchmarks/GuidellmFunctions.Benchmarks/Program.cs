@@ -7,7 +7,7 @@ using Spectre.Console;
 namespace GuidellmFunctions.Benchmarks;
 
 /// <summary>
-/// The benchmark suite: <c>[--quick] [--only capacity,streaming,accuracy,dispatch,memory,encoding,soak] [--minutes M] [--output FILE]</c>
+/// The benchmark suite: <c>[--quick] [--only capacity,streaming,accuracy,dispatch,memory,encoding,soak] [--minutes M] [--simulator URL] [--output FILE]</c>
 /// runs the scenarios and writes the summary; <c>micro [BenchmarkDotNet args]</c> runs the parser and encoder
 /// micro-benchmarks. <c>simulator-host</c> and <c>memory-probe</c> are the child processes the suite starts.
 /// </summary>
@@ -57,7 +57,14 @@ public static class Program
         }
 
         var output = Value(args, "--output") ?? Path.Combine("artifacts", "bench", "summary.json");
-        var suite = new Suite(AnsiConsole.Console, quick);
+        Uri? remote = null;
+        if (Value(args, "--simulator") is { } url && (!Uri.TryCreate(url, UriKind.Absolute, out remote) || remote.Scheme != Uri.UriSchemeHttp))
+        {
+            Console.Error.WriteLine($"--simulator '{url}' is not an absolute http URL of a running simulator (guidellm-runner simulate)");
+            return 2;
+        }
+
+        var suite = new Suite(AnsiConsole.Console, quick, remote);
         AnsiConsole.MarkupLine(Markup.Escape($"guidellm benchmark suite{(quick ? " (quick)" : string.Empty)}: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}"));
         foreach (var scenario in only)
         {

@@ -10,7 +10,9 @@ namespace GuidellmFunctions.Benchmarks.Scenarios;
 /// <summary>
 /// Accuracy: the runner's TTFT and mean ITL of every request against what the simulator itself measured for the same
 /// request (matched by X-Request-Id), at rising numbers of concurrent streams. The error includes the loopback network
-/// and both HTTP stacks, so it is an upper bound on the runner's own error.
+/// and both HTTP stacks, so it is an upper bound on the runner's own error. With <c>--simulator URL</c> the simulator is
+/// one already running on another machine, so the server does not share the runner's cores: the way in and way out
+/// cannot be told apart there (the two clocks differ), and the layouts with a local simulator are not run.
 /// </summary>
 internal static class AccuracyScenario
 {
@@ -29,28 +31,29 @@ internal static class AccuracyScenario
 
         // First as everything else here runs: both processes share both cores. Then as in production, where the model
         // server is another machine: the simulator on core 1 and the runner on core 0, so neither waits for the other's CPU.
-        var layouts = CorePinning.Available ? new[] { false, true } : [false];
+        var layouts = CorePinning.Available && suite.RemoteSimulator is null ? new[] { false, true } : [false];
         foreach (var split in layouts)
         {
             foreach (var streams in split ? levels[..^1] : levels)
             {
                 using var pinned = split ? CorePinning.Pin(0) : null;
                 var row = await MeasureAsync(suite, streams, split ? 1 : null).ConfigureAwait(false);
-                rows.Add([split ? "1 + 1 (split)" : "2 (shared)", .. row.Cells]);
-                results.Add(new { cores = split ? "split" : "shared", row.Result });
+                var cores = split ? "split" : suite.RemoteSimulator is null ? "shared" : "server elsewhere";
+                rows.Add([split ? "1 + 1 (split)" : Shared(suite), .. row.Cells]);
+                results.Add(new { cores, row.Result });
                 if (!split && streams <= 1000)
                 {
                     var reference = await MeasureReferenceAsync(suite, streams).ConfigureAwait(false);
-                    rows.Add(["2 (shared)", .. reference.Cells]);
-                    results.Add(new { cores = "shared", client = "reference", reference.Result });
+                    rows.Add([Shared(suite), .. reference.Cells]);
+                    results.Add(new { cores, client = "reference", reference.Result });
                 }
 
                 // The same burst stamped when the runner reads each chunk instead of when the kernel received it.
                 if (!split && streams is 100 or 1000)
                 {
                     var readTimes = await MeasureAsync(suite, streams, null, kernelTimestamps: false).ConfigureAwait(false);
-                    rows.Add(["2 (shared)", .. readTimes.Cells]);
-                    results.Add(new { cores = "shared", stamps = "read", readTimes.Result });
+                    rows.Add([Shared(suite), .. readTimes.Cells]);
+                    results.Add(new { cores, stamps = "read", readTimes.Result });
                 }
 
                 if (split)
@@ -70,9 +73,15 @@ internal static class AccuracyScenario
         suite.Sections["maxStreamsWithinTtftBound"] = sustained;
     }
 
+    private static string Shared(Suite suite) => suite.RemoteSimulator is null ? "2 (shared)" : "2 (server elsewhere)";
+
+    /// <summary>A simulator for one row: started here, or the one given with <c>--simulator</c>.</summary>
+    private static async Task<SimulatorProcess> SimulatorAsync(Suite suite, int? cpu = null) =>
+        suite.RemoteSimulator is { } remote ? SimulatorProcess.Attach(remote) : await SimulatorProcess.StartAsync(Simulated, cpu).ConfigureAwait(false);
+
     private static async Task<(string[] Cells, object Result, double TtftP99, long Failed)> MeasureAsync(Suite suite, int streams, int? simulatorCpu, bool kernelTimestamps = true)
     {
-        await using var simulator = await SimulatorProcess.StartAsync(Simulated, simulatorCpu);
+        await using var simulator = await SimulatorAsync(suite, simulatorCpu).ConfigureAwait(false);
         // Open-loop arrivals at streams / request length keep that many streams open without sending them all in the
         // same instant (identical requests in a closed loop would stay in lockstep and measure a thundering herd).
         var settings = new BenchmarkSettings
@@ -89,10 +98,10 @@ internal static class AccuracyScenario
         var pairs = burst.Capture.Requests.Where(r => r.Ok && r.TtftMs is not null && truth.ContainsKey(r.RequestId)).Select(r => (Client: r, Server: truth[r.RequestId])).ToList();
         var ttft = Percentiles.P50P99(pairs.Select(p => p.Client.TtftMs!.Value - p.Server.TtftMs));
         var itl = Percentiles.P50P99(pairs.Where(p => p.Client.ItlMeanMs is not null).Select(p => p.Client.ItlMeanMs!.Value - p.Server.ItlMeanMs));
-        var (wayIn, wayOut) = Legs(pairs.Select(p => (p.Client.SentTimestamp, p.Client.FirstContentTimestamp, p.Server)));
+        var (wayIn, wayOut) = Legs(simulator, pairs.Select(p => (p.Client.SentTimestamp, p.Client.FirstContentTimestamp, p.Server)));
         var chunksPerSecond = burst.Capture.Chunks / burst.Wall.TotalSeconds;
         var failed = burst.Summary.Requests.Failed;
-        var layout = simulatorCpu is null ? "shared cores" : "runner and simulator on a core each";
+        var layout = !simulator.IsLocal ? "simulator on another machine" : simulatorCpu is null ? "shared cores" : "runner and simulator on a core each";
         if (streams is 100 or 1000 && kernelTimestamps)
         {
             var bound = streams == 100 ? 1 : 5;
@@ -107,7 +116,7 @@ internal static class AccuracyScenario
     /// <summary>The same arrivals from <see cref="ReferenceStreamingClient"/>: the floor of the error on this machine.</summary>
     private static async Task<(string[] Cells, object Result)> MeasureReferenceAsync(Suite suite, int streams)
     {
-        await using var simulator = await SimulatorProcess.StartAsync(Simulated);
+        await using var simulator = await SimulatorAsync(suite).ConfigureAwait(false);
         var body = FixedBodySource.Body(stream: true, maxTokens: 32);
 
         // A short first pass warms the JIT and the connections, as the runner's warm-up window does.
@@ -124,7 +133,7 @@ internal static class AccuracyScenario
         var pairs = measured.Where(r => r.FirstContentTimestamp != 0 && truth.TryGetValue(r.RequestId, out var t) && t.FirstContentTimestamp != 0)
             .Select(r => (Client: r, Server: truth[r.RequestId])).ToList();
         var ttft = Percentiles.P50P99(pairs.Select(p => ((p.Client.FirstContentTimestamp - p.Client.SentTimestamp) * Ms) - p.Server.TtftMs));
-        var (wayIn, wayOut) = Legs(pairs.Select(p => (p.Client.SentTimestamp, p.Client.FirstContentTimestamp, p.Server)));
+        var (wayIn, wayOut) = Legs(simulator, pairs.Select(p => (p.Client.SentTimestamp, p.Client.FirstContentTimestamp, p.Server)));
         var (clientShare, simulatorShare) = ((self.TotalProcessorTime - cpu) / capacity, (simulator.CpuTime - simulatorCpuBefore) / capacity);
         string[] cells = [$"{streams} (reference client)", "-", pairs.Count.ToString(CultureInfo.InvariantCulture), Suite.F(ttft.P50, 2), Suite.F(ttft.P99, 2), Both(wayIn), Both(wayOut), "-", "-", "-", Suite.F(100 * clientShare, 0) + "%", Suite.F(100 * simulatorShare, 0) + "%", "-", (measured.Count - pairs.Count).ToString(CultureInfo.InvariantCulture)];
         return (cells, new { streams, requests = pairs.Count, ttftErrorMs = new { p50 = ttft.P50, p99 = ttft.P99 }, requestWayInMs = new { p50 = wayIn.P50, p99 = wayIn.P99 }, firstTokenWayOutMs = new { p50 = wayOut.P50, p99 = wayOut.P99 }, clientCpuShare = clientShare, simulatorCpuShare = simulatorShare });
@@ -135,11 +144,12 @@ internal static class AccuracyScenario
     /// <summary>
     /// Both processes stamp with the machine's monotonic clock, so the TTFT error splits into the request's way in
     /// (client sent -> server handler start: the client's send, loopback, the server's parsing and dispatch) and the first
-    /// token's way out (server flushed -> client stamped: loopback, the client's wake-up and parsing).
+    /// token's way out (server flushed -> client stamped: loopback, the client's wake-up and parsing). A simulator on
+    /// another machine has another clock: no legs (NaN).
     /// </summary>
-    private static ((double P50, double P99, int Count) WayIn, (double P50, double P99, int Count) WayOut) Legs(IEnumerable<(long Sent, long FirstContent, GroundTruthRecord Server)> requests)
+    private static ((double P50, double P99, int Count) WayIn, (double P50, double P99, int Count) WayOut) Legs(SimulatorProcess simulator, IEnumerable<(long Sent, long FirstContent, GroundTruthRecord Server)> requests)
     {
-        var timed = requests.Where(r => r.Server.ArrivalTimestamp != 0 && r.Server.FirstContentTimestamp != 0).ToList();
+        var timed = requests.Where(r => simulator.IsLocal && r.Server.ArrivalTimestamp != 0 && r.Server.FirstContentTimestamp != 0).ToList();
         return (Percentiles.P50P99(timed.Select(r => (r.Server.ArrivalTimestamp - r.Sent) * Ms)),
             Percentiles.P50P99(timed.Select(r => (r.FirstContent - r.Server.FirstContentTimestamp) * Ms)));
     }

@@ -9,15 +9,16 @@ namespace GuidellmFunctions.Benchmarks.Support;
 
 /// <summary>
 /// The simulator in a process of its own (this program's <c>simulator-host</c> verb), so the load generator measured here
-/// does not share its thread pool or its garbage collector with the server.
+/// does not share its thread pool or its garbage collector with the server; or one already running elsewhere
+/// (<see cref="Attach"/>), typically on another machine.
 /// </summary>
 internal sealed class SimulatorProcess : IAsyncDisposable
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    private readonly Process _process;
+    private readonly Process? _process;
     private readonly HttpClient _http;
 
-    private SimulatorProcess(Process process, Uri baseAddress)
+    private SimulatorProcess(Process? process, Uri baseAddress)
     {
         _process = process;
         BaseAddress = baseAddress;
@@ -30,15 +31,30 @@ internal sealed class SimulatorProcess : IAsyncDisposable
 
     public Uri ChatCompletions => new(BaseAddress, "v1/chat/completions");
 
-    /// <summary>CPU time the simulator has used so far.</summary>
+    /// <summary>True when this program started the simulator on this machine, whose clock it then shares.</summary>
+    public bool IsLocal => _process is not null;
+
+    /// <summary>CPU time the simulator has used so far (zero for one this program did not start).</summary>
     public TimeSpan CpuTime
     {
         get
         {
+            if (_process is null)
+            {
+                return TimeSpan.Zero;
+            }
+
             _process.Refresh();
             return _process.TotalProcessorTime;
         }
     }
+
+    /// <summary>
+    /// A simulator started elsewhere (<c>guidellm-runner simulate</c> with the scenario's options), at
+    /// <paramref name="baseAddress"/>; its ground truth holds earlier runs' requests too, told apart by request id.
+    /// </summary>
+    public static SimulatorProcess Attach(Uri baseAddress) =>
+        new(null, baseAddress.AbsoluteUri.EndsWith('/') ? baseAddress : new Uri(baseAddress.AbsoluteUri + "/"));
 
     /// <summary>Starts the simulator; with <paramref name="cpu"/>, every thread of it runs on that core only (taskset).</summary>
     public static async Task<SimulatorProcess> StartAsync(SimulatorOptions options, int? cpu = null)
@@ -92,6 +108,11 @@ internal sealed class SimulatorProcess : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _http.Dispose();
+        if (_process is null)
+        {
+            return;
+        }
+
         if (!_process.HasExited)
         {
             // Closing stdin asks the host to stop; kill if it does not.

@@ -8,7 +8,7 @@ namespace GuidellmFunctions.Benchmarks.Support;
 internal sealed record Goal(string Name, string Target, string Measured, bool? Met);
 
 /// <summary>The figures of one suite run: printed as tables, written to <c>artifacts/bench/summary.json</c>.</summary>
-internal sealed class Suite(IAnsiConsole console, bool quick)
+internal sealed class Suite(IAnsiConsole console, bool quick, Uri? remoteSimulator = null)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -19,6 +19,9 @@ internal sealed class Suite(IAnsiConsole console, bool quick)
     public IAnsiConsole Console { get; } = console;
 
     public bool Quick { get; } = quick;
+
+    /// <summary>A simulator on another machine for the accuracy scenario (<c>--simulator URL</c>), or null to start one here.</summary>
+    public Uri? RemoteSimulator { get; } = remoteSimulator;
 
     /// <summary>How long a measured stage lasts.</summary>
     public TimeSpan StageLength => Quick ? TimeSpan.FromSeconds(4) : TimeSpan.FromSeconds(10);
