@@ -1,5 +1,6 @@
 using GuidellmFunctions.Engine.DependencyInjection;
 using GuidellmFunctions.Engine.Load;
+using GuidellmFunctions.Engine.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -7,15 +8,14 @@ namespace GuidellmFunctions.Engine.Tests.DependencyInjection;
 
 public sealed class ServiceCollectionExtensionsTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("guidellm-di-").FullName;
+    private readonly TempDirectory _dir = new();
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _dir.Dispose();
 
     [Fact]
     public void Resolves_the_engine_with_a_valid_config()
     {
-        var path = Path.Combine(_dir, "ok.yaml");
-        File.WriteAllText(path, "environments:\n  dev:\n    targets:\n      - { name: a, url: 'http://127.0.0.1:1', model: m }\n");
+        var path = _dir.Write("ok.yaml", "environments:\n  dev:\n    targets:\n      - { name: a, url: 'http://127.0.0.1:1', model: m }\n");
         using var provider = new ServiceCollection().AddGuidellmEngine(o => { o.ConfigPath = path; o.Environment = "dev"; }).BuildServiceProvider();
 
         Assert.Equal(path, provider.GetRequiredService<IOptions<GuidellmEngineOptions>>().Value.ConfigPath);
@@ -25,8 +25,7 @@ public sealed class ServiceCollectionExtensionsTests : IDisposable
     [Fact]
     public void Options_validation_reports_every_config_problem_at_once()
     {
-        var path = Path.Combine(_dir, "bad.yaml");
-        File.WriteAllText(path, "environments:\n  dev:\n    targets:\n      - { name: a, url: 'nope', model: m, rate: -2 }\n");
+        var path = _dir.Write("bad.yaml", "environments:\n  dev:\n    targets:\n      - { name: a, url: 'nope', model: m, rate: -2 }\n");
         using var provider = new ServiceCollection().AddGuidellmEngine(o => { o.ConfigPath = path; o.Environment = "prod"; }).BuildServiceProvider();
 
         var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<GuidellmEngineOptions>>().Value);

@@ -1,5 +1,6 @@
 using GuidellmFunctions.Engine.Configuration;
 using GuidellmFunctions.Engine.DependencyInjection;
+using GuidellmFunctions.Engine.Tests.Support;
 using GuidellmFunctions.Functions.Triggers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -9,20 +10,18 @@ namespace GuidellmFunctions.Functions.Tests.Triggers;
 /// <summary>The function-timeout check as the Functions host registers it: beside the engine's own start-up validation.</summary>
 public sealed class FunctionTimeoutCheckTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("guidellm-fto-").FullName;
+    private readonly TempDirectory _dir = new();
     private int _loads;
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _dir.Dispose();
 
     /// <summary>Validates the options at start; returns the failures (empty when it starts).</summary>
     private IReadOnlyList<string> Start(string timeout, string defaults, string environment = "staging")
     {
-        var host = Path.Combine(_dir, "host.json");
-        File.WriteAllText(host, $$"""{ "version": "2.0", "functionTimeout": "{{timeout}}" }""");
-        var config = Path.Combine(_dir, "config.yaml");
+        var host = _dir.Write("host.json", $$"""{ "version": "2.0", "functionTimeout": "{{timeout}}" }""");
 
         // ${LOADS} is looked up once per read of the file: it counts the loads.
-        File.WriteAllText(config, "environments:\n  staging:\n    targets:\n      - { name: llama, url: 'http://127.0.0.1:1', model: m, notes: '${LOADS}' }\ndefaults:\n" + defaults);
+        var config = _dir.Write("config.yaml", "environments:\n  staging:\n    targets:\n      - { name: llama, url: 'http://127.0.0.1:1', model: m, notes: '${LOADS}' }\ndefaults:\n" + defaults);
         using var services = new ServiceCollection()
             .AddSingleton(new ConfigLoader(name => name == "LOADS" ? Interlocked.Increment(ref _loads).ToString(System.Globalization.CultureInfo.InvariantCulture) : null))
             .AddGuidellmEngine(o =>
