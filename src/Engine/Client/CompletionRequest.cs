@@ -35,13 +35,13 @@ public sealed record CompletionRequest(
     }
 
     /// <summary>A GET of <see cref="ModelsEndpoint"/> with the same credentials, or null when there is none.</summary>
-    public HttpRequestMessage? ToModelsRequest()
-    {
-        if (ModelsEndpoint is not { } models)
-        {
-            return null;
-        }
+    public HttpRequestMessage? ToModelsRequest() => ModelsEndpoint is { } models ? ModelsRequest(models) : null;
 
+    /// <summary>A GET of <see cref="RequiredModelsEndpoint"/> with the same credentials.</summary>
+    internal HttpRequestMessage ToRequiredModelsRequest() => ModelsRequest(RequiredModelsEndpoint);
+
+    private HttpRequestMessage ModelsRequest(Uri models)
+    {
         var message = new HttpRequestMessage(HttpMethod.Get, models) { Version = System.Net.HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionOrHigher };
         AddHeaders(message);
         return message;
@@ -62,6 +62,11 @@ public sealed record CompletionRequest(
             return suffix is null ? null : new UriBuilder(Endpoint) { Path = path[..^suffix.Length] + "/models" }.Uri;
         }
     }
+
+    /// <summary><see cref="ModelsEndpoint"/>, for a transport asked to send the models request.</summary>
+    /// <exception cref="InvalidOperationException">The endpoint is not an OpenAI-style completions path.</exception>
+    internal Uri RequiredModelsEndpoint =>
+        ModelsEndpoint ?? throw new InvalidOperationException($"{Endpoint.AbsolutePath} is not an OpenAI-style completions path");
 
     private void AddHeaders(HttpRequestMessage message)
     {

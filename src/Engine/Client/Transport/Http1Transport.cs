@@ -64,8 +64,7 @@ public sealed class Http1Transport : ITargetTransport, IDisposable
         ArgumentNullException.ThrowIfNull(request);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var post = kind == TargetRequestKind.Completion;
-        var uri = post ? request.Endpoint : request.ModelsEndpoint
-            ?? throw new InvalidOperationException($"{request.Endpoint.AbsolutePath} is not an OpenAI-style completions path");
+        var uri = post ? request.Endpoint : request.RequiredModelsEndpoint;
         var endpoint = _endpoints.TryGetValue(uri, out var known) ? known : _endpoints.GetValue(uri, _createEndpoint);
         for (var attempt = 0; ; attempt++)
         {

@@ -21,8 +21,7 @@ public sealed class HttpClientTransport : ITargetTransport
     public async ValueTask<TargetResponse> SendAsync(CompletionRequest request, TargetRequestKind kind, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var message = kind == TargetRequestKind.Completion ? request.ToHttpRequest() : request.ToModelsRequest()
-            ?? throw new InvalidOperationException($"{request.Endpoint.AbsolutePath} is not an OpenAI-style completions path");
+        var message = kind == TargetRequestKind.Completion ? request.ToHttpRequest() : request.ToRequiredModelsRequest();
         HttpResponseMessage? response = null;
         try
         {
