@@ -7,6 +7,16 @@ namespace GuidellmFunctions.Engine.Client;
 /// <summary>Serializes OpenAI-compatible streaming request bodies.</summary>
 public static class RequestBodyBuilder
 {
+    // Utf8JsonWriter asks for room for the worst-case escaping of a string (six times its length), so a fresh buffer per
+    // body would grow to several times the body; a buffer and writer kept per thread make a body cost its own bytes.
+    private const int KeptBufferBytes = 1 << 20;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_json;
+
     /// <summary>
     /// The body for <paramref name="type"/>: <c>stream: true</c> with <c>stream_options.include_usage</c>, <c>max_tokens</c>
     /// and, unless opted out, vLLM's <c>ignore_eos</c> so the server produces exactly <paramref name="maxTokens"/> tokens.
@@ -15,8 +25,11 @@ public static class RequestBodyBuilder
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(prompt);
-        var buffer = new ArrayBufferWriter<byte>(prompt.Length + 256);
-        using (var json = new Utf8JsonWriter(buffer))
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
+        var json = t_json ??= new Utf8JsonWriter(buffer);
+        buffer.ResetWrittenCount();
+        json.Reset(buffer);
+        try
         {
             json.WriteStartObject();
             json.WriteString("model"u8, model);
@@ -49,8 +62,15 @@ public static class RequestBodyBuilder
             }
 
             json.WriteEndObject();
+            json.Flush();
+            return buffer.WrittenSpan.ToArray();
         }
-
-        return buffer.WrittenSpan.ToArray();
+        finally
+        {
+            if (buffer.Capacity > KeptBufferBytes)
+            {
+                (t_buffer, t_json) = (null, null);
+            }
+        }
     }
 }
