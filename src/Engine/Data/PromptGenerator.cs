@@ -4,22 +4,29 @@ namespace GuidellmFunctions.Engine.Data;
 
 /// <summary>
 /// Makes synthetic prompts of a requested length in tokens, counted with the cl100k_base tokenizer: a unique tag followed
-/// by text cut from a corpus at a seeded random place, adjusted until the whole prompt counts exactly the target
-/// (or within one token when a merge at the boundary makes exact impossible). Thread-safe.
+/// by text cut from a corpus at a seeded random place. The length is exact: the corpus is indexed once
+/// (<see cref="CorpusIndex"/>) so a prompt is sized without tokenizing it; a tag that ends in whitespace, or a prompt too
+/// short to carry its tag, is sized by tokenizing instead (within one token when a merge at the boundary makes exact
+/// impossible). Thread-safe.
 /// </summary>
 public sealed class PromptGenerator
 {
     private static readonly Lazy<Tokenizer> SharedTokenizer = new(() => TiktokenTokenizer.CreateForModel("gpt-4"));
-    private static readonly Lazy<int[]> SharedCorpusIds = new(() =>
-        [.. SharedTokenizer.Value.EncodeToIds(string.Join(' ', PromptCorpus.Text.Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries)))]);
+    private static readonly Lazy<CorpusIndex> SharedIndex = new(() => CorpusIndex.Build(SharedTokenizer.Value, PromptCorpus.Text));
+    private static readonly Lazy<RequestTagCounter> SharedTags = new(() => RequestTagCounter.Build(SharedTokenizer.Value));
+    private static readonly Lazy<int[]> SharedCorpusIds = new(() => [.. SharedTokenizer.Value.EncodeToIds(SharedIndex.Value.Unit.TrimStart())]);
 
     private readonly Tokenizer _tokenizer;
+    private readonly CorpusIndex _index;
+    private readonly RequestTagCounter _tags;
     private readonly int[] _corpus;
 
     /// <summary>Creates a generator with the shared cl100k_base tokenizer (loaded once per process).</summary>
     public PromptGenerator()
     {
         _tokenizer = SharedTokenizer.Value;
+        _index = SharedIndex.Value;
+        _tags = SharedTags.Value;
         _corpus = SharedCorpusIds.Value;
     }
 
@@ -36,6 +43,28 @@ public sealed class PromptGenerator
         ArgumentOutOfRangeException.ThrowIfLessThan(tokens, 1);
         ArgumentNullException.ThrowIfNull(tag);
         ArgumentNullException.ThrowIfNull(random);
+        var tagTokens = tag.Length == 0 ? 0 : _tokenizer.CountTokens(tag);
+        return tag.Length > 0 && !char.IsWhiteSpace(tag[^1]) ? Indexed(tokens, tag, tagTokens, random) : Tokenized(tokens, tag, random);
+    }
+
+    /// <summary>
+    /// <see cref="Generate(int, string, Random)"/> with the tag <c>[stage-index]</c>, whose tokens are counted without
+    /// tokenizing it (the request source's tag, made for every request).
+    /// </summary>
+    public (string Prompt, int Tokens) Generate(int tokens, int stage, long index, Random random)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(tokens, 1);
+        ArgumentNullException.ThrowIfNull(random);
+        return Indexed(tokens, RequestTagCounter.Format(stage, index), _tags.Count(stage, index), random);
+    }
+
+    private (string Prompt, int Tokens) Indexed(int tokens, string tag, int tagTokens, Random random) =>
+        tagTokens * 2 <= tokens && _index.TryFind(tokens - tagTokens, random, out var start, out var end)
+            ? (_index.Compose(tag, start, end), tokens)
+            : Tokenized(tokens, tag, random);
+
+    private (string Prompt, int Tokens) Tokenized(int tokens, string tag, Random random)
+    {
         var prefix = tag.Length == 0 ? string.Empty : tag + " ";
         var prefixTokens = prefix.Length == 0 ? 0 : _tokenizer.CountTokens(prefix);
         if (prefixTokens * 2 > tokens)

@@ -40,7 +40,7 @@ public sealed class SyntheticRequestSource : IRequestSource
         }
 
         var requestId = $"{_runId}-{stage}-{index}";
-        var (prompt, promptTokens) = _prompts.Generate(promptTarget, $"[{stage}-{index}]", random);
+        var (prompt, promptTokens) = _prompts.Generate(promptTarget, stage, index, random);
         var body = RequestBodyBuilder.Build(settings.RequestType, _target.Target.Model, prompt, output, settings.IgnoreEos);
         var request = new CompletionRequest(_endpoint, body, requestId, _target.Target.ApiKey, _target.Target.ApiKeyHeader, _target.Target.Headers);
         return new PreparedRequest(request, promptTokens, output);
