@@ -68,7 +68,7 @@ internal static class AccuracyScenario
         }
 
         suite.Table("3. Accuracy: client minus server (simulator TTFT 50 ms, ITL 20 ms, 32 tokens), ms",
-            ["cores", "streams", "mean in flight", "requests", "TTFT err p50", "TTFT err p99", "way in p50 / p99", "way out p50 / p99", "ITL err p50", "ITL err p99", "chunks/s", "runner CPU", "simulator CPU", "runner GCs 0/1/2, pause", "failed"], rows);
+            ["cores", "streams", "mean in flight", "requests", "TTFT err p50", "TTFT err p99", "way in p50 / p99", "way out p50 / p99", "ITL err p50", "ITL err p99", "chunks/s", "runner CPU", "simulator CPU", "runner GCs 0/1/2, pause, allocated", "failed"], rows);
         suite.Sections["accuracy"] = results;
         suite.Sections["maxStreamsWithinTtftBound"] = sustained;
     }
@@ -101,6 +101,7 @@ internal static class AccuracyScenario
         var (wayIn, wayOut) = Legs(simulator, pairs.Select(p => (p.Client.SentTimestamp, p.Client.FirstContentTimestamp, p.Server)));
         var chunksPerSecond = burst.Capture.Chunks / burst.Wall.TotalSeconds;
         var failed = burst.Summary.Requests.Failed;
+        var allocatedPerRequest = burst.AllocatedBytes / (double)Math.Max(1, burst.Summary.Requests.Total + burst.Summary.Requests.ExcludedWarmup);
         var layout = !simulator.IsLocal ? "simulator on another machine" : simulatorCpu is null ? "shared cores" : "runner and simulator on a core each";
         if (streams is 100 or 1000 && kernelTimestamps)
         {
@@ -108,8 +109,8 @@ internal static class AccuracyScenario
             suite.Goals.Add(new Goal($"TTFT error p99 at {streams} streams ({layout})", $"<= {bound} ms", Suite.F(ttft.P99, 2) + " ms", ttft.P99 <= bound));
         }
 
-        string[] cells = [streams.ToString(CultureInfo.InvariantCulture) + (kernelTimestamps ? string.Empty : " (read-time stamps)"), Suite.F(burst.Summary.Concurrency.Mean, 0), pairs.Count.ToString(CultureInfo.InvariantCulture), Suite.F(ttft.P50, 2), Suite.F(ttft.P99, 2), Both(wayIn), Both(wayOut), Suite.F(itl.P50, 3), Suite.F(itl.P99, 3), Suite.F(chunksPerSecond, 0), Suite.F(100 * runnerShare, 0) + "%", Suite.F(100 * simulatorShare, 0) + "%", $"{burst.Gen0}/{burst.Gen1}/{burst.Gen2}, {Suite.F(burst.GcPause.TotalMilliseconds, 0)} ms", failed.ToString(CultureInfo.InvariantCulture)];
-        var result = new { streams, kernelTimestamps, meanInFlight = burst.Summary.Concurrency.Mean, requests = pairs.Count, ttftErrorMs = new { p50 = ttft.P50, p99 = ttft.P99 }, requestWayInMs = new { p50 = wayIn.P50, p99 = wayIn.P99 }, firstTokenWayOutMs = new { p50 = wayOut.P50, p99 = wayOut.P99 }, itlErrorMs = new { p50 = itl.P50, p99 = itl.P99 }, chunksPerSecond, runnerCpuShare = runnerShare, runnerGcPauseMs = burst.GcPause.TotalMilliseconds, simulatorCpuShare = simulatorShare, failed };
+        string[] cells = [streams.ToString(CultureInfo.InvariantCulture) + (kernelTimestamps ? string.Empty : " (read-time stamps)"), Suite.F(burst.Summary.Concurrency.Mean, 0), pairs.Count.ToString(CultureInfo.InvariantCulture), Suite.F(ttft.P50, 2), Suite.F(ttft.P99, 2), Both(wayIn), Both(wayOut), Suite.F(itl.P50, 3), Suite.F(itl.P99, 3), Suite.F(chunksPerSecond, 0), Suite.F(100 * runnerShare, 0) + "%", Suite.F(100 * simulatorShare, 0) + "%", $"{burst.Gen0}/{burst.Gen1}/{burst.Gen2}, {Suite.F(burst.GcPause.TotalMilliseconds, 0)} ms, {Suite.F(allocatedPerRequest / 1024, 1)} KB/request", failed.ToString(CultureInfo.InvariantCulture)];
+        var result = new { streams, kernelTimestamps, meanInFlight = burst.Summary.Concurrency.Mean, requests = pairs.Count, ttftErrorMs = new { p50 = ttft.P50, p99 = ttft.P99 }, requestWayInMs = new { p50 = wayIn.P50, p99 = wayIn.P99 }, firstTokenWayOutMs = new { p50 = wayOut.P50, p99 = wayOut.P99 }, itlErrorMs = new { p50 = itl.P50, p99 = itl.P99 }, chunksPerSecond, runnerCpuShare = runnerShare, runnerGcPauseMs = burst.GcPause.TotalMilliseconds, allocatedBytesPerRequest = allocatedPerRequest, simulatorCpuShare = simulatorShare, failed };
         return (cells, result, ttft.P99, failed);
     }
 
