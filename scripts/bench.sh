@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark suite (not part of CI: too noisy there). Installs wrk, hey and Locust (Debian) when missing, builds in Release,
 # runs every scenario, prints the tables and writes artifacts/bench/summary.json; then the BenchmarkDotNet
-# micro-benchmarks of the SSE parser and the remote_write encoder (artifacts/bench/micro).
+# micro-benchmarks of the SSE parser, the remote_write encoder and request preparation (artifacts/bench/micro).
 #   bash scripts/bench.sh [--quick] [--only capacity,streaming,accuracy,dispatch,memory,encoding,soak] [--minutes M]
 #                         [--simulator URL] [--no-micro]
 set -euo pipefail
