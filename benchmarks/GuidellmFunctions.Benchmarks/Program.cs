@@ -8,7 +8,7 @@ namespace GuidellmFunctions.Benchmarks;
 
 /// <summary>
 /// The benchmark suite: <c>[--quick] [--only capacity,streaming,accuracy,dispatch,memory,encoding,soak] [--minutes M] [--simulator URL] [--output FILE]</c>
-/// runs the scenarios and writes the summary; <c>micro [BenchmarkDotNet args]</c> runs the parser and encoder
+/// runs the scenarios and writes the summary; <c>micro [BenchmarkDotNet args]</c> runs the
 /// micro-benchmarks (SSE parsing, remote_write encoding, request preparation). <c>simulator-host</c> and <c>memory-probe</c> are the child processes the suite starts.
 /// </summary>
 public static class Program
