@@ -65,7 +65,7 @@ internal sealed class CorpusIndex
     public bool TryFind(int tokens, Random random, out long start, out long end)
     {
         var first = random.Next(_placeChars.Length);
-        for (var attempt = 0; attempt < 32; attempt++)
+        for (var attempt = 0; attempt < Math.Min(32, _placeChars.Length); attempt++)
         {
             var from = (first + attempt) % _placeChars.Length;
             var to = (long)_placeTokens[from] + tokens;
