@@ -87,7 +87,7 @@ public sealed class TargetHttpClientFactory : IDisposable
         return new HttpClient(handler, disposeHandler: true)
         {
             Timeout = Timeout.InfiniteTimeSpan,
-            DefaultRequestHeaders = { { "User-Agent", "guidellm-runner/1.0" } },
+            DefaultRequestHeaders = { { "User-Agent", RunnerUserAgent.Value } },
         };
     }
 }

@@ -112,7 +112,7 @@ public sealed partial class RemoteWriteClient
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-protobuf");
         request.Content.Headers.ContentEncoding.Add("snappy");
         request.Headers.Add("X-Prometheus-Remote-Write-Version", "0.1.0");
-        request.Headers.UserAgent.ParseAdd("guidellm-runner/1.0");
+        request.Headers.UserAgent.ParseAdd(RunnerUserAgent.Value);
         if (_config.BearerToken is { IsEmpty: false } token)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Reveal());

@@ -41,7 +41,7 @@ internal static class Http1RequestHead
 
         if (!Has(headers, "User-Agent"))
         {
-            w.Append("User-Agent: guidellm-runner/1.0\r\n"u8);
+            w.Header("User-Agent"u8, RunnerUserAgent.Utf8);
         }
 
         if (!Has(headers, "Accept"))

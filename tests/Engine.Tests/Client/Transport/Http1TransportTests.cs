@@ -74,6 +74,24 @@ public sealed class Http1TransportTests
         Assert.DoesNotContain("User-Agent: guidellm-runner/1.0", lines);
     }
 
+    [Fact]
+    public async Task Without_configured_headers_the_head_names_the_runner_and_asks_for_an_event_stream()
+    {
+        var heads = new ConcurrentQueue<string>();
+        await using var server = RawSocketServer.Start((head, s, token) =>
+        {
+            heads.Enqueue(head);
+            return s.WriteAsync(JsonResponse(Json), token).AsTask();
+        });
+        using var transport = new Http1Transport();
+
+        await SendAsync(transport, Request(server.V1, "id-7"));
+
+        var lines = Assert.Single(heads).Split("\r\n");
+        Assert.Contains("User-Agent: guidellm-runner/1.0", lines);
+        Assert.Contains("Accept: text/event-stream", lines);
+    }
+
     [Theory]
     [InlineData("X-Bad", "a\r\nInjected: yes", "the value of header 'X-Bad' contains a line break")]
     [InlineData("Content-Length", "5", "header 'Content-Length' is set by the HTTP client")]
