@@ -7,27 +7,33 @@ namespace GuidellmFunctions.Engine.Client;
 
 /// <summary>
 /// HTTP clients for load: no overall timeout (each request has its own deadline), no connection cap, pooled connections
-/// recycled every few minutes so DNS changes are seen. TLS validation stays on unless a target opts out. Plain
-/// <c>http</c> targets get the purpose-built <see cref="Http1Transport"/>; <c>https</c> ones .NET's HttpClient.
+/// recycled every few minutes so DNS changes are seen. TLS validation stays on unless a target opts out. Targets get the
+/// purpose-built <see cref="Http1Transport"/> (HTTP/1.1, plain or TLS) unless they ask for .NET's HttpClient
+/// (<c>http_client: httpclient</c>, which negotiates HTTP/2 on <c>https</c>).
 /// </summary>
 public sealed class TargetHttpClientFactory : IDisposable
 {
     private readonly Lazy<HttpClient> _secure = new(() => Create(insecure: false));
     private readonly Lazy<HttpClient> _insecure = new(() => Create(insecure: true));
-    private readonly Lazy<Http1Transport> _http1 = new(() => new Http1Transport());
-    private readonly Lazy<Http1Transport> _http1ReadTimes = new(() => new Http1Transport { KernelTimestamps = false });
+    private readonly Lazy<Http1Transport>[] _http1 =
+    [
+        new(() => new Http1Transport()),
+        new(() => new Http1Transport { KernelTimestamps = false }),
+        new(() => new Http1Transport { InsecureSkipVerify = true }),
+        new(() => new Http1Transport { KernelTimestamps = false, InsecureSkipVerify = true }),
+    ];
 
     /// <summary>The transport for requests to <paramref name="endpoint"/> under <paramref name="settings"/>.</summary>
     public ITargetTransport TransportFor(Uri endpoint, BenchmarkSettings settings)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(settings);
-        if (endpoint.Scheme != Uri.UriSchemeHttp || settings.HttpClient != HttpClientKind.Auto)
+        if ((endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps) || settings.HttpClient != HttpClientKind.Auto)
         {
             return new HttpClientTransport(For(settings));
         }
 
-        return settings.KernelTimestamps ? _http1.Value : _http1ReadTimes.Value;
+        return _http1[(settings.KernelTimestamps ? 0 : 1) + (settings.InsecureSkipVerify && endpoint.Scheme == Uri.UriSchemeHttps ? 2 : 0)].Value;
     }
 
     /// <summary>The client for <paramref name="settings"/>.</summary>
@@ -40,14 +46,9 @@ public sealed class TargetHttpClientFactory : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        if (_http1.IsValueCreated)
+        foreach (var transport in _http1.Where(t => t.IsValueCreated))
         {
-            _http1.Value.Dispose();
-        }
-
-        if (_http1ReadTimes.IsValueCreated)
-        {
-            _http1ReadTimes.Value.Dispose();
+            transport.Value.Dispose();
         }
 
         if (_secure.IsValueCreated)

@@ -126,8 +126,10 @@ public sealed class TargetFaultTests : IDisposable
         Assert.Equal(40, ok.Benchmarks[0].Summary.Requests.Successful);
     }
 
-    [Fact]
-    public async Task A_tls_failure_is_a_connection_error_naming_tls()
+    [Theory]
+    [InlineData(HttpClientKind.Auto)]
+    [InlineData(HttpClientKind.HttpClient)]
+    public async Task A_tls_failure_is_a_connection_error_naming_tls(HttpClientKind client)
     {
         // Answers a TLS client hello with plain-text HTTP, as a server without TLS on the port would.
         await using var raw = RawSocketServer.StartOnConnect(async (s, token) =>
@@ -137,7 +139,7 @@ public sealed class TargetFaultTests : IDisposable
             s.Close();
         });
         var capture = new RecordingObserver();
-        var target = new ResolvedTarget("faults", new TargetConfig { Name = "tls", Url = new Uri($"https://127.0.0.1:{raw.Port}/v1"), Model = "m" }, Settings(3));
+        var target = new ResolvedTarget("faults", new TargetConfig { Name = "tls", Url = new Uri($"https://127.0.0.1:{raw.Port}/v1"), Model = "m" }, Settings(3) with { HttpClient = client });
 
         var report = await new LoadTestRunner(_clients, new PromptGenerator(), TimeProvider.System).RunAsync(target, "tls-1", RunTrigger.Cli, [capture], CancellationToken.None);
 

@@ -1,12 +1,15 @@
+using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
 namespace GuidellmFunctions.Engine.Tests.Support;
 
 /// <summary>
-/// A TCP server on a free loopback port that reads each HTTP request and then answers with whatever bytes a script
-/// writes: what a well-behaved server (the simulator, Kestrel) cannot be made to do.
+/// A TCP server on a free loopback port (optionally TLS) that reads each HTTP request and then answers with whatever
+/// bytes a script writes: what a well-behaved server (the simulator, Kestrel) cannot be made to do.
 /// </summary>
 public sealed class RawSocketServer : IAsyncDisposable
 {
@@ -15,12 +18,14 @@ public sealed class RawSocketServer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _accepting;
     private readonly bool _readsRequests;
+    private readonly X509Certificate2? _certificate;
     private int _connections;
 
-    private RawSocketServer(Func<string, Stream, CancellationToken, Task> script, bool readsRequests = true)
+    private RawSocketServer(Func<string, Stream, CancellationToken, Task> script, bool readsRequests = true, X509Certificate2? certificate = null)
     {
         _script = script;
         _readsRequests = readsRequests;
+        _certificate = certificate;
         _listener = new TcpListener(IPAddress.Loopback, 0);
         _listener.Start();
         _accepting = AcceptAsync();
@@ -28,7 +33,10 @@ public sealed class RawSocketServer : IAsyncDisposable
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
-    public Uri V1 => new($"http://127.0.0.1:{Port}/v1");
+    public Uri V1 => new($"{(_certificate is null ? "http" : "https")}://127.0.0.1:{Port}/v1");
+
+    /// <summary>The application protocol each TLS connection agreed on (ALPN), in the order they were made.</summary>
+    public ConcurrentQueue<SslApplicationProtocol> Negotiated { get; } = new();
 
     public int Connections => Volatile.Read(ref _connections);
 
@@ -45,6 +53,13 @@ public sealed class RawSocketServer : IAsyncDisposable
 
     /// <summary>Starts a server that runs <paramref name="script"/> as soon as a client connects, reading nothing (a TLS client waits for the server's hello).</summary>
     public static RawSocketServer StartOnConnect(Func<Stream, CancellationToken, Task> script) => new((_, stream, token) => script(stream, token), readsRequests: false);
+
+    /// <summary>
+    /// Starts a TLS server presenting <paramref name="certificate"/> (offering HTTP/2 and HTTP/1.1 by ALPN) that runs
+    /// <paramref name="script"/> after reading each request.
+    /// </summary>
+    public static RawSocketServer StartTls(X509Certificate2 certificate, Func<Stream, CancellationToken, Task> script) =>
+        new((_, stream, token) => script(stream, token), certificate: certificate);
 
     /// <summary>Starts a server whose script also sees each request's head (request line and headers).</summary>
     public static RawSocketServer Start(Func<string, Stream, CancellationToken, Task> script) => new(script);
@@ -101,9 +116,19 @@ public sealed class RawSocketServer : IAsyncDisposable
     {
         using (client)
         {
-            var stream = client.GetStream();
+            Stream stream = client.GetStream();
             try
             {
+                if (_certificate is not null)
+                {
+                    var tls = new SslStream(stream);
+                    stream = tls;
+                    await tls.AuthenticateAsServerAsync(
+                        new SslServerAuthenticationOptions { ServerCertificate = _certificate, ApplicationProtocols = [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11] },
+                        _stop.Token);
+                    Negotiated.Enqueue(tls.NegotiatedApplicationProtocol);
+                }
+
                 if (!_readsRequests)
                 {
                     await _script(string.Empty, stream, _stop.Token);
@@ -116,9 +141,13 @@ public sealed class RawSocketServer : IAsyncDisposable
                     await stream.FlushAsync(_stop.Token);
                 }
             }
-            catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException or SocketException)
+            catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException or SocketException or System.Security.Authentication.AuthenticationException)
             {
-                // The client went away, the script closed the connection, or the server stopped.
+                // The client went away or refused the certificate, the script closed the connection, or the server stopped.
+            }
+            finally
+            {
+                await stream.DisposeAsync();
             }
         }
     }

@@ -1,15 +1,17 @@
 using System.Buffers;
 using System.Buffers.Text;
 using System.Net.Http.Headers;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 
 namespace GuidellmFunctions.Engine.Client.Transport;
 
 /// <summary>
-/// One keep-alive HTTP/1.1 connection: writes a request, parses the response head and decodes the body (Content-Length,
-/// chunked, or until close) from one receive buffer, with no allocation per request or per chunk. A connection serves one
-/// request at a time; its response and body stream objects are reused for the next request once it is released.
+/// One keep-alive HTTP/1.1 connection, plain or over TLS: writes a request, parses the response head and decodes the body
+/// (Content-Length, chunked, or until close) from one receive buffer, with no allocation per request or per chunk. A
+/// connection serves one request at a time; its response and body stream objects are reused for the next request once
+/// it is released.
 /// </summary>
 internal sealed class Http1Connection
 {
@@ -20,6 +22,8 @@ internal sealed class Http1Connection
     private static readonly Action<object?> AbortCallback = static s => ((Http1Connection)s!).Abort();
 
     private readonly Socket _socket;
+    private readonly StampedSocketStream _reader;
+    private readonly SslStream? _tls;
     private readonly Http1Pool _pool;
     private readonly Response _response;
     private readonly BodyStream _body;
@@ -37,15 +41,18 @@ internal sealed class Http1Connection
     private bool _receivedResponse;
     private bool _released;
     private bool _stampArrivals;
-    private long _arrival;
 
     /// <param name="socket">The connected socket.</param>
     /// <param name="pool">Where the connection goes back after a request.</param>
     /// <param name="createdAt">When it was opened.</param>
     /// <param name="kernelTimestamps">The kernel timestamps what the socket receives (<see cref="KernelReceive.Enable"/>).</param>
-    public Http1Connection(Socket socket, Http1Pool pool, long createdAt, bool kernelTimestamps = false)
+    /// <param name="reader"><paramref name="socket"/>'s stream; under <paramref name="tls"/> when there is one.</param>
+    /// <param name="tls">The authenticated TLS session over <paramref name="reader"/>, or null for plain HTTP.</param>
+    public Http1Connection(Socket socket, Http1Pool pool, long createdAt, bool kernelTimestamps = false, StampedSocketStream? reader = null, SslStream? tls = null)
     {
         _socket = socket;
+        _reader = reader ?? new StampedSocketStream(socket);
+        _tls = tls;
         _kernelTimestamps = kernelTimestamps;
         _pool = pool;
         CreatedAt = createdAt;
@@ -77,7 +84,7 @@ internal sealed class Http1Connection
     private int Buffered => _end - _start;
 
     /// <summary>See <see cref="IReceiveTimestamped.LastArrival"/>: known for event-stream bodies on a timestamping socket.</summary>
-    public long LastArrival => _arrival;
+    public long LastArrival => _stampArrivals ? _reader.LastArrival : 0;
 
     /// <summary>True while the peer has neither closed the connection nor sent anything unasked.</summary>
     public bool IsOpenAndQuiet()
@@ -98,6 +105,7 @@ internal sealed class Http1Connection
         if (Interlocked.Exchange(ref _aborted, 1) == 0)
         {
             _socket.Dispose();
+            _tls?.Dispose();
         }
     }
 
@@ -110,7 +118,11 @@ internal sealed class Http1Connection
         _receivedResponse = false;
         _released = false;
         _stampArrivals = false;
-        _arrival = 0;
+
+        // Under TLS every read goes through the record layer, which may take a stream's first events in with the head:
+        // stamped from the start, they keep their arrival.
+        _reader.Stamp = _tls is not null && _kernelTimestamps;
+        _reader.LastArrival = 0;
         MayRetry = false;
         _requestToken = cancellationToken;
         _abortOnCancel = cancellationToken.UnsafeRegister(AbortCallback, this);
@@ -121,10 +133,7 @@ internal sealed class Http1Connection
             var message = RentRequest(request, endpoint, post, out var rented);
             try
             {
-                while (!message.IsEmpty)
-                {
-                    message = message[await _socket.SendAsync(message, SocketFlags.None, CancellationToken.None).ConfigureAwait(false)..];
-                }
+                await (_tls ?? (Stream)_reader).WriteAsync(message, CancellationToken.None).ConfigureAwait(false);
             }
             finally
             {
@@ -134,7 +143,7 @@ internal sealed class Http1Connection
             var scanned = 0;
             while (!TryTakeHead(ref scanned))
             {
-                var read = await _socket.ReceiveAsync(FillTarget(Http1ResponseHead.MaxLength + 4), SocketFlags.None, CancellationToken.None).ConfigureAwait(false);
+                var read = await ReceiveAsync(FillTarget(Http1ResponseHead.MaxLength + 4)).ConfigureAwait(false);
                 if (read == 0)
                 {
                     throw new HttpRequestException(HttpRequestError.ResponseEnded, _receivedResponse
@@ -213,6 +222,7 @@ internal sealed class Http1Connection
     {
         _head = head;
         _stampArrivals = _kernelTimestamps && head.MediaType == "text/event-stream";
+        _reader.Stamp |= _stampArrivals;
         _chunkState = ChunkState.Size;
         _remaining = head.ContentLength;
         if (head.Framing == Http1BodyFraming.Length && head.ContentLength == 0)
@@ -439,26 +449,8 @@ internal sealed class Http1Connection
         return read > 0;
     }
 
-    /// <summary>Receives body bytes; an event stream's with their kernel arrival time (<see cref="LastArrival"/>).</summary>
-    private ValueTask<int> ReceiveAsync(Memory<byte> target) =>
-        _stampArrivals ? ReceiveStampedAsync(target) : _socket.ReceiveAsync(target, SocketFlags.None);
-
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<int> ReceiveStampedAsync(Memory<byte> target)
-    {
-        while (true)
-        {
-            // A zero-byte receive waits until bytes are readable without taking them, so the kernel's receive message
-            // (with its timestamp) can take them.
-            await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
-            var read = KernelReceive.Receive(_socket, target.Span, out var arrival);
-            if (read >= 0)
-            {
-                _arrival = arrival;
-                return read;
-            }
-        }
-    }
+    /// <summary>Receives bytes (decrypted under TLS); an event stream's with their kernel arrival time (<see cref="LastArrival"/>).</summary>
+    private ValueTask<int> ReceiveAsync(Memory<byte> target) => _tls is null ? _reader.ReadAsync(target, CancellationToken.None) : _tls.ReadAsync(target, CancellationToken.None);
 
     private Exception Translate(Exception ex, bool inBody, CancellationToken readToken)
     {

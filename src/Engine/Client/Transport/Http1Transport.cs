@@ -1,23 +1,27 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
+using System.Security.Authentication;
 
 namespace GuidellmFunctions.Engine.Client.Transport;
 
 /// <summary>
-/// A purpose-built HTTP/1.1 client for plain <c>http</c> targets (an in-cluster vLLM): keep-alive connections without a
-/// limit per server, a request head written in one send, and the response parsed from one buffer per connection, with no
-/// allocation per request or per streamed chunk. It does what a load generator needs and no more: no TLS, no proxies, no
-/// redirects, no cookies, no compression. Like <see cref="SocketsHttpHandler"/>, a request that fails on a kept-alive
-/// connection before any response byte arrives (the server had closed it) is sent again on a new connection.
+/// A purpose-built HTTP/1.1 client for <c>http</c> and <c>https</c> targets: keep-alive connections without a limit per
+/// server, a request head written in one send, and the response parsed from one buffer per connection, with no
+/// allocation per request or per streamed chunk. Over TLS it offers only HTTP/1.1 (ALPN), checks the server's certificate
+/// against the system's roots and the URL's host unless told not to, and stamps what it decrypts with the kernel's
+/// receive time of the encrypted bytes. It does what a load generator needs and no more: no proxies, no redirects, no
+/// cookies, no compression. Like <see cref="SocketsHttpHandler"/>, a request that fails on a kept-alive connection before
+/// any response byte arrives (the server had closed it) is sent again on a new connection.
 /// </summary>
 public sealed class Http1Transport : ITargetTransport, IDisposable
 {
     private static readonly TimeSpan ScavengeEvery = TimeSpan.FromSeconds(15);
 
     private readonly ConditionalWeakTable<Uri, Http1Endpoint> _endpoints = [];
-    private readonly ConcurrentDictionary<(string Host, int Port), Http1Pool> _pools = new();
+    private readonly ConcurrentDictionary<(string Scheme, string Host, int Port), Http1Pool> _pools = new();
     private readonly ConditionalWeakTable<Uri, Http1Endpoint>.CreateValueCallback _createEndpoint;
     private readonly TimeProvider _time;
     private readonly Func<EndPoint, CancellationToken, ValueTask<Socket>>? _connect;
@@ -31,7 +35,7 @@ public sealed class Http1Transport : ITargetTransport, IDisposable
     {
         _time = time ?? TimeProvider.System;
         _connect = connect;
-        _createEndpoint = uri => new Http1Endpoint(uri, _pools.GetOrAdd((uri.IdnHost, uri.Port), _ => new Http1Pool(_time, IdleTimeout, Lifetime, CheckAfterIdle)));
+        _createEndpoint = uri => new Http1Endpoint(uri, _pools.GetOrAdd((uri.Scheme, uri.IdnHost, uri.Port), _ => new Http1Pool(_time, IdleTimeout, Lifetime, CheckAfterIdle)));
         _scavenger = _time.CreateTimer(static s => ((Http1Transport)s!).Scavenge(), this, ScavengeEvery, ScavengeEvery);
     }
 
@@ -50,11 +54,17 @@ public sealed class Http1Transport : ITargetTransport, IDisposable
     /// </summary>
     public bool KernelTimestamps { get; init; } = true;
 
+    /// <summary>
+    /// Accept any certificate from <c>https</c> targets (a target's <c>tls_insecure_skip_verify</c>, for self-signed test
+    /// clusters); default false.
+    /// </summary>
+    public bool InsecureSkipVerify { get; init; }
+
     /// <summary>Idle connections kept for <paramref name="uri"/>'s host and port.</summary>
     public int IdleConnections(Uri uri)
     {
         ArgumentNullException.ThrowIfNull(uri);
-        return _pools.TryGetValue((uri.IdnHost, uri.Port), out var pool) ? pool.IdleCount : 0;
+        return _pools.TryGetValue((uri.Scheme, uri.IdnHost, uri.Port), out var pool) ? pool.IdleCount : 0;
     }
 
     /// <inheritdoc />
@@ -111,7 +121,15 @@ public sealed class Http1Transport : ITargetTransport, IDisposable
                 socket = await _connect(endpoint.EndPoint, cancellationToken).ConfigureAwait(false);
             }
 
-            return new Http1Connection(socket, endpoint.Pool, _time.GetTimestamp(), KernelTimestamps && KernelReceive.Enable(socket));
+            var kernelTimestamps = KernelTimestamps && KernelReceive.Enable(socket);
+            if (!endpoint.IsTls)
+            {
+                return new Http1Connection(socket, endpoint.Pool, _time.GetTimestamp(), kernelTimestamps);
+            }
+
+            var reader = new StampedSocketStream(socket);
+            var tls = await HandshakeAsync(socket, reader, endpoint, cancellationToken).ConfigureAwait(false);
+            return new Http1Connection(socket, endpoint.Pool, _time.GetTimestamp(), kernelTimestamps, reader, tls);
         }
         catch (SocketException ex)
         {
@@ -123,6 +141,41 @@ public sealed class Http1Transport : ITargetTransport, IDisposable
         {
             socket?.Dispose();
             throw;
+        }
+    }
+
+    private async ValueTask<SslStream> HandshakeAsync(Socket socket, StampedSocketStream reader, Http1Endpoint endpoint, CancellationToken cancellationToken)
+    {
+        var tls = new SslStream(reader, leaveInnerStreamOpen: true);
+        var options = new SslClientAuthenticationOptions
+        {
+            TargetHost = endpoint.Host,
+            ApplicationProtocols = [SslApplicationProtocol.Http11],
+        };
+        if (InsecureSkipVerify)
+        {
+#pragma warning disable CA5359 // Opted into per target with tls_insecure_skip_verify, for self-signed test clusters.
+            options.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
+#pragma warning restore CA5359
+        }
+
+        // The socket's reads ignore tokens (see StampedSocketStream): cancelling closes the socket, which ends them.
+        var abort = cancellationToken.UnsafeRegister(static s => ((Socket)s!).Dispose(), socket);
+        try
+        {
+            await tls.AuthenticateAsClientAsync(options, cancellationToken).ConfigureAwait(false);
+            return tls;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await tls.DisposeAsync().ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            var cause = ex as AuthenticationException ?? new AuthenticationException($"the TLS handshake failed: {ex.Message}", ex);
+            throw new HttpRequestException(HttpRequestError.SecureConnectionError, $"{cause.Message} ({endpoint.Host}:{endpoint.Port})", cause);
+        }
+        finally
+        {
+            await abort.DisposeAsync().ConfigureAwait(false);
         }
     }
 

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using System.Text;
 using GuidellmFunctions.Engine.Client;
 using GuidellmFunctions.Engine.Client.Transport;
@@ -356,8 +358,10 @@ public sealed class Http1TransportTests
         Assert.Equal(1, server.Connections);
     }
 
-    [Fact]
-    public async Task A_streamed_event_is_stamped_when_it_arrived_not_when_it_was_read()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_streamed_event_is_stamped_when_it_arrived_not_when_it_was_read(bool tls)
     {
         if (!KernelReceive.Supported)
         {
@@ -366,7 +370,8 @@ public sealed class Http1TransportTests
 
         var send = new SemaphoreSlim(0);
         var sent = new ConcurrentQueue<(long Before, long After)>();
-        await using var server = RawSocketServer.Start(async (s, token) =>
+        using var certificate = TestCertificates.SelfSignedLoopback();
+        Func<Stream, CancellationToken, Task> script = async (s, token) =>
         {
             await s.WriteAsync(RawSocketServer.SseHeaders, token);
             await s.FlushAsync(token);
@@ -376,8 +381,9 @@ public sealed class Http1TransportTests
             await s.FlushAsync(token);
             sent.Enqueue((before, Stopwatch.GetTimestamp()));
             await s.WriteAsync(RawSocketServer.Done, token);
-        });
-        using var transport = new Http1Transport();
+        };
+        await using var server = tls ? RawSocketServer.StartTls(certificate, script) : RawSocketServer.Start(script);
+        using var transport = new Http1Transport { InsecureSkipVerify = tls };
         var client = new OpenAiStreamingClient(transport, TimeProvider.System);
         var stamps = new List<string>();
 
@@ -411,6 +417,53 @@ public sealed class Http1TransportTests
         }
 
         Assert.Fail("no event carried its arrival time: " + string.Join(", ", stamps));
+    }
+
+    [Fact]
+    public async Task An_https_target_is_spoken_to_in_http_1_1_over_tls_on_a_kept_alive_connection()
+    {
+        using var certificate = TestCertificates.SelfSignedLoopback();
+        await using var server = RawSocketServer.StartTls(certificate, (s, token) => s.WriteAsync(JsonResponse(Json), token).AsTask());
+        using var transport = new Http1Transport { InsecureSkipVerify = true };
+
+        for (var i = 0; i < 20; i++)
+        {
+            var (status, body) = await SendAsync(transport, Request(server.V1, $"t-{i}"));
+            Assert.Equal(200, status);
+            Assert.Equal(Json, body);
+        }
+
+        Assert.Equal(1, server.Connections);
+        Assert.Equal(SslApplicationProtocol.Http11, Assert.Single(server.Negotiated));
+    }
+
+    [Fact]
+    public async Task A_certificate_the_system_does_not_trust_fails_the_request_as_a_tls_error_unless_verification_is_skipped()
+    {
+        using var certificate = TestCertificates.SelfSignedLoopback();
+        await using var server = RawSocketServer.StartTls(certificate, (s, token) => s.WriteAsync(JsonResponse(Json), token).AsTask());
+        using var checking = new Http1Transport();
+
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => SendAsync(checking, Request(server.V1)));
+
+        Assert.Equal(HttpRequestError.SecureConnectionError, error.HttpRequestError);
+        Assert.IsType<AuthenticationException>(error.InnerException);
+        Assert.Contains($"127.0.0.1:{server.Port}", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, checking.IdleConnections(server.V1));
+    }
+
+    [Fact]
+    public async Task A_tls_handshake_the_server_never_answers_ends_when_the_request_is_cancelled()
+    {
+        await using var server = RawSocketServer.StartOnConnect((s, token) => Task.Delay(Timeout.Infinite, token));
+        using var transport = new Http1Transport { InsecureSkipVerify = true };
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        var https = new Uri($"https://127.0.0.1:{server.Port}/v1");
+
+        var ended = Stopwatch.StartNew();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => SendAsync(transport, Request(https), cancel.Token));
+
+        Assert.True(ended.Elapsed < Patience, $"took {ended.Elapsed}");
     }
 
     private static async Task WaitUntil(Func<bool> condition)
