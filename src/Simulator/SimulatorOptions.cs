@@ -49,4 +49,10 @@ public sealed record SimulatorOptions
 
     /// <summary>Count prompt tokens with cl100k_base (true) or estimate them as bytes / 4 (false, cheaper).</summary>
     public bool CountPromptTokens { get; init; } = true;
+
+    /// <summary>
+    /// Serve <c>https</c> with a self-signed certificate made at start (<see cref="Tls.SelfSignedCertificate"/>), offering
+    /// HTTP/1.1 and HTTP/2; clients must skip verification.
+    /// </summary>
+    public bool Tls { get; init; }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using GuidellmFunctions.Simulator.Metrics;
 using GuidellmFunctions.Simulator.Serving;
+using GuidellmFunctions.Simulator.Tls;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -54,13 +55,24 @@ public sealed class SimulatorServer : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         logging?.Invoke(builder.Logging);
+        var certificate = options.Tls ? SelfSignedCertificate.Create(options.Host) : null;
         builder.WebHost.UseKestrel(k =>
         {
             k.Limits.MaxConcurrentConnections = null;
             k.Limits.MaxRequestBodySize = 64 * 1024 * 1024;
             k.AddServerHeader = false;
+            if (certificate is not null)
+            {
+                k.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate);
+            }
         });
-        builder.WebHost.UseUrls($"http://{options.Host}:{options.Port}");
+        if (certificate is not null)
+        {
+            // The slim builder leaves HTTPS out unless asked.
+            builder.WebHost.UseKestrelHttpsConfiguration();
+        }
+
+        builder.WebHost.UseUrls($"{(certificate is null ? "http" : "https")}://{options.Host}:{options.Port}");
         builder.Services.AddSingleton(TimeProvider.System);
         var app = builder.Build();
         var metrics = new VllmMetrics(options.Model, options.MaxBatch);

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using GuidellmFunctions.Simulator.Faults;
@@ -31,6 +33,37 @@ public sealed class SimulatorServerTests
         Assert.Equal(3, usage.GetProperty("usage").GetProperty("completion_tokens").GetInt32());
         Assert.Equal(7, usage.GetProperty("usage").GetProperty("prompt_tokens").GetInt32());
         Assert.Equal("[DONE]", events[6]);
+    }
+
+    [Fact]
+    public async Task With_tls_it_serves_https_with_a_certificate_for_its_host_offering_http_1_1_and_http_2()
+    {
+        await using var server = await SimulatorServer.StartAsync(new SimulatorOptions { TtftMs = 1, ItlMs = 1, Tls = true });
+        X509Certificate2? presented = null;
+        using var handler = new SocketsHttpHandler
+        {
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                {
+                    presented = certificate is null ? null : new X509Certificate2(certificate);
+                    return true;
+                },
+            },
+        };
+        using var http = new HttpClient(handler) { BaseAddress = server.BaseAddress, DefaultRequestVersion = HttpVersion.Version20 };
+        using var trusting = new HttpClient { BaseAddress = server.BaseAddress };
+
+        using var response = await http.PostAsync("v1/chat/completions", Chat(server.Options.Model, stream: true, maxTokens: 3));
+
+        Assert.Equal("https", server.BaseAddress.Scheme);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(HttpVersion.Version20, response.Version);
+        Assert.EndsWith("data: [DONE]\n\n", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.NotNull(presented);
+        Assert.True(presented.MatchesHostname("127.0.0.1"));
+        Assert.True(presented.MatchesHostname("localhost"));
+        await Assert.ThrowsAsync<HttpRequestException>(() => trusting.GetAsync("health"));
     }
 
     [Fact]
