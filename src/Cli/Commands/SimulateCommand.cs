@@ -24,8 +24,9 @@ internal static class SimulateCommand
         var stall = new Option<double>("--stall-seconds") { Description = "Length of stall and slow_headers faults", DefaultValueFactory = _ => defaults.StallTime.TotalSeconds };
         var apiKey = new Option<string?>("--api-key") { Description = "Require this Bearer key" };
         var seed = new Option<int>("--seed") { Description = "Seed of fault draws", DefaultValueFactory = _ => defaults.Seed };
+        var tls = new Option<bool>("--tls") { Description = "Serve https with a self-signed certificate made at start (clients set tls_insecure_skip_verify)" };
         var command = new Command("simulate", "Serve an OpenAI/vLLM-compatible simulator with configurable latency, batching and faults");
-        foreach (var option in (Option[])[port, host, model, ttft, itl, itlLoad, outputTokens, perChunk, maxBatch, faults, stall, apiKey, seed])
+        foreach (var option in (Option[])[port, host, model, ttft, itl, itlLoad, outputTokens, perChunk, maxBatch, faults, stall, apiKey, seed, tls])
         {
             command.Options.Add(option);
         }
@@ -62,8 +63,20 @@ internal static class SimulateCommand
                 StallTime = TimeSpan.FromSeconds(parse.GetValue(stall)),
                 ApiKey = parse.GetValue(apiKey),
                 Seed = parse.GetValue(seed),
+                Tls = parse.GetValue(tls),
             };
-            var server = await SimulatorServer.StartAsync(options, cancellationToken: cancellationToken).ConfigureAwait(false);
+            SimulatorServer server;
+            try
+            {
+                server = await SimulatorServer.StartAsync(options, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException ex)
+            {
+                // Kestrel's AddressInUseException and the like: name the address, not the stack.
+                console.MarkupLine($"[red]cannot listen on {Markup.Escape($"{options.Host}:{options.Port}")}: {Markup.Escape(ex.Message)}[/]");
+                return ExitCodes.InvalidInput;
+            }
+
             await using (server.ConfigureAwait(false))
             {
                 console.MarkupLine($"Simulating [bold]{Markup.Escape(options.Model)}[/] at [blue]{server.V1}[/] (TTFT {options.TtftMs} ms, ITL {options.ItlMs} ms, batch {options.MaxBatch}); Ctrl+C stops");

@@ -141,6 +141,18 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Simulate_on_a_port_in_use_exits_2_naming_the_address()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        Assert.Equal(2, await Run("simulate", "--port", port));
+        Assert.Contains($"cannot listen on 127.0.0.1:{port}", _out.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", _out.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Demo_runs_a_burst_against_the_built_in_simulator()
     {
         var output = Path.Combine(_dir, "demo");
