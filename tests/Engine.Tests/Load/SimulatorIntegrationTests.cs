@@ -29,14 +29,18 @@ public sealed class SimulatorIntegrationTests : IDisposable
     private static ResolvedTarget Target(SimulatorServer server, BenchmarkSettings settings, string name = "sim") =>
         new("it", new TargetConfig { Name = name, Url = server.V1, Model = server.Options.Model }, settings);
 
-    [Fact]
-    public async Task Configured_ttft_and_itl_are_measured_back_and_agree_with_the_server()
+    [Theory]
+    [InlineData(false, HttpClientKind.Auto)]
+    [InlineData(true, HttpClientKind.Auto)]
+    [InlineData(true, HttpClientKind.HttpClient)]
+    public async Task Configured_ttft_and_itl_are_measured_back_and_agree_with_the_server(bool tls, HttpClientKind client)
     {
-        await using var server = await SimulatorServer.StartAsync(new SimulatorOptions { TtftMs = 100, ItlMs = 10, ItlLoadFactor = 0 });
+        await using var server = await SimulatorServer.StartAsync(new SimulatorOptions { TtftMs = 100, ItlMs = 10, ItlLoadFactor = 0, Tls = tls });
         var settings = new BenchmarkSettings
         {
             Profile = ProfileKind.Constant, Rate = 5, MaxDuration = TimeSpan.FromSeconds(4),
             Data = new DataSpec(new TokenDistribution(64), new TokenDistribution(32)),
+            HttpClient = client, InsecureSkipVerify = tls,
         };
         var observer = new CapturingObserver();
         var records = new List<(string Id, double Ttft, double ItlMean)>();
@@ -57,14 +61,20 @@ public sealed class SimulatorIntegrationTests : IDisposable
         Assert.Equal(64 * s.Requests.Successful, s.Tokens.PromptTarget);
         Assert.Equal(s.Tokens.PromptTarget, s.Tokens.Prompt);
 
+        var errors = new List<double>();
         foreach (var (id, ttft, itlMean) in records)
         {
             var truth = server.GroundTruth.Find(id);
             Assert.NotNull(truth);
             Assert.Equal("ok", truth.Outcome);
-            Assert.InRange(ttft - truth.TtftMs, -1.0, 30.0);
+            errors.Add(ttft - truth.TtftMs);
+
+            // A request that opens a connection waits for its TLS handshake, which the server's clock does not see.
+            Assert.InRange(ttft - truth.TtftMs, -1.0, tls ? 60.0 : 30.0);
             Assert.InRange(itlMean - truth.ItlMeanMs, -2.0, 2.0);
         }
+
+        Assert.InRange(errors.Order().ElementAt(errors.Count / 2), -1.0, 3.0);
     }
 
     [Fact]

@@ -118,10 +118,7 @@ internal sealed class Http1Connection
         _receivedResponse = false;
         _released = false;
         _stampArrivals = false;
-
-        // Under TLS every read goes through the record layer, which may take a stream's first events in with the head:
-        // stamped from the start, they keep their arrival.
-        _reader.Stamp = _tls is not null && _kernelTimestamps;
+        _reader.Stamp = false;
         _reader.LastArrival = 0;
         MayRetry = false;
         _requestToken = cancellationToken;
@@ -222,7 +219,7 @@ internal sealed class Http1Connection
     {
         _head = head;
         _stampArrivals = _kernelTimestamps && head.MediaType == "text/event-stream";
-        _reader.Stamp |= _stampArrivals;
+        _reader.Stamp = _stampArrivals;
         _chunkState = ChunkState.Size;
         _remaining = head.ContentLength;
         if (head.Framing == Http1BodyFraming.Length && head.ContentLength == 0)

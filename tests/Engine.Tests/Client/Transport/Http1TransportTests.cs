@@ -9,6 +9,7 @@ using GuidellmFunctions.Engine.Client;
 using GuidellmFunctions.Engine.Client.Transport;
 using GuidellmFunctions.Engine.Configuration;
 using GuidellmFunctions.Engine.Tests.Support;
+using GuidellmFunctions.Simulator.Tls;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GuidellmFunctions.Engine.Tests.Client.Transport;
@@ -370,7 +371,7 @@ public sealed class Http1TransportTests
 
         var send = new SemaphoreSlim(0);
         var sent = new ConcurrentQueue<(long Before, long After)>();
-        using var certificate = TestCertificates.SelfSignedLoopback();
+        using var certificate = SelfSignedCertificate.Create("127.0.0.1");
         Func<Stream, CancellationToken, Task> script = async (s, token) =>
         {
             await s.WriteAsync(RawSocketServer.SseHeaders, token);
@@ -422,7 +423,7 @@ public sealed class Http1TransportTests
     [Fact]
     public async Task An_https_target_is_spoken_to_in_http_1_1_over_tls_on_a_kept_alive_connection()
     {
-        using var certificate = TestCertificates.SelfSignedLoopback();
+        using var certificate = SelfSignedCertificate.Create("127.0.0.1");
         await using var server = RawSocketServer.StartTls(certificate, (s, token) => s.WriteAsync(JsonResponse(Json), token).AsTask());
         using var transport = new Http1Transport { InsecureSkipVerify = true };
 
@@ -440,7 +441,7 @@ public sealed class Http1TransportTests
     [Fact]
     public async Task A_certificate_the_system_does_not_trust_fails_the_request_as_a_tls_error_unless_verification_is_skipped()
     {
-        using var certificate = TestCertificates.SelfSignedLoopback();
+        using var certificate = SelfSignedCertificate.Create("127.0.0.1");
         await using var server = RawSocketServer.StartTls(certificate, (s, token) => s.WriteAsync(JsonResponse(Json), token).AsTask());
         using var checking = new Http1Transport();
 
