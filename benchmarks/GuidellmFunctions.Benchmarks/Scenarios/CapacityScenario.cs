@@ -103,11 +103,72 @@ internal static class CapacityScenario
             }
 
             Report(suite, seconds, rounds, generators.Select(g => g.Name).ToList(), results);
+            await TlsAsync(suite, lua, rounds, length).ConfigureAwait(false);
         }
         finally
         {
             Directory.Delete(dir, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// The same requests to a simulator serving https (TLS 1.3, ECDSA P-256, HTTP/1.1 and HTTP/2 offered): the runner's
+    /// HTTP/1.1 client over TLS, .NET's HttpClient (<c>http_client: httpclient</c>, which negotiates HTTP/2) and wrk.
+    /// </summary>
+    private static async Task TlsAsync(Suite suite, string lua, int rounds, TimeSpan length)
+    {
+        await using var simulator = await SimulatorProcess.StartAsync(new SimulatorOptions { TtftMs = 0, ItlMs = 0, OutputTokens = 1, MaxBatch = 100_000, GroundTruthCapacity = 0, Tls = true });
+        var body = FixedBodySource.Body(stream: false, maxTokens: 1);
+        var seconds = (int)length.TotalSeconds;
+        var settings = new BenchmarkSettings
+        {
+            Profile = ProfileKind.Concurrent, Rate = Connections, MaxDuration = length, RequestTimeout = TimeSpan.FromSeconds(30),
+            Warmup = TimeSpan.FromSeconds(1), InsecureSkipVerify = true,
+        };
+        var generators = new List<(string Name, Func<Task<(double Rps, string Note)>> Run)>();
+        foreach (var (name, client) in new[] { ("guidellm-runner (HTTP/1.1 over TLS)", HttpClientKind.Auto), ("guidellm-runner, http_client: httpclient (HTTP/2)", HttpClientKind.HttpClient) })
+        {
+            var these = settings with { HttpClient = client };
+            await Burst.RunAsync(simulator.V1, these with { MaxDuration = TimeSpan.FromSeconds(3), Warmup = TimeSpan.Zero }, new FixedBodySource(simulator.ChatCompletions, body, 1)).ConfigureAwait(false);
+            generators.Add((name, async () =>
+            {
+                var burst = await Burst.RunAsync(simulator.V1, these, new FixedBodySource(simulator.ChatCompletions, body, 1)).ConfigureAwait(false);
+                return (burst.Summary.Throughput.RequestsPerSecond,
+                    $"{burst.Summary.Requests.Failed} failed, {Suite.F(burst.Cpu.TotalMicroseconds / Math.Max(1, burst.Capture.Total), 1)} CPU µs/request");
+            }));
+        }
+
+        generators.Add(ExternalTool.Installed("wrk")
+            ? ("wrk 4.1 (-t2, OpenSSL)", async () =>
+            {
+                var (rps, output, cpu) = await ExternalTool.RunAsync("wrk", ["-t2", $"-c{Connections}", $"-d{seconds}s", "-s", lua, simulator.ChatCompletions.ToString()], ExternalTool.RequestsPerSecond()).ConfigureAwait(false);
+                return (rps, $"{CpuPerRequest(cpu, rps, seconds)}, " + (output.Contains("Non-2xx", StringComparison.Ordinal) ? "NON-2XX RESPONSES" : "all 2xx"));
+            })
+            : ("wrk", () => Task.FromResult((double.NaN, "not installed (apt-get install wrk)"))));
+
+        var results = generators.Select(_ => new List<(double Rps, string Note)>()).ToList();
+        for (var round = 0; round < rounds; round++)
+        {
+            for (var g = 0; g < generators.Count; g++)
+            {
+                var simulatorCpu = simulator.CpuTime;
+                var (rps, note) = await generators[g].Run().ConfigureAwait(false);
+                results[g].Add((rps, $"{note}; simulator {CpuPerRequest(simulator.CpuTime - simulatorCpu, rps, seconds)}"));
+            }
+        }
+
+        var rows = generators.Select((g, i) => new
+        {
+            generator = g.Name,
+            requestsPerSecond = Median(results[i].Select(r => r.Rps)),
+            perRound = results[i].Select(r => r.Rps).ToArray(),
+            runnerToThis = Median(Enumerable.Range(0, rounds).Select(r => results[0][r].Rps / results[i][r].Rps)),
+            note = results[i][^1].Note,
+        }).ToList();
+        suite.Table($"1b. Non-streaming capacity over TLS: {Connections} connections, {rounds} interleaved round(s) of {seconds} s per generator, simulator serving https",
+            ["generator", "requests/s (median)", "per round", "runner / this (median of rounds)", "note (last round)"],
+            rows.Select(r => new[] { r.generator, Suite.F(r.requestsPerSecond, 0), string.Join(" ", r.perRound.Select(v => Suite.F(v, 0))), Suite.F(r.runnerToThis, 2), r.note }));
+        suite.Sections["capacityTls"] = new { connections = Connections, seconds, rounds, generators = rows };
     }
 
     private static void Report(Suite suite, int seconds, int rounds, List<string> names, List<List<(double Rps, string Note)>> results)

@@ -22,7 +22,16 @@ internal sealed class SimulatorProcess : IAsyncDisposable
     {
         _process = process;
         BaseAddress = baseAddress;
-        _http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(2) };
+        // A simulator serving https presents a self-signed certificate made at its start.
+        var handler = new SocketsHttpHandler();
+        if (baseAddress.Scheme == Uri.UriSchemeHttps)
+        {
+#pragma warning disable CA5359 // The simulator this program started, on the loopback.
+            handler.SslOptions.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
+#pragma warning restore CA5359
+        }
+
+        _http = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(2) };
     }
 
     public Uri BaseAddress { get; }
@@ -67,7 +76,8 @@ internal sealed class SimulatorProcess : IAsyncDisposable
             "--output-tokens", Invariant(options.OutputTokens),
             "--tokens-per-chunk", Invariant(options.TokensPerChunk),
             "--max-batch", Invariant(options.MaxBatch),
-            "--ground-truth", Invariant(options.GroundTruthCapacity));
+            "--ground-truth", Invariant(options.GroundTruthCapacity),
+            "--tls", options.Tls ? "1" : "0");
         info.RedirectStandardOutput = true;
         info.RedirectStandardInput = true;
         if (Program.SetInlineCompletions)
@@ -151,6 +161,7 @@ internal sealed class SimulatorProcess : IAsyncDisposable
             TokensPerChunk = (int)Arg("--tokens-per-chunk", 1),
             MaxBatch = (int)Arg("--max-batch", 100_000),
             GroundTruthCapacity = (int)Arg("--ground-truth", 0),
+            Tls = Arg("--tls", 0) != 0,
         };
         await using var server = await SimulatorServer.StartAsync(options).ConfigureAwait(false);
         Console.WriteLine("listening " + server.BaseAddress);
