@@ -39,13 +39,7 @@ internal static class CapacityScenario
             // A first burst warms the JIT and the connection pool, as wrk's and hey's native code need no warming. Under full
             // load the runtime's tier-1 recompilation competes with the load for the two cores and takes seconds to settle.
             await Burst.RunAsync(simulator.V1, settings with { MaxDuration = TimeSpan.FromSeconds(suite.Quick ? 3 : 10), Warmup = TimeSpan.Zero }, new FixedBodySource(simulator.ChatCompletions, body, 1)).ConfigureAwait(false);
-            generators.Add(("guidellm-runner", async () =>
-            {
-                var runner = await Burst.RunAsync(simulator.V1, settings, new FixedBodySource(simulator.ChatCompletions, body, 1)).ConfigureAwait(false);
-                var requests = Math.Max(1, runner.Capture.Total);
-                return (runner.Summary.Throughput.RequestsPerSecond,
-                    $"{runner.Summary.Requests.Failed} failed, {Suite.F(runner.Cpu.TotalMicroseconds / requests, 1)} CPU µs/request, {Suite.F(runner.AllocatedBytes / (double)requests, 0)} B/request allocated");
-            }));
+            generators.Add(("guidellm-runner", () => RunnerAsync(simulator, settings, body)));
             generators.Add(("bare HttpClient loop", async () =>
             {
                 var (rps, cpu) = await RawHttpClientAsync(simulator.ChatCompletions, body, length).ConfigureAwait(false);
@@ -61,13 +55,7 @@ internal static class CapacityScenario
             await File.WriteAllBytesAsync(bodyFile, body).ConfigureAwait(false);
             var lua = Path.Combine(dir, "post.lua");
             await File.WriteAllTextAsync(lua, $"wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\nwrk.body = [[{Encoding.UTF8.GetString(body)}]]\n").ConfigureAwait(false);
-            generators.Add(ExternalTool.Installed("wrk")
-                ? ("wrk 4.1 (-t2)", async () =>
-                {
-                    var (rps, output, cpu) = await ExternalTool.RunAsync("wrk", ["-t2", $"-c{Connections}", $"-d{seconds}s", "-s", lua, simulator.ChatCompletions.ToString()], ExternalTool.RequestsPerSecond()).ConfigureAwait(false);
-                    return (rps, $"{CpuPerRequest(cpu, rps, seconds)}, " + (output.Contains("Non-2xx", StringComparison.Ordinal) ? "NON-2XX RESPONSES" : "all 2xx"));
-                })
-                : ("wrk", () => Task.FromResult((double.NaN, "not installed (apt-get install wrk)"))));
+            generators.Add(Wrk("wrk 4.1 (-t2)", lua, simulator.ChatCompletions, seconds));
             generators.Add(ExternalTool.Installed("hey")
                 ? ("hey 0.1.4", async () =>
                 {
@@ -90,18 +78,7 @@ internal static class CapacityScenario
                     : (name, () => Task.FromResult((double.NaN, "not installed (apt-get install python3-locust)"))));
             }
 
-            var results = generators.Select(_ => new List<(double Rps, string Note)>()).ToList();
-            for (var round = 0; round < rounds; round++)
-            {
-                for (var g = 0; g < generators.Count; g++)
-                {
-                    // The server's CPU per request beside each generator's: a generator whose requests cost the server more gets fewer.
-                    var simulatorCpu = simulator.CpuTime;
-                    var (rps, note) = await generators[g].Run().ConfigureAwait(false);
-                    results[g].Add((rps, $"{note}; simulator {CpuPerRequest(simulator.CpuTime - simulatorCpu, rps, seconds)}"));
-                }
-            }
-
+            var results = await RoundsAsync(simulator, generators, rounds, seconds).ConfigureAwait(false);
             Report(suite, seconds, rounds, generators.Select(g => g.Name).ToList(), results);
             await TlsAsync(suite, lua, rounds, length).ConfigureAwait(false);
         }
@@ -130,22 +107,56 @@ internal static class CapacityScenario
         {
             var these = settings with { HttpClient = client };
             await Burst.RunAsync(simulator.V1, these with { MaxDuration = TimeSpan.FromSeconds(3), Warmup = TimeSpan.Zero }, new FixedBodySource(simulator.ChatCompletions, body, 1)).ConfigureAwait(false);
-            generators.Add((name, async () =>
-            {
-                var burst = await Burst.RunAsync(simulator.V1, these, new FixedBodySource(simulator.ChatCompletions, body, 1)).ConfigureAwait(false);
-                return (burst.Summary.Throughput.RequestsPerSecond,
-                    $"{burst.Summary.Requests.Failed} failed, {Suite.F(burst.Cpu.TotalMicroseconds / Math.Max(1, burst.Capture.Total), 1)} CPU µs/request");
-            }));
+            generators.Add((name, () => RunnerAsync(simulator, these, body)));
         }
 
-        generators.Add(ExternalTool.Installed("wrk")
-            ? ("wrk 4.1 (-t2, OpenSSL)", async () =>
+        generators.Add(Wrk("wrk 4.1 (-t2, OpenSSL)", lua, simulator.ChatCompletions, seconds));
+        var results = await RoundsAsync(simulator, generators, rounds, seconds).ConfigureAwait(false);
+        var rows = Rows(generators.Select(g => g.Name).ToList(), results, rounds);
+        suite.Table($"1b. Non-streaming capacity over TLS: {Connections} connections, {rounds} interleaved round(s) of {seconds} s per generator, simulator serving https",
+            ["generator", "requests/s (median)", "per round", "runner / this (median of rounds)", "note (last round)"], rows.Select(r => r.Cells));
+        suite.Sections["capacityTls"] = new { connections = Connections, seconds, rounds, generators = rows.Select(r => r.Result) };
+    }
+
+    private static void Report(Suite suite, int seconds, int rounds, List<string> names, List<List<(double Rps, string Note)>> results)
+    {
+        var wrk = names.FindIndex(n => n.StartsWith("wrk", StringComparison.Ordinal));
+        var rows = Rows(names, results, rounds);
+        suite.Table($"1. Non-streaming capacity: {Connections} connections, {rounds} interleaved round(s) of {seconds} s per generator, simulator answering at once (own process)",
+            ["generator", "requests/s (median)", "per round", "runner / this (median of rounds)", "note (last round)"], rows.Select(r => r.Cells));
+        var runnerToWrk = wrk < 0 ? double.NaN : rows[wrk].RunnerToThis;
+        // Against Locust using every core, as it would be run to get the most from it.
+        var locust = names.FindLastIndex(n => n.StartsWith("Locust", StringComparison.Ordinal));
+        var runnerToLocust = locust < 0 ? double.NaN : rows[locust].RunnerToThis;
+        suite.Sections["capacity"] = new { connections = Connections, seconds, rounds, generators = rows.Select(r => r.Result), runnerToWrk, runnerToLocust };
+        suite.Goals.Add(new Goal("non-streaming rate vs wrk", ">= 0.8x", Suite.F(runnerToWrk, 2) + "x", double.IsNaN(runnerToWrk) ? null : runnerToWrk >= 0.8));
+        suite.Goals.Add(new Goal("non-streaming rate vs Locust FastHttpUser (a worker per core)", ">= 10x", Suite.F(runnerToLocust, 1) + "x", double.IsNaN(runnerToLocust) ? null : runnerToLocust >= 10));
+    }
+
+    /// <summary>One burst of the runner (the first generator of every table) with <paramref name="settings"/>.</summary>
+    private static async Task<(double Rps, string Note)> RunnerAsync(SimulatorProcess simulator, BenchmarkSettings settings, byte[] body)
+    {
+        var runner = await Burst.RunAsync(simulator.V1, settings, new FixedBodySource(simulator.ChatCompletions, body, 1)).ConfigureAwait(false);
+        var requests = Math.Max(1, runner.Capture.Total);
+        return (runner.Summary.Throughput.RequestsPerSecond,
+            $"{runner.Summary.Requests.Failed} failed, {Suite.F(runner.Cpu.TotalMicroseconds / requests, 1)} CPU µs/request, {Suite.F(runner.AllocatedBytes / (double)requests, 0)} B/request allocated");
+    }
+
+    private static (string Name, Func<Task<(double Rps, string Note)>> Run) Wrk(string name, string lua, Uri endpoint, int seconds) =>
+        ExternalTool.Installed("wrk")
+            ? (name, async () =>
             {
-                var (rps, output, cpu) = await ExternalTool.RunAsync("wrk", ["-t2", $"-c{Connections}", $"-d{seconds}s", "-s", lua, simulator.ChatCompletions.ToString()], ExternalTool.RequestsPerSecond()).ConfigureAwait(false);
+                var (rps, output, cpu) = await ExternalTool.RunAsync("wrk", ["-t2", $"-c{Connections}", $"-d{seconds}s", "-s", lua, endpoint.ToString()], ExternalTool.RequestsPerSecond()).ConfigureAwait(false);
                 return (rps, $"{CpuPerRequest(cpu, rps, seconds)}, " + (output.Contains("Non-2xx", StringComparison.Ordinal) ? "NON-2XX RESPONSES" : "all 2xx"));
             })
-            : ("wrk", () => Task.FromResult((double.NaN, "not installed (apt-get install wrk)"))));
+            : ("wrk", () => Task.FromResult((double.NaN, "not installed (apt-get install wrk)")));
 
+    /// <summary>
+    /// Every generator in turn, <paramref name="rounds"/> times, with the server's CPU per request beside each one's: a
+    /// generator whose requests cost the server more gets fewer.
+    /// </summary>
+    private static async Task<List<List<(double Rps, string Note)>>> RoundsAsync(SimulatorProcess simulator, List<(string Name, Func<Task<(double Rps, string Note)>> Run)> generators, int rounds, int seconds)
+    {
         var results = generators.Select(_ => new List<(double Rps, string Note)>()).ToList();
         for (var round = 0; round < rounds; round++)
         {
@@ -157,43 +168,20 @@ internal static class CapacityScenario
             }
         }
 
-        var rows = generators.Select((g, i) => new
-        {
-            generator = g.Name,
-            requestsPerSecond = Median(results[i].Select(r => r.Rps)),
-            perRound = results[i].Select(r => r.Rps).ToArray(),
-            runnerToThis = Median(Enumerable.Range(0, rounds).Select(r => results[0][r].Rps / results[i][r].Rps)),
-            note = results[i][^1].Note,
-        }).ToList();
-        suite.Table($"1b. Non-streaming capacity over TLS: {Connections} connections, {rounds} interleaved round(s) of {seconds} s per generator, simulator serving https",
-            ["generator", "requests/s (median)", "per round", "runner / this (median of rounds)", "note (last round)"],
-            rows.Select(r => new[] { r.generator, Suite.F(r.requestsPerSecond, 0), string.Join(" ", r.perRound.Select(v => Suite.F(v, 0))), Suite.F(r.runnerToThis, 2), r.note }));
-        suite.Sections["capacityTls"] = new { connections = Connections, seconds, rounds, generators = rows };
+        return results;
     }
 
-    private static void Report(Suite suite, int seconds, int rounds, List<string> names, List<List<(double Rps, string Note)>> results)
-    {
-        var wrk = names.FindIndex(n => n.StartsWith("wrk", StringComparison.Ordinal));
-        double RatioToRunner(int g) => Median(Enumerable.Range(0, rounds).Select(r => results[0][r].Rps / results[g][r].Rps));
-        var rows = names.Select((name, g) => new
+    /// <summary>Medians over the rounds, the runner (the first generator) against each within a round.</summary>
+    private static List<(string[] Cells, double RunnerToThis, object Result)> Rows(List<string> names, List<List<(double Rps, string Note)>> results, int rounds) =>
+        [.. names.Select((name, g) =>
         {
-            generator = name,
-            requestsPerSecond = Median(results[g].Select(r => r.Rps)),
-            perRound = results[g].Select(r => r.Rps).ToArray(),
-            runnerToThis = RatioToRunner(g),
-            note = results[g][^1].Note,
-        }).ToList();
-        suite.Table($"1. Non-streaming capacity: {Connections} connections, {rounds} interleaved round(s) of {seconds} s per generator, simulator answering at once (own process)",
-            ["generator", "requests/s (median)", "per round", "runner / this (median of rounds)", "note (last round)"],
-            rows.Select(r => new[] { r.generator, Suite.F(r.requestsPerSecond, 0), string.Join(" ", r.perRound.Select(v => Suite.F(v, 0))), Suite.F(r.runnerToThis, 2), r.note }));
-        var runnerToWrk = wrk < 0 ? double.NaN : rows[wrk].runnerToThis;
-        // Against Locust using every core, as it would be run to get the most from it.
-        var locust = names.FindLastIndex(n => n.StartsWith("Locust", StringComparison.Ordinal));
-        var runnerToLocust = locust < 0 ? double.NaN : rows[locust].runnerToThis;
-        suite.Sections["capacity"] = new { connections = Connections, seconds, rounds, generators = rows, runnerToWrk, runnerToLocust };
-        suite.Goals.Add(new Goal("non-streaming rate vs wrk", ">= 0.8x", Suite.F(runnerToWrk, 2) + "x", double.IsNaN(runnerToWrk) ? null : runnerToWrk >= 0.8));
-        suite.Goals.Add(new Goal("non-streaming rate vs Locust FastHttpUser (a worker per core)", ">= 10x", Suite.F(runnerToLocust, 1) + "x", double.IsNaN(runnerToLocust) ? null : runnerToLocust >= 10));
-    }
+            var rps = Median(results[g].Select(r => r.Rps));
+            var perRound = results[g].Select(r => r.Rps).ToArray();
+            var runnerToThis = Median(Enumerable.Range(0, rounds).Select(r => results[0][r].Rps / results[g][r].Rps));
+            var note = results[g][^1].Note;
+            string[] cells = [name, Suite.F(rps, 0), string.Join(" ", perRound.Select(v => Suite.F(v, 0))), Suite.F(runnerToThis, 2), note];
+            return (cells, runnerToThis, (object)new { generator = name, requestsPerSecond = rps, perRound, runnerToThis, note });
+        })];
 
     /// <summary>CPU per request of a tool that ran <paramref name="seconds"/> at <paramref name="rps"/> (start-up included).</summary>
     private static string CpuPerRequest(TimeSpan cpu, double rps, int seconds) =>
