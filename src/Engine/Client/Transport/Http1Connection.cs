@@ -22,7 +22,7 @@ internal sealed class Http1Connection
     private static readonly Action<object?> AbortCallback = static s => ((Http1Connection)s!).Abort();
 
     private readonly Socket _socket;
-    private readonly StampedSocketStream _reader;
+    private readonly StampedSocketStream _socketStream;
     private readonly SslStream? _tls;
     private readonly Http1Pool _pool;
     private readonly Response _response;
@@ -46,12 +46,12 @@ internal sealed class Http1Connection
     /// <param name="pool">Where the connection goes back after a request.</param>
     /// <param name="createdAt">When it was opened.</param>
     /// <param name="kernelTimestamps">The kernel timestamps what the socket receives (<see cref="KernelReceive.Enable"/>).</param>
-    /// <param name="reader"><paramref name="socket"/>'s stream; under <paramref name="tls"/> when there is one.</param>
-    /// <param name="tls">The authenticated TLS session over <paramref name="reader"/>, or null for plain HTTP.</param>
-    public Http1Connection(Socket socket, Http1Pool pool, long createdAt, bool kernelTimestamps = false, StampedSocketStream? reader = null, SslStream? tls = null)
+    /// <param name="socketStream"><paramref name="socket"/> as a stream; under <paramref name="tls"/> when there is one.</param>
+    /// <param name="tls">The authenticated TLS session over <paramref name="socketStream"/>, or null for plain HTTP.</param>
+    public Http1Connection(Socket socket, Http1Pool pool, long createdAt, bool kernelTimestamps = false, StampedSocketStream? socketStream = null, SslStream? tls = null)
     {
         _socket = socket;
-        _reader = reader ?? new StampedSocketStream(socket);
+        _socketStream = socketStream ?? new StampedSocketStream(socket);
         _tls = tls;
         _kernelTimestamps = kernelTimestamps;
         _pool = pool;
@@ -84,7 +84,7 @@ internal sealed class Http1Connection
     private int Buffered => _end - _start;
 
     /// <summary>See <see cref="IReceiveTimestamped.LastArrival"/>: known for event-stream bodies on a timestamping socket.</summary>
-    public long LastArrival => _stampArrivals ? _reader.LastArrival : 0;
+    public long LastArrival => _stampArrivals ? _socketStream.LastArrival : 0;
 
     /// <summary>True while the peer has neither closed the connection nor sent anything unasked.</summary>
     public bool IsOpenAndQuiet()
@@ -118,8 +118,8 @@ internal sealed class Http1Connection
         _receivedResponse = false;
         _released = false;
         _stampArrivals = false;
-        _reader.Stamp = false;
-        _reader.LastArrival = 0;
+        _socketStream.Stamp = false;
+        _socketStream.LastArrival = 0;
         MayRetry = false;
         _requestToken = cancellationToken;
         _abortOnCancel = cancellationToken.UnsafeRegister(AbortCallback, this);
@@ -130,7 +130,7 @@ internal sealed class Http1Connection
             var message = RentRequest(request, endpoint, post, out var rented);
             try
             {
-                await (_tls ?? (Stream)_reader).WriteAsync(message, CancellationToken.None).ConfigureAwait(false);
+                await (_tls ?? (Stream)_socketStream).WriteAsync(message, CancellationToken.None).ConfigureAwait(false);
             }
             finally
             {
@@ -219,7 +219,7 @@ internal sealed class Http1Connection
     {
         _head = head;
         _stampArrivals = _kernelTimestamps && head.MediaType == "text/event-stream";
-        _reader.Stamp = _stampArrivals;
+        _socketStream.Stamp = _stampArrivals;
         _chunkState = ChunkState.Size;
         _remaining = head.ContentLength;
         if (head.Framing == Http1BodyFraming.Length && head.ContentLength == 0)
@@ -447,7 +447,7 @@ internal sealed class Http1Connection
     }
 
     /// <summary>Receives bytes (decrypted under TLS); an event stream's with their kernel arrival time (<see cref="LastArrival"/>).</summary>
-    private ValueTask<int> ReceiveAsync(Memory<byte> target) => _tls is null ? _reader.ReadAsync(target, CancellationToken.None) : _tls.ReadAsync(target, CancellationToken.None);
+    private ValueTask<int> ReceiveAsync(Memory<byte> target) => _tls is null ? _socketStream.ReadAsync(target, CancellationToken.None) : _tls.ReadAsync(target, CancellationToken.None);
 
     private Exception Translate(Exception ex, bool inBody, CancellationToken readToken)
     {

@@ -11,7 +11,7 @@ namespace GuidellmFunctions.Engine.Client.Transport;
 /// A purpose-built HTTP/1.1 client for <c>http</c> and <c>https</c> targets: keep-alive connections without a limit per
 /// server, a request head written in one send, and the response parsed from one buffer per connection, with no
 /// allocation per request or per streamed chunk. Over TLS it offers only HTTP/1.1 (ALPN), checks the server's certificate
-/// against the system's roots and the URL's host unless told not to, and stamps what it decrypts with the kernel's
+/// against the system's roots and the URL's host unless told not to, and stamps the event streams it decrypts with the kernel's
 /// receive time of the encrypted bytes. It does what a load generator needs and no more: no proxies, no redirects, no
 /// cookies, no compression. Like <see cref="SocketsHttpHandler"/>, a request that fails on a kept-alive connection before
 /// any response byte arrives (the server had closed it) is sent again on a new connection.
@@ -127,9 +127,9 @@ public sealed class Http1Transport : ITargetTransport, IDisposable
                 return new Http1Connection(socket, endpoint.Pool, _time.GetTimestamp(), kernelTimestamps);
             }
 
-            var reader = new StampedSocketStream(socket);
-            var tls = await HandshakeAsync(socket, reader, endpoint, cancellationToken).ConfigureAwait(false);
-            return new Http1Connection(socket, endpoint.Pool, _time.GetTimestamp(), kernelTimestamps, reader, tls);
+            var socketStream = new StampedSocketStream(socket);
+            var tls = await HandshakeAsync(socket, socketStream, endpoint, cancellationToken).ConfigureAwait(false);
+            return new Http1Connection(socket, endpoint.Pool, _time.GetTimestamp(), kernelTimestamps, socketStream, tls);
         }
         catch (SocketException ex)
         {
@@ -144,9 +144,9 @@ public sealed class Http1Transport : ITargetTransport, IDisposable
         }
     }
 
-    private async ValueTask<SslStream> HandshakeAsync(Socket socket, StampedSocketStream reader, Http1Endpoint endpoint, CancellationToken cancellationToken)
+    private async ValueTask<SslStream> HandshakeAsync(Socket socket, StampedSocketStream socketStream, Http1Endpoint endpoint, CancellationToken cancellationToken)
     {
-        var tls = new SslStream(reader, leaveInnerStreamOpen: true);
+        var tls = new SslStream(socketStream, leaveInnerStreamOpen: true);
         var options = new SslClientAuthenticationOptions
         {
             TargetHost = endpoint.Host,
