@@ -56,6 +56,17 @@ internal static class AccuracyScenario
                     results.Add(new { cores, stamps = "read", readTimes.Result });
                 }
 
+                // Over TLS: the runner's HTTP/1.1 client with kernel and with read-time stamps, and .NET's HttpClient (HTTP/2).
+                if (!split && streams == 100 && suite.RemoteSimulator is null)
+                {
+                    foreach (var (tls, kernel) in new[] { (Tls.Http1, true), (Tls.Http1, false), (Tls.HttpClient, false) })
+                    {
+                        var overTls = await MeasureAsync(suite, streams, null, kernel, tls).ConfigureAwait(false);
+                        rows.Add([Shared(suite), .. overTls.Cells]);
+                        results.Add(new { cores, overTls.Result });
+                    }
+                }
+
                 if (split)
                 {
                     continue;
@@ -73,15 +84,23 @@ internal static class AccuracyScenario
         suite.Sections["maxStreamsWithinTtftBound"] = sustained;
     }
 
+    /// <summary>How a row reaches the simulator.</summary>
+    private enum Tls
+    {
+        None,
+        Http1,
+        HttpClient,
+    }
+
     private static string Shared(Suite suite) => suite.RemoteSimulator is null ? "2 (shared)" : "2 (server elsewhere)";
 
     /// <summary>A simulator for one row: started here, or the one given with <c>--simulator</c>.</summary>
-    private static async Task<SimulatorProcess> SimulatorAsync(Suite suite, int? cpu = null) =>
-        suite.RemoteSimulator is { } remote ? SimulatorProcess.Attach(remote) : await SimulatorProcess.StartAsync(Simulated, cpu).ConfigureAwait(false);
+    private static async Task<SimulatorProcess> SimulatorAsync(Suite suite, int? cpu = null, bool tls = false) =>
+        suite.RemoteSimulator is { } remote ? SimulatorProcess.Attach(remote) : await SimulatorProcess.StartAsync(Simulated with { Tls = tls }, cpu).ConfigureAwait(false);
 
-    private static async Task<(string[] Cells, object Result, double TtftP99, long Failed)> MeasureAsync(Suite suite, int streams, int? simulatorCpu, bool kernelTimestamps = true)
+    private static async Task<(string[] Cells, object Result, double TtftP99, long Failed)> MeasureAsync(Suite suite, int streams, int? simulatorCpu, bool kernelTimestamps = true, Tls tls = Tls.None)
     {
-        await using var simulator = await SimulatorAsync(suite, simulatorCpu).ConfigureAwait(false);
+        await using var simulator = await SimulatorAsync(suite, simulatorCpu, tls != Tls.None).ConfigureAwait(false);
         // Open-loop arrivals at streams / request length keep that many streams open without sending them all in the
         // same instant (identical requests in a closed loop would stay in lockstep and measure a thundering herd).
         var settings = new BenchmarkSettings
@@ -89,6 +108,7 @@ internal static class AccuracyScenario
             Profile = ProfileKind.Constant, Rate = streams / RequestSeconds, MaxDuration = suite.StageLength + TimeSpan.FromSeconds(2), Warmup = TimeSpan.FromSeconds(2),
             Data = new DataSpec(new TokenDistribution(16), new TokenDistribution(32)), RequestTimeout = TimeSpan.FromSeconds(60),
             KernelTimestamps = kernelTimestamps,
+            InsecureSkipVerify = tls != Tls.None, HttpClient = tls == Tls.HttpClient ? HttpClientKind.HttpClient : HttpClientKind.Auto,
         };
         var simulatorCpuBefore = simulator.CpuTime;
         var burst = await Burst.RunAsync(simulator.V1, settings, keepRequests: true).ConfigureAwait(false);
@@ -103,14 +123,20 @@ internal static class AccuracyScenario
         var failed = burst.Summary.Requests.Failed;
         var allocatedPerRequest = burst.AllocatedBytes / (double)Math.Max(1, burst.Summary.Requests.Total + burst.Summary.Requests.ExcludedWarmup);
         var layout = !simulator.IsLocal ? "simulator on another machine" : simulatorCpu is null ? "shared cores" : "runner and simulator on a core each";
-        if (streams is 100 or 1000 && kernelTimestamps)
+        if (streams is 100 or 1000 && kernelTimestamps && tls == Tls.None)
         {
             var bound = streams == 100 ? 1 : 5;
             suite.Goals.Add(new Goal($"TTFT error p99 at {streams} streams ({layout})", $"<= {bound} ms", Suite.F(ttft.P99, 2) + " ms", ttft.P99 <= bound));
         }
 
-        string[] cells = [streams.ToString(CultureInfo.InvariantCulture) + (kernelTimestamps ? string.Empty : " (read-time stamps)"), Suite.F(burst.Summary.Concurrency.Mean, 0), pairs.Count.ToString(CultureInfo.InvariantCulture), Suite.F(ttft.P50, 2), Suite.F(ttft.P99, 2), Both(wayIn), Both(wayOut), Suite.F(itl.P50, 3), Suite.F(itl.P99, 3), Suite.F(chunksPerSecond, 0), Suite.F(100 * runnerShare, 0) + "%", Suite.F(100 * simulatorShare, 0) + "%", $"{burst.Gen0}/{burst.Gen1}/{burst.Gen2}, {Suite.F(burst.GcPause.TotalMilliseconds, 0)} ms, {Suite.F(allocatedPerRequest / 1024, 1)} KB/request", failed.ToString(CultureInfo.InvariantCulture)];
-        var result = new { streams, kernelTimestamps, meanInFlight = burst.Summary.Concurrency.Mean, requests = pairs.Count, ttftErrorMs = new { p50 = ttft.P50, p99 = ttft.P99 }, requestWayInMs = new { p50 = wayIn.P50, p99 = wayIn.P99 }, firstTokenWayOutMs = new { p50 = wayOut.P50, p99 = wayOut.P99 }, itlErrorMs = new { p50 = itl.P50, p99 = itl.P99 }, chunksPerSecond, runnerCpuShare = runnerShare, runnerGcPauseMs = burst.GcPause.TotalMilliseconds, allocatedBytesPerRequest = allocatedPerRequest, simulatorCpuShare = simulatorShare, failed };
+        var label = tls switch
+        {
+            Tls.Http1 => kernelTimestamps ? " (TLS)" : " (TLS, read-time stamps)",
+            Tls.HttpClient => " (TLS, httpclient, HTTP/2)",
+            _ => kernelTimestamps ? string.Empty : " (read-time stamps)",
+        };
+        string[] cells = [streams.ToString(CultureInfo.InvariantCulture) + label, Suite.F(burst.Summary.Concurrency.Mean, 0), pairs.Count.ToString(CultureInfo.InvariantCulture), Suite.F(ttft.P50, 2), Suite.F(ttft.P99, 2), Both(wayIn), Both(wayOut), Suite.F(itl.P50, 3), Suite.F(itl.P99, 3), Suite.F(chunksPerSecond, 0), Suite.F(100 * runnerShare, 0) + "%", Suite.F(100 * simulatorShare, 0) + "%", $"{burst.Gen0}/{burst.Gen1}/{burst.Gen2}, {Suite.F(burst.GcPause.TotalMilliseconds, 0)} ms, {Suite.F(allocatedPerRequest / 1024, 1)} KB/request", failed.ToString(CultureInfo.InvariantCulture)];
+        var result = new { streams, kernelTimestamps, tls = tls.ToString(), meanInFlight = burst.Summary.Concurrency.Mean, requests = pairs.Count, ttftErrorMs = new { p50 = ttft.P50, p99 = ttft.P99 }, requestWayInMs = new { p50 = wayIn.P50, p99 = wayIn.P99 }, firstTokenWayOutMs = new { p50 = wayOut.P50, p99 = wayOut.P99 }, itlErrorMs = new { p50 = itl.P50, p99 = itl.P99 }, chunksPerSecond, runnerCpuShare = runnerShare, runnerGcPauseMs = burst.GcPause.TotalMilliseconds, allocatedBytesPerRequest = allocatedPerRequest, simulatorCpuShare = simulatorShare, failed };
         return (cells, result, ttft.P99, failed);
     }
 
