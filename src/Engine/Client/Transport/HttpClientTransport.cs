@@ -3,8 +3,8 @@ using System.Net.Http.Headers;
 namespace GuidellmFunctions.Engine.Client.Transport;
 
 /// <summary>
-/// Requests through .NET's <see cref="HttpClient"/>: TLS, HTTP/2 by ALPN, proxies. The transport for <c>https</c>
-/// targets and for any target configured with <c>http_client: httpclient</c>.
+/// Requests through .NET's <see cref="HttpClient"/>: TLS, HTTP/2 by ALPN. The transport for targets configured with
+/// <c>http_client: httpclient</c> and for URLs the HTTP/1.1 client does not take.
 /// </summary>
 public sealed class HttpClientTransport : ITargetTransport
 {
