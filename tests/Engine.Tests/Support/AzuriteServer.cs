@@ -34,12 +34,32 @@ public sealed class AzuriteServer : IAsyncDisposable
     public static string BlobConnectionString(int port) =>
         $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={DevKey};BlobEndpoint=http://127.0.0.1:{port}/devstoreaccount1;";
 
-    /// <summary>Starts the blob service, and the queue service too when <paramref name="queue"/> is set.</summary>
+    /// <summary>
+    /// Starts the blob service, and the queue service too when <paramref name="queue"/> is set. An Azurite that exits
+    /// before it listens (a port taken meanwhile) is started again on other ports, up to three times.
+    /// </summary>
     public static async Task<AzuriteServer> StartAsync(int port = 0, bool queue = false)
+    {
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        for (var attempt = 1; ; attempt++)
+        {
+            var (server, exited) = await TryStartAsync(port == 0 ? LoopbackPorts.Free() : port, queue, output);
+            if (server is not null)
+            {
+                return server;
+            }
+
+            if (!exited || port != 0 || attempt == 3)
+            {
+                throw new InvalidOperationException($"azurite did not start ({(exited ? "it exited" : "not listening after 30 s")}): {string.Join(" | ", output.TakeLast(5))}");
+            }
+        }
+    }
+
+    private static async Task<(AzuriteServer? Server, bool Exited)> TryStartAsync(int port, bool queue, System.Collections.Concurrent.ConcurrentQueue<string> output)
     {
         var binary = FindBinary(queue ? "azurite" : "azurite-blob");
         var dir = Directory.CreateTempSubdirectory("guidellm-azurite-").FullName;
-        port = port == 0 ? LoopbackPorts.Free() : port;
         var queuePort = queue ? LoopbackPorts.Free() : 0;
         var info = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true };
         string P(int p) => p.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -52,6 +72,8 @@ public sealed class AzuriteServer : IAsyncDisposable
         }
 
         var process = Process.Start(info)!;
+        process.OutputDataReceived += (_, e) => Keep(output, e.Data);
+        process.ErrorDataReceived += (_, e) => Keep(output, e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var server = new AzuriteServer(process, dir, port, queuePort);
@@ -62,7 +84,7 @@ public sealed class AzuriteServer : IAsyncDisposable
             {
                 using var client = new TcpClient();
                 await client.ConnectAsync("127.0.0.1", port);
-                return server;
+                return (server, false);
             }
             catch (SocketException)
             {
@@ -70,8 +92,17 @@ public sealed class AzuriteServer : IAsyncDisposable
             }
         }
 
+        var exited = process.HasExited;
         await server.DisposeAsync();
-        throw new InvalidOperationException("azurite did not start");
+        return (null, exited);
+    }
+
+    private static void Keep(System.Collections.Concurrent.ConcurrentQueue<string> output, string? line)
+    {
+        if (!string.IsNullOrWhiteSpace(line))
+        {
+            output.Enqueue(line);
+        }
     }
 
     public async ValueTask DisposeAsync()
