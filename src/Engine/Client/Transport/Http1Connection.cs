@@ -40,7 +40,6 @@ internal sealed class Http1Connection
     private bool _bodyComplete;
     private bool _receivedResponse;
     private bool _released;
-    private bool _stampArrivals;
 
     /// <param name="socket">The connected socket.</param>
     /// <param name="pool">Where the connection goes back after a request.</param>
@@ -84,7 +83,7 @@ internal sealed class Http1Connection
     private int Buffered => _end - _start;
 
     /// <summary>See <see cref="IReceiveTimestamped.LastArrival"/>: known for event-stream bodies on a timestamping socket.</summary>
-    public long LastArrival => _stampArrivals ? _socketStream.LastArrival : 0;
+    public long LastArrival => _socketStream.LastArrival;
 
     /// <summary>True while the peer has neither closed the connection nor sent anything unasked.</summary>
     public bool IsOpenAndQuiet()
@@ -117,7 +116,6 @@ internal sealed class Http1Connection
         _bodyComplete = false;
         _receivedResponse = false;
         _released = false;
-        _stampArrivals = false;
         _socketStream.Stamp = false;
         _socketStream.LastArrival = 0;
         MayRetry = false;
@@ -218,8 +216,7 @@ internal sealed class Http1Connection
     private void Begin(in Http1ResponseHead head)
     {
         _head = head;
-        _stampArrivals = _kernelTimestamps && head.MediaType == "text/event-stream";
-        _socketStream.Stamp = _stampArrivals;
+        _socketStream.Stamp = _kernelTimestamps && head.MediaType == "text/event-stream";
         _chunkState = ChunkState.Size;
         _remaining = head.ContentLength;
         if (head.Framing == Http1BodyFraming.Length && head.ContentLength == 0)
