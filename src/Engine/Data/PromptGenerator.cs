@@ -43,8 +43,9 @@ public sealed class PromptGenerator
         ArgumentOutOfRangeException.ThrowIfLessThan(tokens, 1);
         ArgumentNullException.ThrowIfNull(tag);
         ArgumentNullException.ThrowIfNull(random);
-        var tagTokens = tag.Length == 0 ? 0 : _tokenizer.CountTokens(tag);
-        return tag.Length > 0 && !char.IsWhiteSpace(tag[^1]) ? Indexed(tokens, tag, tagTokens, random) : Tokenized(tokens, tag, random);
+        return tag.Length > 0 && !char.IsWhiteSpace(tag[^1])
+            ? Indexed(tokens, tag, _tokenizer.CountTokens(tag), random)
+            : Tokenized(tokens, tag, random);
     }
 
     /// <summary>
