@@ -10,7 +10,8 @@ namespace GuidellmFunctions.Benchmarks.Scenarios;
 /// <summary>
 /// Accuracy: the runner's TTFT and mean ITL of every request against what the simulator itself measured for the same
 /// request (matched by X-Request-Id), at rising numbers of concurrent streams. The error includes the loopback network
-/// and both HTTP stacks, so it is an upper bound on the runner's own error. With <c>--simulator URL</c> the simulator is
+/// and both HTTP stacks, so it is an upper bound on the runner's own error. The "wire truth" rows take the ground truth
+/// where the bytes cross the server's socket instead (<see cref="WireTruthServer"/>), which leaves the client's own error. With <c>--simulator URL</c> the simulator is
 /// one already running on another machine, so the server does not share the runner's cores: the way in and way out
 /// cannot be told apart there (the two clocks differ), and the layouts with a local simulator are not run.
 /// </summary>
@@ -28,6 +29,8 @@ internal static class AccuracyScenario
         var results = new List<object>();
         var sustained = 0;
         var within = true;
+        var sustainedAtWire = 0;
+        var withinAtWire = true;
 
         // First as everything else here runs: both processes share both cores. Then as in production, where the model
         // server is another machine: the simulator on core 1 and the runner on core 0, so neither waits for the other's CPU.
@@ -67,6 +70,26 @@ internal static class AccuracyScenario
                     }
                 }
 
+                // Against ground truth taken at the wire (WireTruthServer): what is left is the client's own error.
+                if (!split && streams <= 1000 && suite.RemoteSimulator is null)
+                {
+                    foreach (var kernel in streams is 100 or 1000 ? new[] { true, false } : [true])
+                    {
+                        var wire = await MeasureAsync(suite, streams, null, kernel, wireTruth: true).ConfigureAwait(false);
+                        rows.Add([Shared(suite), .. wire.Cells]);
+                        results.Add(new { cores, truth = "wire", stamps = kernel ? "kernel" : "read", wire.Result });
+                        if (kernel)
+                        {
+                            withinAtWire &= wire.TtftP99 <= 5 && wire.Failed == 0;
+                            sustainedAtWire = withinAtWire ? streams : sustainedAtWire;
+                        }
+                    }
+
+                    var wireReference = await MeasureReferenceAsync(suite, streams, wireTruth: true).ConfigureAwait(false);
+                    rows.Add([Shared(suite), .. wireReference.Cells]);
+                    results.Add(new { cores, truth = "wire", client = "reference", wireReference.Result });
+                }
+
                 if (split)
                 {
                     continue;
@@ -82,6 +105,7 @@ internal static class AccuracyScenario
             ["cores", "streams", "mean in flight", "requests", "TTFT err p50", "TTFT err p99", "way in p50 / p99", "way out p50 / p99", "ITL err p50", "ITL err p99", "chunks/s", "runner CPU", "simulator CPU", "runner GCs 0/1/2, pause, allocated", "failed"], rows);
         suite.Sections["accuracy"] = results;
         suite.Sections["maxStreamsWithinTtftBound"] = sustained;
+        suite.Sections["maxStreamsWithinTtftBoundAtWire"] = sustainedAtWire;
     }
 
     /// <summary>How a row reaches the simulator.</summary>
@@ -95,12 +119,12 @@ internal static class AccuracyScenario
     private static string Shared(Suite suite) => suite.RemoteSimulator is null ? "2 (shared)" : "2 (server elsewhere)";
 
     /// <summary>A simulator for one row: started here, or the one given with <c>--simulator</c>.</summary>
-    private static async Task<SimulatorProcess> SimulatorAsync(Suite suite, int? cpu = null, bool tls = false) =>
-        suite.RemoteSimulator is { } remote ? SimulatorProcess.Attach(remote) : await SimulatorProcess.StartAsync(Simulated with { Tls = tls }, cpu).ConfigureAwait(false);
+    private static async Task<SimulatorProcess> SimulatorAsync(Suite suite, int? cpu = null, bool tls = false, bool wireTruth = false) =>
+        suite.RemoteSimulator is { } remote ? SimulatorProcess.Attach(remote) : await SimulatorProcess.StartAsync(Simulated with { Tls = tls }, cpu, wireTruth).ConfigureAwait(false);
 
-    private static async Task<(string[] Cells, object Result, double TtftP99, long Failed)> MeasureAsync(Suite suite, int streams, int? simulatorCpu, bool kernelTimestamps = true, Tls tls = Tls.None)
+    private static async Task<(string[] Cells, object Result, double TtftP99, long Failed)> MeasureAsync(Suite suite, int streams, int? simulatorCpu, bool kernelTimestamps = true, Tls tls = Tls.None, bool wireTruth = false)
     {
-        await using var simulator = await SimulatorAsync(suite, simulatorCpu, tls != Tls.None).ConfigureAwait(false);
+        await using var simulator = await SimulatorAsync(suite, simulatorCpu, tls != Tls.None, wireTruth).ConfigureAwait(false);
         // Open-loop arrivals at streams / request length keep that many streams open without sending them all in the
         // same instant (identical requests in a closed loop would stay in lockstep and measure a thundering herd).
         var settings = new BenchmarkSettings
@@ -121,12 +145,14 @@ internal static class AccuracyScenario
         var (wayIn, wayOut) = Legs(simulator, pairs.Select(p => (p.Client.SentTimestamp, p.Client.FirstContentTimestamp, p.Server)));
         var chunksPerSecond = burst.Capture.Chunks / burst.Wall.TotalSeconds;
         var failed = burst.Summary.Requests.Failed;
+        var unstamped = pairs.Count(p => p.Server.Outcome == WireTruthServer.UnstampedOutcome);
         var allocatedPerRequest = burst.AllocatedBytes / (double)Math.Max(1, burst.Summary.Requests.Total + burst.Summary.Requests.ExcludedWarmup);
         var layout = !simulator.IsLocal ? "simulator on another machine" : simulatorCpu is null ? "shared cores" : "runner and simulator on a core each";
         if (streams is 100 or 1000 && kernelTimestamps && tls == Tls.None)
         {
             var bound = streams == 100 ? 1 : 5;
-            suite.Goals.Add(new Goal($"TTFT error p99 at {streams} streams ({layout})", $"<= {bound} ms", Suite.F(ttft.P99, 2) + " ms", ttft.P99 <= bound));
+            var truthName = wireTruth ? "ground truth at the wire" : "simulator's ground truth";
+            suite.Goals.Add(new Goal($"TTFT error p99 at {streams} streams ({layout}, {truthName})", $"<= {bound} ms", Suite.F(ttft.P99, 2) + " ms", ttft.P99 <= bound));
         }
 
         var label = tls switch
@@ -134,16 +160,16 @@ internal static class AccuracyScenario
             Tls.Http1 => kernelTimestamps ? " (TLS)" : " (TLS, read-time stamps)",
             Tls.HttpClient => " (TLS, httpclient, HTTP/2)",
             _ => kernelTimestamps ? string.Empty : " (read-time stamps)",
-        };
+        } + (wireTruth ? " (wire truth)" : string.Empty);
         string[] cells = [streams.ToString(CultureInfo.InvariantCulture) + label, Suite.F(burst.Summary.Concurrency.Mean, 0), pairs.Count.ToString(CultureInfo.InvariantCulture), Suite.F(ttft.P50, 2), Suite.F(ttft.P99, 2), Both(wayIn), Both(wayOut), Suite.F(itl.P50, 3), Suite.F(itl.P99, 3), Suite.F(chunksPerSecond, 0), Suite.F(100 * runnerShare, 0) + "%", Suite.F(100 * simulatorShare, 0) + "%", $"{burst.Gen0}/{burst.Gen1}/{burst.Gen2}, {Suite.F(burst.GcPause.TotalMilliseconds, 0)} ms, {Suite.F(allocatedPerRequest / 1024, 1)} KB/request", failed.ToString(CultureInfo.InvariantCulture)];
-        var result = new { streams, kernelTimestamps, tls = tls.ToString(), meanInFlight = burst.Summary.Concurrency.Mean, requests = pairs.Count, ttftErrorMs = new { p50 = ttft.P50, p99 = ttft.P99 }, requestWayInMs = new { p50 = wayIn.P50, p99 = wayIn.P99 }, firstTokenWayOutMs = new { p50 = wayOut.P50, p99 = wayOut.P99 }, itlErrorMs = new { p50 = itl.P50, p99 = itl.P99 }, chunksPerSecond, runnerCpuShare = runnerShare, runnerGcPauseMs = burst.GcPause.TotalMilliseconds, allocatedBytesPerRequest = allocatedPerRequest, simulatorCpuShare = simulatorShare, failed };
+        var result = new { streams, kernelTimestamps, tls = tls.ToString(), truth = wireTruth ? "wire" : "simulator", meanInFlight = burst.Summary.Concurrency.Mean, requests = pairs.Count, ttftErrorMs = new { p50 = ttft.P50, p99 = ttft.P99 }, requestWayInMs = new { p50 = wayIn.P50, p99 = wayIn.P99 }, firstTokenWayOutMs = new { p50 = wayOut.P50, p99 = wayOut.P99 }, itlErrorMs = new { p50 = itl.P50, p99 = itl.P99 }, chunksPerSecond, runnerCpuShare = runnerShare, runnerGcPauseMs = burst.GcPause.TotalMilliseconds, allocatedBytesPerRequest = allocatedPerRequest, simulatorCpuShare = simulatorShare, failed, arrivalsStampedAtTheRead = unstamped };
         return (cells, result, ttft.P99, failed);
     }
 
     /// <summary>The same arrivals from <see cref="ReferenceStreamingClient"/>: the floor of the error on this machine.</summary>
-    private static async Task<(string[] Cells, object Result)> MeasureReferenceAsync(Suite suite, int streams)
+    private static async Task<(string[] Cells, object Result)> MeasureReferenceAsync(Suite suite, int streams, bool wireTruth = false)
     {
-        await using var simulator = await SimulatorAsync(suite).ConfigureAwait(false);
+        await using var simulator = await SimulatorAsync(suite, wireTruth: wireTruth).ConfigureAwait(false);
         var body = FixedBodySource.Body(stream: true, maxTokens: 32);
 
         // A short first pass warms the JIT and the connections, as the runner's warm-up window does.
@@ -162,8 +188,8 @@ internal static class AccuracyScenario
         var ttft = Percentiles.P50P99(pairs.Select(p => ((p.Client.FirstContentTimestamp - p.Client.SentTimestamp) * Ms) - p.Server.TtftMs));
         var (wayIn, wayOut) = Legs(simulator, pairs.Select(p => (p.Client.SentTimestamp, p.Client.FirstContentTimestamp, p.Server)));
         var (clientShare, simulatorShare) = ((self.TotalProcessorTime - cpu) / capacity, (simulator.CpuTime - simulatorCpuBefore) / capacity);
-        string[] cells = [$"{streams} (reference client)", "-", pairs.Count.ToString(CultureInfo.InvariantCulture), Suite.F(ttft.P50, 2), Suite.F(ttft.P99, 2), Both(wayIn), Both(wayOut), "-", "-", "-", Suite.F(100 * clientShare, 0) + "%", Suite.F(100 * simulatorShare, 0) + "%", "-", (measured.Count - pairs.Count).ToString(CultureInfo.InvariantCulture)];
-        return (cells, new { streams, requests = pairs.Count, ttftErrorMs = new { p50 = ttft.P50, p99 = ttft.P99 }, requestWayInMs = new { p50 = wayIn.P50, p99 = wayIn.P99 }, firstTokenWayOutMs = new { p50 = wayOut.P50, p99 = wayOut.P99 }, clientCpuShare = clientShare, simulatorCpuShare = simulatorShare });
+        string[] cells = [$"{streams} (reference client)" + (wireTruth ? " (wire truth)" : string.Empty), "-", pairs.Count.ToString(CultureInfo.InvariantCulture), Suite.F(ttft.P50, 2), Suite.F(ttft.P99, 2), Both(wayIn), Both(wayOut), "-", "-", "-", Suite.F(100 * clientShare, 0) + "%", Suite.F(100 * simulatorShare, 0) + "%", "-", (measured.Count - pairs.Count).ToString(CultureInfo.InvariantCulture)];
+        return (cells, new { streams, truth = wireTruth ? "wire" : "simulator", requests = pairs.Count, ttftErrorMs = new { p50 = ttft.P50, p99 = ttft.P99 }, requestWayInMs = new { p50 = wayIn.P50, p99 = wayIn.P99 }, firstTokenWayOutMs = new { p50 = wayOut.P50, p99 = wayOut.P99 }, clientCpuShare = clientShare, simulatorCpuShare = simulatorShare });
     }
 
     private static double Ms => 1000.0 / Stopwatch.Frequency;

@@ -65,8 +65,11 @@ internal sealed class SimulatorProcess : IAsyncDisposable
     public static SimulatorProcess Attach(Uri baseAddress) =>
         new(null, baseAddress.AbsoluteUri.EndsWith('/') ? baseAddress : new Uri(baseAddress.AbsoluteUri + "/"));
 
-    /// <summary>Starts the simulator; with <paramref name="cpu"/>, every thread of it runs on that core only (taskset).</summary>
-    public static async Task<SimulatorProcess> StartAsync(SimulatorOptions options, int? cpu = null)
+    /// <summary>
+    /// Starts the simulator; with <paramref name="cpu"/>, every thread of it runs on that core only (taskset). With
+    /// <paramref name="wireTruth"/>, a <see cref="WireTruthServer"/> with the options' TTFT, ITL and output tokens instead.
+    /// </summary>
+    public static async Task<SimulatorProcess> StartAsync(SimulatorOptions options, int? cpu = null, bool wireTruth = false)
     {
         var info = Self.StartInfo(cpu,
             "simulator-host",
@@ -77,7 +80,8 @@ internal sealed class SimulatorProcess : IAsyncDisposable
             "--tokens-per-chunk", Invariant(options.TokensPerChunk),
             "--max-batch", Invariant(options.MaxBatch),
             "--ground-truth", Invariant(options.GroundTruthCapacity),
-            "--tls", options.Tls ? "1" : "0");
+            "--tls", options.Tls ? "1" : "0",
+            "--wire", wireTruth ? "1" : "0");
         info.RedirectStandardOutput = true;
         info.RedirectStandardInput = true;
         if (Program.SetInlineCompletions)
@@ -163,6 +167,14 @@ internal sealed class SimulatorProcess : IAsyncDisposable
             GroundTruthCapacity = (int)Arg("--ground-truth", 0),
             Tls = Arg("--tls", 0) != 0,
         };
+        if (Arg("--wire", 0) != 0)
+        {
+            await using var wire = WireTruthServer.Start(options.TtftMs, options.ItlMs, options.OutputTokens);
+            Console.WriteLine("listening " + wire.BaseAddress);
+            await Console.In.ReadToEndAsync().ConfigureAwait(false);
+            return 0;
+        }
+
         await using var server = await SimulatorServer.StartAsync(options).ConfigureAwait(false);
         Console.WriteLine("listening " + server.BaseAddress);
         await Console.In.ReadToEndAsync().ConfigureAwait(false);
