@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using GuidellmFunctions.Simulator.Metrics;
 using GuidellmFunctions.Simulator.Serving;
@@ -23,10 +24,12 @@ public sealed class SimulatorServer : IAsyncDisposable
     private static readonly byte[] Newline = "\n"u8.ToArray();
 
     private readonly WebApplication _app;
+    private readonly X509Certificate2? _certificate;
 
-    private SimulatorServer(WebApplication app, SimulatorOptions options, Uri baseAddress, VllmMetrics metrics, GroundTruth truth)
+    private SimulatorServer(WebApplication app, X509Certificate2? certificate, SimulatorOptions options, Uri baseAddress, VllmMetrics metrics, GroundTruth truth)
     {
         _app = app;
+        _certificate = certificate;
         Options = options;
         BaseAddress = baseAddress;
         Metrics = metrics;
@@ -100,9 +103,19 @@ public sealed class SimulatorServer : IAsyncDisposable
             }
         });
 
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            certificate?.Dispose();
+            throw;
+        }
+
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new SimulatorServer(app, options, new Uri(address.EndsWith('/') ? address : address + "/"), metrics, truth);
+        return new SimulatorServer(app, certificate, options, new Uri(address.EndsWith('/') ? address : address + "/"), metrics, truth);
     }
 
     /// <summary>Waits until the server stops (Ctrl+C or <paramref name="cancellationToken"/>).</summary>
@@ -122,5 +135,6 @@ public sealed class SimulatorServer : IAsyncDisposable
         }
 
         await _app.DisposeAsync().ConfigureAwait(false);
+        _certificate?.Dispose();
     }
 }
