@@ -15,9 +15,10 @@ public sealed class SseReader : IDisposable
     // vLLM's chunks are a few hundred bytes: 4 KiB holds many per read, and the buffers grow for longer events.
     private const int InitialBufferSize = 4 * 1024;
 
-    // The shared pool caches a few dozen arrays per size; a burst holds two per open stream, thousands at a time, and
-    // buffers missing from the pool would be allocated per request and die middle-aged, the costliest garbage.
-    private static readonly ArrayPool<byte> Buffers = ArrayPool<byte>.Create(maxArrayLength: 64 * 1024 * 1024, maxArraysPerBucket: 2048);
+    // A burst holds two per open stream, thousands at a time: ArrayPool.Shared caches a few dozen per size, so the rest
+    // would be allocated per request and die middle-aged, the costliest garbage; the pinned pool keeps thousands, out of
+    // the young generations' way.
+    private static readonly ArrayPool<byte> Buffers = PinnedBufferPool.Streams;
 
     private readonly Stream _stream;
     private readonly TimeProvider _time;

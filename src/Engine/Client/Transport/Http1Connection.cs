@@ -28,7 +28,9 @@ internal sealed class Http1Connection
     private readonly Response _response;
     private readonly BodyStream _body;
     private readonly bool _kernelTimestamps;
-    private byte[] _buffer = new byte[InitialBufferSize];
+    // Pinned: it lives as long as the connection and every read fills it (see PinnedBufferPool); not pooled, because an
+    // abort can race a read still writing into it.
+    private byte[] _buffer = GC.AllocateUninitializedArray<byte>(InitialBufferSize, pinned: true);
     private int _start;
     private int _end;
     private int _aborted;
@@ -427,7 +429,9 @@ internal sealed class Http1Connection
             }
             else
             {
-                Array.Resize(ref _buffer, Math.Min(limit, _buffer.Length * 2));
+                var bigger = GC.AllocateUninitializedArray<byte>(Math.Min(limit, _buffer.Length * 2), pinned: true);
+                _buffer.AsSpan(0, _end).CopyTo(bigger);
+                _buffer = bigger;
             }
         }
 
