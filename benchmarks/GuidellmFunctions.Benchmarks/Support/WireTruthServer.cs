@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -117,8 +118,9 @@ internal sealed class WireTruthServer : IAsyncDisposable
             {
                 long arrival = 0;
                 var arrivalAtRead = false;
-                int headEnd;
-                while ((headEnd = buffer.AsSpan(0, have).IndexOf("\r\n\r\n"u8)) < 0 || have < headEnd + 4 + ContentLength(buffer.AsSpan(0, headEnd)))
+                string? head;
+                int length;
+                while (!TryFrame(buffer.AsSpan(0, have), out head, out length))
                 {
                     if (have == buffer.Length)
                     {
@@ -153,10 +155,7 @@ internal sealed class WireTruthServer : IAsyncDisposable
                     (arrival, arrivalAtRead) = (Stopwatch.GetTimestamp(), true);
                 }
 
-                var head = Encoding.ASCII.GetString(buffer, 0, headEnd);
-                var length = headEnd + 4 + ContentLength(buffer.AsSpan(0, headEnd));
-                var body = buffer.AsSpan(headEnd + 4, length - headEnd - 4);
-                var includeUsage = body.IndexOf("\"include_usage\":true"u8) >= 0;
+                var includeUsage = buffer.AsSpan(head.Length + 4, length - head.Length - 4).IndexOf("\"include_usage\":true"u8) >= 0;
                 buffer.AsSpan(length, have - length).CopyTo(buffer);
                 have -= length;
                 await AnswerAsync(socket, head, new Arrival(arrival, arrivalAtRead), includeUsage).ConfigureAwait(false);
@@ -296,8 +295,14 @@ internal sealed class WireTruthServer : IAsyncDisposable
 
     private static long Ticks(double ms) => (long)(ms * Stopwatch.Frequency / 1000);
 
-    private static int ContentLength(ReadOnlySpan<byte> head) =>
-        Header(Encoding.ASCII.GetString(head), "Content-Length") is { } value ? int.Parse(value, CultureInfo.InvariantCulture) : 0;
+    /// <summary>Whether <paramref name="received"/> starts with a whole request: its head (as text) and its length with the body.</summary>
+    private static bool TryFrame(ReadOnlySpan<byte> received, [NotNullWhen(true)] out string? head, out int length)
+    {
+        var headEnd = received.IndexOf("\r\n\r\n"u8);
+        head = headEnd < 0 ? null : Encoding.ASCII.GetString(received[..headEnd]);
+        length = head is null ? 0 : headEnd + 4 + (Header(head, "Content-Length") is { } value ? int.Parse(value, CultureInfo.InvariantCulture) : 0);
+        return head is not null && received.Length >= length;
+    }
 
     private static string? Header(string head, string name)
     {

@@ -62,13 +62,14 @@ internal sealed class PinnedBufferPool : ArrayPool<byte>
         }
 
         var index = SizeIndex(array.Length);
-        if (index >= Sizes || Interlocked.Increment(ref _counts[index]) > _maxPerSize)
+        if (index >= Sizes)
         {
-            if (index < Sizes)
-            {
-                Interlocked.Decrement(ref _counts[index]);
-            }
+            return;
+        }
 
+        if (Interlocked.Increment(ref _counts[index]) > _maxPerSize)
+        {
+            Interlocked.Decrement(ref _counts[index]);
             return;
         }
 
