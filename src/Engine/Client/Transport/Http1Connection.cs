@@ -229,57 +229,99 @@ internal sealed class Http1Connection
 
     private void Complete() => _bodyComplete = true;
 
-    /// <summary>Reads body bytes into <paramref name="destination"/>; 0 at the end of the body.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<int> ReadBodyAsync(Memory<byte> destination, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads body bytes into <paramref name="destination"/>; 0 at the end of the body. Answered from the bytes already
+    /// buffered when they suffice (an event stream's chunk usually arrives whole, with the next chunk's framing), and
+    /// otherwise by one async method that receives and decodes in a loop, so a stream's read waits on the socket through
+    /// two layers, not one per framing step.
+    /// </summary>
+    private ValueTask<int> ReadBodyAsync(Memory<byte> destination, CancellationToken cancellationToken)
     {
         if (_bodyComplete || destination.IsEmpty)
         {
-            return 0;
+            return new ValueTask<int>(0);
         }
 
         // The request's own token already aborts the connection; another token gets a registration for this read.
-        var extra = default(CancellationTokenRegistration);
         if (cancellationToken.CanBeCanceled && cancellationToken != _requestToken)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            extra = cancellationToken.UnsafeRegister(AbortCallback, this);
+            return ReadBodyWithTokenAsync(destination, cancellationToken);
         }
 
         try
         {
-            switch (_head.Framing)
+            if (TryDecodeBuffered(destination.Span, out var read))
             {
-                case Http1BodyFraming.Length:
-                {
-                    var read = await ReadSomeAsync(destination, _remaining).ConfigureAwait(false);
-                    if (read == 0)
-                    {
-                        throw Ended($"the response ended {_remaining} bytes before its Content-Length");
-                    }
+                return new ValueTask<int>(read);
+            }
+        }
+        catch (Exception ex)
+        {
+            Abort();
+            return ValueTask.FromException<int>(Translate(ex, inBody: true, cancellationToken));
+        }
 
+        return ReceiveBodyAsync(destination, cancellationToken);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<int> ReadBodyWithTokenAsync(Memory<byte> destination, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            Abort();
+            throw Translate(new OperationCanceledException(cancellationToken), inBody: true, cancellationToken);
+        }
+
+        var registration = cancellationToken.UnsafeRegister(AbortCallback, this);
+        try
+        {
+            return await ReceiveBodyAsync(destination, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await registration.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Receives until the body yields bytes into <paramref name="destination"/> or ends.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<int> ReceiveBodyAsync(Memory<byte> destination, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                if (TryDecodeBuffered(destination.Span, out var decoded))
+                {
+                    return decoded;
+                }
+
+                // Body bytes with nothing buffered go straight to the destination; framing goes through the buffer.
+                var direct = Buffered == 0 ? BodyBytesWanted(destination.Length) : 0;
+                var read = await ReceiveAsync(direct > 0 ? destination[..direct] : FillTarget(_buffer.Length)).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    EndOfBody();
+                    return 0;
+                }
+
+                if (direct == 0)
+                {
+                    _end += read;
+                    continue;
+                }
+
+                if (_head.Framing != Http1BodyFraming.UntilClose)
+                {
                     _remaining -= read;
-                    if (_remaining == 0)
+                    if (_remaining == 0 && _head.Framing == Http1BodyFraming.Length)
                     {
                         Complete();
                     }
-
-                    return read;
                 }
 
-                case Http1BodyFraming.UntilClose:
-                {
-                    var read = await ReadSomeAsync(destination, long.MaxValue).ConfigureAwait(false);
-                    if (read == 0)
-                    {
-                        Complete();
-                    }
-
-                    return read;
-                }
-
-                default:
-                    return await ReadChunkedAsync(destination).ConfigureAwait(false);
+                return read;
             }
         }
         catch (Exception ex)
@@ -287,42 +329,104 @@ internal sealed class Http1Connection
             Abort();
             throw Translate(ex, inBody: true, cancellationToken);
         }
-        finally
+    }
+
+    /// <summary>How many body bytes a receive may put straight into a destination of <paramref name="length"/>; 0 while framing is due.</summary>
+    private int BodyBytesWanted(int length) => _head.Framing switch
+    {
+        Http1BodyFraming.Length => (int)Math.Min(length, _remaining),
+        Http1BodyFraming.UntilClose => length,
+        _ => _chunkState == ChunkState.Data ? (int)Math.Min(length, _remaining) : 0,
+    };
+
+    /// <summary>The connection closed with the body read this far: its end for a body read until close, else an error.</summary>
+    private void EndOfBody()
+    {
+        switch (_head.Framing)
         {
-            await extra.DisposeAsync().ConfigureAwait(false);
+            case Http1BodyFraming.UntilClose:
+                Complete();
+                return;
+            case Http1BodyFraming.Length:
+                throw Ended($"the response ended {_remaining} bytes before its Content-Length");
+            default:
+                throw Ended(_chunkState switch
+                {
+                    ChunkState.Data => "the response ended inside a chunk",
+                    ChunkState.DataEnd => "the response ended after a chunk's data",
+                    _ => "the response ended inside its chunked framing",
+                });
         }
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<int> ReadChunkedAsync(Memory<byte> destination)
+    /// <summary>
+    /// Decodes what is buffered: true with the body bytes copied into <paramref name="destination"/> (0 when the body
+    /// ended), false when more must be received first.
+    /// </summary>
+    private bool TryDecodeBuffered(Span<byte> destination, out int read)
     {
+        read = 0;
+        if (_bodyComplete)
+        {
+            return true;
+        }
+
+        switch (_head.Framing)
+        {
+            case Http1BodyFraming.Length:
+                if (Buffered == 0)
+                {
+                    return false;
+                }
+
+                read = TakeBuffered(destination, _remaining);
+                _remaining -= read;
+                if (_remaining == 0)
+                {
+                    Complete();
+                }
+
+                return true;
+
+            case Http1BodyFraming.UntilClose:
+                if (Buffered == 0)
+                {
+                    return false;
+                }
+
+                read = TakeBuffered(destination, long.MaxValue);
+                return true;
+
+            default:
+                return TryDecodeChunked(destination, out read);
+        }
+    }
+
+    private bool TryDecodeChunked(Span<byte> destination, out int read)
+    {
+        read = 0;
         while (true)
         {
             switch (_chunkState)
             {
                 case ChunkState.Data when _remaining > 0:
-                {
-                    var read = await ReadSomeAsync(destination, _remaining).ConfigureAwait(false);
-                    if (read == 0)
+                    if (Buffered == 0)
                     {
-                        throw Ended("the response ended inside a chunk");
+                        return false;
                     }
 
+                    read = TakeBuffered(destination, _remaining);
                     _remaining -= read;
-                    return read;
-                }
+                    return true;
 
                 case ChunkState.Data:
                     _chunkState = ChunkState.DataEnd;
                     break;
 
                 case ChunkState.DataEnd:
-                    while (Buffered < 2)
+                    if (Buffered < 2)
                     {
-                        if (!await FillAsync().ConfigureAwait(false))
-                        {
-                            throw Ended("the response ended after a chunk's data");
-                        }
+                        return false;
                     }
 
                     if (_buffer[_start] != '\r' || _buffer[_start + 1] != '\n')
@@ -336,28 +440,52 @@ internal sealed class Http1Connection
 
                 case ChunkState.Size:
                 {
-                    var length = await BufferLineAsync().ConfigureAwait(false);
-                    var size = ChunkSize(_buffer.AsSpan(_start, length));
-                    _start += length + 2;
-                    _remaining = size;
-                    _chunkState = size == 0 ? ChunkState.Trailers : ChunkState.Data;
+                    if (!TryTakeLine(out var line))
+                    {
+                        return false;
+                    }
+
+                    _remaining = ChunkSize(line);
+                    _chunkState = _remaining == 0 ? ChunkState.Trailers : ChunkState.Data;
                     break;
                 }
 
                 case ChunkState.Trailers:
-                {
-                    var length = await BufferLineAsync().ConfigureAwait(false);
-                    _start += length + 2;
-                    if (length == 0)
+                    if (!TryTakeLine(out var trailer))
+                    {
+                        return false;
+                    }
+
+                    if (trailer.IsEmpty)
                     {
                         Complete();
-                        return 0;
+                        return true;
                     }
 
                     break;
-                }
             }
         }
+    }
+
+    /// <summary>Takes a buffered CRLF-terminated line (without its CRLF); false when none is whole yet.</summary>
+    private bool TryTakeLine(out ReadOnlySpan<byte> line)
+    {
+        var buffered = _buffer.AsSpan(_start, Buffered);
+        var end = buffered.IndexOf("\r\n"u8);
+        if (end < 0)
+        {
+            if (Buffered > MaxChunkLine)
+            {
+                throw InvalidChunk($"a chunk size or trailer line longer than {MaxChunkLine} bytes");
+            }
+
+            line = default;
+            return false;
+        }
+
+        line = buffered[..end];
+        _start += end + 2;
+        return true;
     }
 
     private static long ChunkSize(ReadOnlySpan<byte> line)
@@ -371,45 +499,13 @@ internal sealed class Http1Connection
         return (long)size;
     }
 
-    /// <summary>Buffers a whole CRLF-terminated line and returns its length without the CRLF.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<int> BufferLineAsync()
+    /// <summary>Copies up to <paramref name="limit"/> buffered bytes into <paramref name="destination"/>.</summary>
+    private int TakeBuffered(Span<byte> destination, long limit)
     {
-        var scanned = 0;
-        while (true)
-        {
-            var end = _buffer.AsSpan(_start + scanned, Buffered - scanned).IndexOf("\r\n"u8);
-            if (end >= 0)
-            {
-                return scanned + end;
-            }
-
-            if (Buffered > MaxChunkLine)
-            {
-                throw InvalidChunk($"a chunk size or trailer line longer than {MaxChunkLine} bytes");
-            }
-
-            scanned = Math.Max(0, Buffered - 1);
-            if (!await FillAsync().ConfigureAwait(false))
-            {
-                throw Ended("the response ended inside its chunked framing");
-            }
-        }
-    }
-
-    /// <summary>Copies buffered bytes, or receives straight into <paramref name="destination"/> when none are buffered.</summary>
-    private ValueTask<int> ReadSomeAsync(Memory<byte> destination, long limit)
-    {
-        var length = (int)Math.Min(destination.Length, limit);
-        if (Buffered > 0)
-        {
-            var n = Math.Min(length, Buffered);
-            _buffer.AsSpan(_start, n).CopyTo(destination.Span);
-            _start += n;
-            return ValueTask.FromResult(n);
-        }
-
-        return ReceiveAsync(destination[..length]);
+        var n = (int)Math.Min(Math.Min(destination.Length, limit), Buffered);
+        _buffer.AsSpan(_start, n).CopyTo(destination);
+        _start += n;
+        return n;
     }
 
     /// <summary>Where the next receive goes: after the bytes buffered, compacting or growing the buffer up to <paramref name="limit"/>.</summary>
@@ -436,15 +532,6 @@ internal sealed class Http1Connection
         }
 
         return _buffer.AsMemory(_end);
-    }
-
-    /// <summary>Receives more bytes after those buffered; false at the end of the stream.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<bool> FillAsync()
-    {
-        var read = await ReceiveAsync(FillTarget(_buffer.Length)).ConfigureAwait(false);
-        _end += read;
-        return read > 0;
     }
 
     /// <summary>Receives bytes (decrypted under TLS); an event stream's with their kernel arrival time (<see cref="LastArrival"/>).</summary>
