@@ -8,6 +8,10 @@ namespace GuidellmFunctions.Engine.Client;
 /// </summary>
 public sealed class RequestResult
 {
+    // A request holds its gaps for its whole life, so a burst holds one buffer per open stream: ArrayPool.Shared keeps a few
+    // dozen per size, and the rest would be allocated per request and die after surviving a young collection or two.
+    private static readonly ArrayPool<int> GapBuffers = ArrayPool<int>.Create(1 << 24, 4096);
+
     private int[] _itlMicros = [];
 
     /// <summary>Position of the request in its stage, from 0.</summary>
@@ -96,11 +100,11 @@ public sealed class RequestResult
     {
         if (ItlCount == _itlMicros.Length)
         {
-            var bigger = ArrayPool<int>.Shared.Rent(Math.Max(64, _itlMicros.Length * 2));
+            var bigger = GapBuffers.Rent(Math.Max(64, _itlMicros.Length * 2));
             _itlMicros.AsSpan().CopyTo(bigger);
             if (_itlMicros.Length > 0)
             {
-                ArrayPool<int>.Shared.Return(_itlMicros);
+                GapBuffers.Return(_itlMicros);
             }
 
             _itlMicros = bigger;
@@ -114,7 +118,7 @@ public sealed class RequestResult
     {
         if (_itlMicros.Length > 0)
         {
-            ArrayPool<int>.Shared.Return(_itlMicros);
+            GapBuffers.Return(_itlMicros);
         }
 
         _itlMicros = [];
