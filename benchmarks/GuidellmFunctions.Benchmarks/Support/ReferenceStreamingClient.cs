@@ -54,7 +54,7 @@ internal static class ReferenceStreamingClient
             await socket.ConnectAsync(endpoint.Host, endpoint.Port).ConfigureAwait(false);
         }
 
-        var buffer = new byte[64 * 1024];
+        var buffer = new byte[16 * 1024];
         var have = 0;
         var sent = Stopwatch.GetTimestamp();
         await socket.SendAsync(request, SocketFlags.None).ConfigureAwait(false);
