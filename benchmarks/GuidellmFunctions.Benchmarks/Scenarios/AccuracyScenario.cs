@@ -144,6 +144,10 @@ internal static class AccuracyScenario
         var itl = Percentiles.P50P99(pairs.Where(p => p.Client.ItlMeanMs is not null).Select(p => p.Client.ItlMeanMs!.Value - p.Server.ItlMeanMs));
         var (wayIn, wayOut) = Legs(simulator, pairs.Select(p => (p.Client.SentTimestamp, p.Client.FirstContentTimestamp, p.Server)));
         var chunksPerSecond = burst.Capture.Chunks / burst.Wall.TotalSeconds;
+
+        // Every CPU microsecond of the burst (requests' own work included) over its content chunks: with the server pacing
+        // tokens, each receive carries one chunk, which costs far more than the streaming table's many per receive.
+        var cpuPerChunk = burst.Cpu.TotalMicroseconds / Math.Max(1, burst.Capture.Chunks);
         var failed = burst.Summary.Requests.Failed;
         var unstamped = pairs.Count(p => p.Server.Outcome == WireTruthServer.UnstampedOutcome);
         var allocatedPerRequest = burst.AllocatedBytes / (double)Math.Max(1, burst.Summary.Requests.Total + burst.Summary.Requests.ExcludedWarmup);
@@ -161,8 +165,8 @@ internal static class AccuracyScenario
             Tls.HttpClient => " (TLS, httpclient, HTTP/2)",
             _ => kernelTimestamps ? string.Empty : " (read-time stamps)",
         } + (wireTruth ? " (wire truth)" : string.Empty);
-        string[] cells = [streams.ToString(CultureInfo.InvariantCulture) + label, Suite.F(burst.Summary.Concurrency.Mean, 0), pairs.Count.ToString(CultureInfo.InvariantCulture), Suite.F(ttft.P50, 2), Suite.F(ttft.P99, 2), Both(wayIn), Both(wayOut), Suite.F(itl.P50, 3), Suite.F(itl.P99, 3), Suite.F(chunksPerSecond, 0), Suite.F(100 * runnerShare, 0) + "%", Suite.F(100 * simulatorShare, 0) + "%", $"{burst.Gen0}/{burst.Gen1}/{burst.Gen2}, {Suite.F(burst.GcPause.TotalMilliseconds, 0)} ms, {Suite.F(allocatedPerRequest / 1024, 1)} KB/request", failed.ToString(CultureInfo.InvariantCulture)];
-        var result = new { streams, kernelTimestamps, tls = tls.ToString(), truth = wireTruth ? "wire" : "simulator", meanInFlight = burst.Summary.Concurrency.Mean, requests = pairs.Count, ttftErrorMs = new { p50 = ttft.P50, p99 = ttft.P99 }, requestWayInMs = new { p50 = wayIn.P50, p99 = wayIn.P99 }, firstTokenWayOutMs = new { p50 = wayOut.P50, p99 = wayOut.P99 }, itlErrorMs = new { p50 = itl.P50, p99 = itl.P99 }, chunksPerSecond, runnerCpuShare = runnerShare, runnerGcPauseMs = burst.GcPause.TotalMilliseconds, allocatedBytesPerRequest = allocatedPerRequest, simulatorCpuShare = simulatorShare, failed, arrivalsStampedAtTheRead = unstamped };
+        string[] cells = [streams.ToString(CultureInfo.InvariantCulture) + label, Suite.F(burst.Summary.Concurrency.Mean, 0), pairs.Count.ToString(CultureInfo.InvariantCulture), Suite.F(ttft.P50, 2), Suite.F(ttft.P99, 2), Both(wayIn), Both(wayOut), Suite.F(itl.P50, 3), Suite.F(itl.P99, 3), Suite.F(chunksPerSecond, 0), $"{Suite.F(100 * runnerShare, 0)}%, {Suite.F(cpuPerChunk, 1)} µs/chunk", Suite.F(100 * simulatorShare, 0) + "%", $"{burst.Gen0}/{burst.Gen1}/{burst.Gen2}, {Suite.F(burst.GcPause.TotalMilliseconds, 0)} ms, {Suite.F(allocatedPerRequest / 1024, 1)} KB/request", failed.ToString(CultureInfo.InvariantCulture)];
+        var result = new { streams, kernelTimestamps, tls = tls.ToString(), truth = wireTruth ? "wire" : "simulator", meanInFlight = burst.Summary.Concurrency.Mean, requests = pairs.Count, ttftErrorMs = new { p50 = ttft.P50, p99 = ttft.P99 }, requestWayInMs = new { p50 = wayIn.P50, p99 = wayIn.P99 }, firstTokenWayOutMs = new { p50 = wayOut.P50, p99 = wayOut.P99 }, itlErrorMs = new { p50 = itl.P50, p99 = itl.P99 }, chunksPerSecond, runnerCpuShare = runnerShare, runnerCpuMicrosPerChunk = cpuPerChunk, runnerGcPauseMs = burst.GcPause.TotalMilliseconds, allocatedBytesPerRequest = allocatedPerRequest, simulatorCpuShare = simulatorShare, failed, arrivalsStampedAtTheRead = unstamped };
         return (cells, result, ttft.P99, failed);
     }
 
