@@ -118,7 +118,7 @@ public sealed class Http1TransportTests
         var expected = new ConcurrentQueue<string>();
         await using var server = RawSocketServer.Start(async (s, token) =>
         {
-            var body = string.Concat(Enumerable.Range(0, random.Next(1, 400)).Select(i => (char)('a' + (i % 26))));
+            var body = Letters(random.Next(1, 400));
             expected.Enqueue(body);
             var wire = new List<byte>("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n"u8.ToArray());
             for (var at = 0; at < body.Length;)
@@ -130,24 +130,10 @@ public sealed class Http1TransportTests
             }
 
             wire.AddRange(random.Next(2) == 0 ? "0\r\n\r\n"u8.ToArray() : "0\r\nX-Trailer: t\r\n\r\n"u8.ToArray());
-            for (var at = 0; at < wire.Count;)
-            {
-                var n = Math.Min(wire.Count - at, random.Next(1, 24));
-                await s.WriteAsync(wire.GetRange(at, n).ToArray(), token);
-                await s.FlushAsync(token);
-                at += n;
-            }
+            await WriteInPiecesAsync(s, wire, random, 24, token);
         });
-        using var transport = new Http1Transport();
 
-        for (var i = 0; i < 60; i++)
-        {
-            var (_, body) = await SendAsync(transport, Request(server.V1, $"r-{i}"));
-            Assert.True(expected.TryDequeue(out var sent));
-            Assert.Equal(sent, body);
-        }
-
-        Assert.Equal(1, server.Connections);
+        await ExpectBodiesOnOneConnectionAsync(server, expected, 60);
     }
 
     [Theory]
@@ -161,7 +147,7 @@ public sealed class Http1TransportTests
         var expected = new ConcurrentQueue<string>();
         await using var server = RawSocketServer.Start(async (s, token) =>
         {
-            var body = string.Concat(Enumerable.Range(0, random.Next(20_000, 120_000)).Select(i => (char)('a' + (i % 26))));
+            var body = Letters(random.Next(20_000, 120_000));
             expected.Enqueue(body);
             var wire = new List<byte>();
             if (chunked)
@@ -181,17 +167,31 @@ public sealed class Http1TransportTests
                 wire.AddRange(Encoding.ASCII.GetBytes($"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {body.Length}\r\n\r\n{body}"));
             }
 
-            for (var at = 0; at < wire.Count;)
-            {
-                var n = Math.Min(wire.Count - at, random.Next(1, 9_000));
-                await s.WriteAsync(wire.GetRange(at, n).ToArray(), token);
-                await s.FlushAsync(token);
-                at += n;
-            }
+            await WriteInPiecesAsync(s, wire, random, 9_000, token);
         });
-        using var transport = new Http1Transport();
 
-        for (var i = 0; i < 12; i++)
+        await ExpectBodiesOnOneConnectionAsync(server, expected, 12);
+    }
+
+    private static string Letters(int length) => string.Concat(Enumerable.Range(0, length).Select(i => (char)('a' + (i % 26))));
+
+    /// <summary>Writes <paramref name="wire"/> in pieces of 1 to <paramref name="maxPiece"/> bytes, each flushed on its own.</summary>
+    private static async Task WriteInPiecesAsync(Stream s, List<byte> wire, Random random, int maxPiece, CancellationToken token)
+    {
+        for (var at = 0; at < wire.Count;)
+        {
+            var n = Math.Min(wire.Count - at, random.Next(1, maxPiece));
+            await s.WriteAsync(wire.GetRange(at, n).ToArray(), token);
+            await s.FlushAsync(token);
+            at += n;
+        }
+    }
+
+    /// <summary>Sends <paramref name="requests"/> requests in turn and expects the bodies the server queued, all on one connection.</summary>
+    private static async Task ExpectBodiesOnOneConnectionAsync(RawSocketServer server, ConcurrentQueue<string> expected, int requests)
+    {
+        using var transport = new Http1Transport();
+        for (var i = 0; i < requests; i++)
         {
             // A body mis-framed by a byte would wait forever for the rest: fail instead.
             using var patience = new CancellationTokenSource(Patience);
