@@ -312,16 +312,7 @@ internal sealed class Http1Connection
                     continue;
                 }
 
-                if (_head.Framing != Http1BodyFraming.UntilClose)
-                {
-                    _remaining -= read;
-                    if (_remaining == 0 && _head.Framing == Http1BodyFraming.Length)
-                    {
-                        Complete();
-                    }
-                }
-
-                return read;
+                return Counted(read);
             }
         }
         catch (Exception ex)
@@ -329,6 +320,24 @@ internal sealed class Http1Connection
             Abort();
             throw Translate(ex, inBody: true, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Counts <paramref name="read"/> body bytes handed out against what the framing announced (a Content-Length body,
+    /// or the current chunk); a Content-Length body is complete once all of it has been. Returns <paramref name="read"/>.
+    /// </summary>
+    private int Counted(int read)
+    {
+        if (_head.Framing != Http1BodyFraming.UntilClose)
+        {
+            _remaining -= read;
+            if (_remaining == 0 && _head.Framing == Http1BodyFraming.Length)
+            {
+                Complete();
+            }
+        }
+
+        return read;
     }
 
     /// <summary>How many body bytes a receive may put straight into a destination of <paramref name="length"/>; 0 while framing is due.</summary>
@@ -379,13 +388,7 @@ internal sealed class Http1Connection
                     return false;
                 }
 
-                read = TakeBuffered(destination, _remaining);
-                _remaining -= read;
-                if (_remaining == 0)
-                {
-                    Complete();
-                }
-
+                read = Counted(TakeBuffered(destination, _remaining));
                 return true;
 
             case Http1BodyFraming.UntilClose:
@@ -415,8 +418,7 @@ internal sealed class Http1Connection
                         return false;
                     }
 
-                    read = TakeBuffered(destination, _remaining);
-                    _remaining -= read;
+                    read = Counted(TakeBuffered(destination, _remaining));
                     return true;
 
                 case ChunkState.Data:
