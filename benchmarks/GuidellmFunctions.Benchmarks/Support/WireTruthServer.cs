@@ -111,6 +111,7 @@ internal sealed class WireTruthServer : IAsyncDisposable
     private async Task ServeAsync(Socket socket)
     {
         var buffer = new byte[64 * 1024];
+        var stamped = new StampedSocketStream(socket) { Stamp = true };
         try
         {
             var have = 0;
@@ -128,25 +129,22 @@ internal sealed class WireTruthServer : IAsyncDisposable
                         return;
                     }
 
-                    await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, _stop.Token).ConfigureAwait(false);
-                    var read = KernelReceive.Receive(socket, buffer.AsSpan(have), out var stamp);
+                    // Disposing the server closes the socket, which ends this read.
+                    var read = await stamped.ReadAsync(buffer.AsMemory(have)).ConfigureAwait(false);
                     if (read == 0)
                     {
                         return;
                     }
 
-                    if (read > 0)
+                    if (have == 0)
                     {
-                        if (have == 0)
-                        {
-                            // Without the kernel's stamp, the read's time: later than the arrival, so the server's TTFT comes
-                            // out shorter and the client's error larger, never smaller.
-                            arrivalAtRead = stamp == 0;
-                            arrival = arrivalAtRead ? Stopwatch.GetTimestamp() : stamp;
-                        }
-
-                        have += read;
+                        // Without the kernel's stamp, the read's time: later than the arrival, so the server's TTFT comes
+                        // out shorter and the client's error larger, never smaller.
+                        arrivalAtRead = stamped.LastArrival == 0;
+                        arrival = arrivalAtRead ? Stopwatch.GetTimestamp() : stamped.LastArrival;
                     }
+
+                    have += read;
                 }
 
                 if (arrival == 0)
