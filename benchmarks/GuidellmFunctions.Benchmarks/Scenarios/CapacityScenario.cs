@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 using GuidellmFunctions.Benchmarks.Support;
+using GuidellmFunctions.Engine.Client;
+using GuidellmFunctions.Engine.Client.Transport;
 using GuidellmFunctions.Engine.Configuration;
 using GuidellmFunctions.Simulator;
 
@@ -44,6 +46,11 @@ internal static class CapacityScenario
             {
                 var (rps, cpu) = await RawHttpClientAsync(simulator.ChatCompletions, body, length).ConfigureAwait(false);
                 return (rps, $"{Suite.F(cpu, 1)} CPU µs/request: .NET's HttpClient alone, nothing measured");
+            }));
+            generators.Add(("runner's HTTP/1.1 client alone", async () =>
+            {
+                var (rps, cpu) = await RunnerClientAsync(simulator.ChatCompletions, body, length).ConfigureAwait(false);
+                return (rps, $"{Suite.F(cpu, 1)} CPU µs/request: Http1Transport, the body read and dropped, nothing parsed or measured");
             }));
             generators.Add(("bare socket loop", async () =>
             {
@@ -206,6 +213,32 @@ internal static class CapacityScenario
                 request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
                 using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
                 await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
+                counted();
+            }
+        });
+    }
+
+    /// <summary>
+    /// The runner's own HTTP/1.1 client with nothing above it: what the runner spends beyond this is the streaming
+    /// client (the response's JSON, its events) and the measuring (timestamps, records, the stage's bookkeeping).
+    /// </summary>
+    private static Task<(double RequestsPerSecond, double CpuMicrosPerRequest)> RunnerClientAsync(Uri endpoint, byte[] body, TimeSpan length)
+    {
+        var transport = new Http1Transport();
+        return MeasureLoopsAsync(length, transport, async (stop, counted) =>
+        {
+            var request = new CompletionRequest(endpoint, body, "capacity");
+            var buffer = new byte[8192];
+            while (!stop.IsCancellationRequested)
+            {
+                var response = await transport.SendAsync(request, TargetRequestKind.Completion, CancellationToken.None).ConfigureAwait(false);
+                await using (response.ConfigureAwait(false))
+                {
+                    while (await response.Body.ReadAsync(buffer).ConfigureAwait(false) > 0)
+                    {
+                    }
+                }
+
                 counted();
             }
         });
