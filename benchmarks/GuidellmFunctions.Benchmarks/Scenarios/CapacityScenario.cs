@@ -25,8 +25,9 @@ internal static class CapacityScenario
         var dir = Directory.CreateTempSubdirectory("guidellm-bench-").FullName;
 
         // The machine is shared: its speed drifts by 10-20% over a minute. Each round runs every generator for a few
-        // seconds back to back, and the ratio to wrk is taken within a round, then the median over rounds.
-        var rounds = suite.Quick ? 1 : 5;
+        // seconds back to back, wrk right beside the runner, and the ratio to wrk is taken within a round, then the
+        // median over rounds.
+        var rounds = suite.Quick ? 1 : 6;
         var length = suite.Quick ? TimeSpan.FromSeconds(4) : TimeSpan.FromSeconds(5);
         var seconds = (int)length.TotalSeconds;
         var generators = new List<(string Name, Func<Task<(double Rps, string Note)>> Run)>();
@@ -42,6 +43,11 @@ internal static class CapacityScenario
             // load the runtime's tier-1 recompilation competes with the load for the two cores and takes seconds to settle.
             await Burst.RunAsync(simulator.V1, settings with { MaxDuration = TimeSpan.FromSeconds(suite.Quick ? 3 : 10), Warmup = TimeSpan.Zero }, new FixedBodySource(simulator.ChatCompletions, body, 1)).ConfigureAwait(false);
             generators.Add(("guidellm-runner", () => RunnerAsync(simulator, settings, body)));
+            var bodyFile = Path.Combine(dir, "body.json");
+            await File.WriteAllBytesAsync(bodyFile, body).ConfigureAwait(false);
+            var lua = Path.Combine(dir, "post.lua");
+            await File.WriteAllTextAsync(lua, $"wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\nwrk.body = [[{Encoding.UTF8.GetString(body)}]]\n").ConfigureAwait(false);
+            generators.Add(Wrk("wrk 4.1 (-t2)", lua, simulator.ChatCompletions, seconds));
             generators.Add(("bare HttpClient loop", async () =>
             {
                 var (rps, cpu) = await RawHttpClientAsync(simulator.ChatCompletions, body, length).ConfigureAwait(false);
@@ -58,11 +64,6 @@ internal static class CapacityScenario
                 return (rps, $"{Suite.F(cpu, 1)} CPU µs/request: .NET sockets alone, no HTTP client");
             }));
 
-            var bodyFile = Path.Combine(dir, "body.json");
-            await File.WriteAllBytesAsync(bodyFile, body).ConfigureAwait(false);
-            var lua = Path.Combine(dir, "post.lua");
-            await File.WriteAllTextAsync(lua, $"wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\nwrk.body = [[{Encoding.UTF8.GetString(body)}]]\n").ConfigureAwait(false);
-            generators.Add(Wrk("wrk 4.1 (-t2)", lua, simulator.ChatCompletions, seconds));
             generators.Add(ExternalTool.Installed("hey")
                 ? ("hey 0.1.4", async () =>
                 {
@@ -117,7 +118,7 @@ internal static class CapacityScenario
             generators.Add((name, () => RunnerAsync(simulator, these, body)));
         }
 
-        generators.Add(Wrk("wrk 4.1 (-t2, OpenSSL)", lua, simulator.ChatCompletions, seconds));
+        generators.Insert(1, Wrk("wrk 4.1 (-t2, OpenSSL)", lua, simulator.ChatCompletions, seconds));
         var results = await RoundsAsync(simulator, generators, rounds, seconds).ConfigureAwait(false);
         var rows = Rows(generators.Select(g => g.Name).ToList(), results, rounds);
         suite.Table($"1b. Non-streaming capacity over TLS: {Connections} connections, {rounds} interleaved round(s) of {seconds} s per generator, simulator serving https",
@@ -160,15 +161,17 @@ internal static class CapacityScenario
 
     /// <summary>
     /// Every generator in turn, <paramref name="rounds"/> times, with the server's CPU per request beside each one's: a
-    /// generator whose requests cost the server more gets fewer.
+    /// generator whose requests cost the server more gets fewer. Every other round runs them in reverse order, so that
+    /// each generator's place in the round (what ran just before it) is balanced over an even number of rounds.
     /// </summary>
     private static async Task<List<List<(double Rps, string Note)>>> RoundsAsync(SimulatorProcess simulator, List<(string Name, Func<Task<(double Rps, string Note)>> Run)> generators, int rounds, int seconds)
     {
         var results = generators.Select(_ => new List<(double Rps, string Note)>()).ToList();
         for (var round = 0; round < rounds; round++)
         {
-            for (var g = 0; g < generators.Count; g++)
+            for (var turn = 0; turn < generators.Count; turn++)
             {
+                var g = round % 2 == 0 ? turn : generators.Count - 1 - turn;
                 var simulatorCpu = simulator.CpuTime;
                 var (rps, note) = await generators[g].Run().ConfigureAwait(false);
                 results[g].Add((rps, $"{note}; simulator {CpuPerRequest(simulator.CpuTime - simulatorCpu, rps, seconds)}"));
