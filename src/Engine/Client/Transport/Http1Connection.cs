@@ -105,7 +105,7 @@ internal sealed class Http1Connection
     {
         if (Interlocked.Exchange(ref _aborted, 1) == 0)
         {
-            _socket.Dispose();
+            _socketStream.Abort();
             _tls?.Dispose();
         }
     }

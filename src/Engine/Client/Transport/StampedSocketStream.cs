@@ -7,15 +7,29 @@ namespace GuidellmFunctions.Engine.Client.Transport;
 /// A connection's socket as a stream, whose reads can carry the kernel's receive time of their bytes
 /// (<see cref="KernelReceive"/>). The HTTP/1.1 client reads a plain connection's event streams through it, and a TLS
 /// connection's <see cref="System.Net.Security.SslStream"/> reads everything through it, so decrypted bytes keep the
-/// arrival of the encrypted bytes they came in.
+/// arrival of the encrypted bytes they came in. Its sends and receives wait on the client's own event threads when it
+/// has an <see cref="EpollSocket"/> (<see cref="EpollLoop"/>), else on .NET's socket engine.
 /// </summary>
-internal sealed class StampedSocketStream(Socket socket) : Stream
+internal sealed class StampedSocketStream(Socket socket, EpollSocket? events = null) : Stream
 {
+    private long _lastArrival;
+
     /// <summary>Reads take the kernel's receive time (the socket must have it switched on).</summary>
     public bool Stamp { get; set; }
 
     /// <summary>The <see cref="System.Diagnostics.Stopwatch"/> arrival of the last stamped read's bytes; 0 when unknown.</summary>
-    public long LastArrival { get; set; }
+    public long LastArrival
+    {
+        get => events?.LastArrival ?? _lastArrival;
+        set
+        {
+            _lastArrival = value;
+            if (events is not null)
+            {
+                events.LastArrival = value;
+            }
+        }
+    }
 
     public override bool CanRead => true;
 
@@ -33,19 +47,37 @@ internal sealed class StampedSocketStream(Socket socket) : Stream
 
     // Socket operations take no token: the connection closes the socket on cancellation, which ends them at once.
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        Stamp ? ReceiveStampedAsync(buffer) : socket.ReceiveAsync(buffer, SocketFlags.None, CancellationToken.None);
+        events is not null ? events.ReceiveAsync(buffer, Stamp)
+        : Stamp ? ReceiveStampedAsync(buffer) : socket.ReceiveAsync(buffer, SocketFlags.None, CancellationToken.None);
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override int Read(byte[] buffer, int offset, int count) => socket.Receive(buffer, offset, count, SocketFlags.None);
 
-    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    /// <summary>Closes the socket: a pending send or receive ends at once.</summary>
+    public void Abort()
     {
-        while (!buffer.IsEmpty)
+        if (events is not null)
         {
-            buffer = buffer[await socket.SendAsync(buffer, SocketFlags.None, CancellationToken.None).ConfigureAwait(false)..];
+            events.Close();
         }
+        else
+        {
+            socket.Dispose();
+        }
+    }
+
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (events is null)
+        {
+            return SendAllAsync(buffer);
+        }
+
+        // A request fits the socket's send buffer: the send is almost always done before it returns.
+        var sent = events.SendAsync(buffer);
+        return sent.IsCompletedSuccessfully ? default : new ValueTask(sent.AsTask());
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -69,6 +101,14 @@ internal sealed class StampedSocketStream(Socket socket) : Stream
 
     public override void SetLength(long value) => throw new NotSupportedException();
 
+    private async ValueTask SendAllAsync(ReadOnlyMemory<byte> buffer)
+    {
+        while (!buffer.IsEmpty)
+        {
+            buffer = buffer[await socket.SendAsync(buffer, SocketFlags.None, CancellationToken.None).ConfigureAwait(false)..];
+        }
+    }
+
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<int> ReceiveStampedAsync(Memory<byte> target)
     {
@@ -80,7 +120,7 @@ internal sealed class StampedSocketStream(Socket socket) : Stream
             var read = KernelReceive.Receive(socket, target.Span, out var arrival);
             if (read >= 0)
             {
-                LastArrival = arrival;
+                _lastArrival = arrival;
                 return read;
             }
         }
