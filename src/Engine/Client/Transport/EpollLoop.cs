@@ -109,7 +109,15 @@ internal static unsafe partial class EpollLoop
                 {
                     if (Registered.TryGetValue((long)first[i].Data, out var socket))
                     {
-                        socket.OnEvents(first[i].Events);
+                        try
+                        {
+                            socket.OnEvents(first[i].Events);
+                        }
+#pragma warning disable CA1031 // A continuation run inline must not end the thread that every socket of this set waits on.
+                        catch (Exception)
+#pragma warning restore CA1031
+                        {
+                        }
                     }
                 }
             }

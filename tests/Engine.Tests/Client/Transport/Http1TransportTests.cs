@@ -34,11 +34,13 @@ public sealed class Http1TransportTests
         return (response.StatusCode, await reader.ReadToEndAsync(token));
     }
 
-    [Fact]
-    public async Task Requests_in_turn_share_one_kept_alive_connection()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Requests_in_turn_share_one_kept_alive_connection(bool eventThreads)
     {
         await using var server = RawSocketServer.Start((s, token) => s.WriteAsync(JsonResponse(Json), token).AsTask());
-        using var transport = new Http1Transport();
+        using var transport = new Http1Transport { EventThreads = eventThreads && EpollLoop.Supported };
 
         for (var i = 0; i < 20; i++)
         {
@@ -413,9 +415,11 @@ public sealed class Http1TransportTests
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task A_streamed_event_is_stamped_when_it_arrived_not_when_it_was_read(bool tls)
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    public async Task A_streamed_event_is_stamped_when_it_arrived_not_when_it_was_read(bool tls, bool eventThreads)
     {
         if (!KernelReceive.Supported)
         {
@@ -437,7 +441,7 @@ public sealed class Http1TransportTests
             await s.WriteAsync(RawSocketServer.Done, token);
         };
         await using var server = tls ? RawSocketServer.StartTls(certificate, script) : RawSocketServer.Start(script);
-        using var transport = new Http1Transport { InsecureSkipVerify = tls };
+        using var transport = new Http1Transport { InsecureSkipVerify = tls, EventThreads = eventThreads && EpollLoop.Supported };
         var client = new OpenAiStreamingClient(transport, TimeProvider.System);
         var stamps = new List<string>();
 
