@@ -167,6 +167,13 @@ internal sealed class EpollSocket
 
     private static SocketException Aborted() => new((int)SocketError.OperationAborted);
 
+    private enum Step
+    {
+        Done,
+        Failed,
+        NotReady,
+    }
+
     /// <summary>One direction's pending operation and the events seen for it.</summary>
     private sealed class Operation(EpollSocket owner, bool write) : IValueTaskSource<int>
     {
@@ -199,34 +206,16 @@ internal sealed class EpollSocket
                 }
                 else if (write || seen != _emptyAt)
                 {
-                    var result = Attempt(buffer.Span[done..], stamp, out var error);
-                    if (error == SocketError.Success)
+                    var step = Advance(buffer, ref done, stamp, seen, out var result, out var error);
+                    if (step == Step.Done)
                     {
-                        if (!write)
-                        {
-                            if (result < buffer.Length && !Volatile.Read(ref _ended))
-                            {
-                                _emptyAt = seen;
-                            }
-
-                            return new ValueTask<int>(result);
-                        }
-
-                        done += result;
-                        if (done == buffer.Length)
-                        {
-                            return new ValueTask<int>(done);
-                        }
-
-                        continue;
+                        return new ValueTask<int>(result);
                     }
 
-                    if (error != SocketError.WouldBlock)
+                    if (step == Step.Failed)
                     {
                         return ValueTask.FromException<int>(new SocketException((int)error));
                     }
-
-                    _emptyAt = seen;
                 }
 
                 lock (owner._gate)
@@ -346,48 +335,30 @@ internal sealed class EpollSocket
             while (true)
             {
                 var seen = _events;
+                Step step;
                 int result;
                 SocketError error;
                 try
                 {
-                    result = Attempt(_buffer.Span[_done..], _stamp, out error);
+                    step = Advance(_buffer, ref _done, _stamp, seen, out result, out error);
                 }
                 catch (ObjectDisposedException)
                 {
-                    result = 0;
-                    error = SocketError.OperationAborted;
+                    break;
                 }
 
-                if (error == SocketError.Success)
+                if (step == Step.Done)
                 {
-                    if (!write)
-                    {
-                        if (result < _buffer.Length && !_ended)
-                        {
-                            _emptyAt = seen;
-                        }
-
-                        Complete(result);
-                        return;
-                    }
-
-                    _done += result;
-                    if (_done == _buffer.Length)
-                    {
-                        Complete(_done);
-                        return;
-                    }
-
-                    continue;
+                    Complete(result);
+                    return;
                 }
 
-                if (error != SocketError.WouldBlock)
+                if (step == Step.Failed)
                 {
                     Fail(new SocketException((int)error));
                     return;
                 }
 
-                _emptyAt = seen;
                 lock (owner._gate)
                 {
                     if (owner._closed)
@@ -404,6 +375,46 @@ internal sealed class EpollSocket
             }
 
             Fail(Aborted());
+        }
+
+        /// <summary>
+        /// Receives once, or sends until <paramref name="buffer"/> is all sent (<paramref name="done"/> bytes of it so far),
+        /// without waiting. A receive that leaves the socket empty, or one that would wait, marks the socket empty as of the
+        /// <paramref name="seen"/>-th event; a reported close keeps it from being marked after bytes were received.
+        /// </summary>
+        private Step Advance(Memory<byte> buffer, ref int done, bool stamp, long seen, out int result, out SocketError error)
+        {
+            while (true)
+            {
+                result = Attempt(buffer.Span[done..], stamp, out error);
+                if (error == SocketError.WouldBlock)
+                {
+                    _emptyAt = seen;
+                    return Step.NotReady;
+                }
+
+                if (error != SocketError.Success)
+                {
+                    return Step.Failed;
+                }
+
+                if (!write)
+                {
+                    if (result < buffer.Length && !Volatile.Read(ref _ended))
+                    {
+                        _emptyAt = seen;
+                    }
+
+                    return Step.Done;
+                }
+
+                done += result;
+                if (done == buffer.Length)
+                {
+                    result = done;
+                    return Step.Done;
+                }
+            }
         }
 
         private void Complete(int result)
