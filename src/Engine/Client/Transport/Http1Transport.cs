@@ -146,26 +146,14 @@ public sealed class Http1Transport : ITargetTransport, IDisposable
         }
         catch (SocketException ex)
         {
-            Close(socket, events);
+            StampedSocketStream.Close(socket, events);
             cancellationToken.ThrowIfCancellationRequested();
             throw new HttpRequestException(NameResolution.Failed(ex.SocketErrorCode) ? HttpRequestError.NameResolutionError : HttpRequestError.ConnectionError, $"{ex.Message} ({endpoint.Host}:{endpoint.Port})", ex);
         }
         catch
         {
-            Close(socket, events);
+            StampedSocketStream.Close(socket, events);
             throw;
-        }
-    }
-
-    private static void Close(Socket? socket, EpollSocket? events)
-    {
-        if (events is not null)
-        {
-            events.Close();
-        }
-        else
-        {
-            socket?.Dispose();
         }
     }
 

@@ -56,7 +56,10 @@ internal sealed class StampedSocketStream(Socket socket, EpollSocket? events = n
     public override int Read(byte[] buffer, int offset, int count) => socket.Receive(buffer, offset, count, SocketFlags.None);
 
     /// <summary>Closes the socket: a pending send or receive ends at once.</summary>
-    public void Abort()
+    public void Abort() => Close(socket, events);
+
+    /// <summary>Closes <paramref name="socket"/> through <paramref name="events"/> when it waits on the client's event threads.</summary>
+    public static void Close(Socket? socket, EpollSocket? events)
     {
         if (events is not null)
         {
@@ -64,7 +67,7 @@ internal sealed class StampedSocketStream(Socket socket, EpollSocket? events = n
         }
         else
         {
-            socket.Dispose();
+            socket?.Dispose();
         }
     }
 
