@@ -17,7 +17,9 @@ internal static unsafe partial class EpollLoop
     private const int MaxEvents = 256;
 
     private static readonly ConcurrentDictionary<long, EpollSocket> Registered = new();
-    private static readonly Lazy<int[]> Sets = new(Start);
+    private static readonly Lock Starting = new();
+    private static int[]? _sets;
+    private static int _startErrno;
     private static long _nextId;
     private static int _nextSet;
 
@@ -38,10 +40,60 @@ internal static unsafe partial class EpollLoop
     /// </summary>
     public static bool InlineCompletions { get; } = Environment.GetEnvironmentVariable(Load.LoadGeneratorRuntime.InlineSocketCompletionsVariable) == "1";
 
+    /// <summary>
+    /// Starts the event threads unless they run already; false when the kernel refused an event set (no descriptor left,
+    /// say), in which case nothing is kept and the next call tries again, so one bad moment does not outlive itself.
+    /// </summary>
+    public static bool TryStart()
+    {
+        if (Volatile.Read(ref _sets) is not null)
+        {
+            return true;
+        }
+
+        lock (Starting)
+        {
+            if (_sets is not null)
+            {
+                return true;
+            }
+
+            var sets = new int[Math.Max(1, Environment.ProcessorCount)];
+            for (var i = 0; i < sets.Length; i++)
+            {
+                sets[i] = EpollCreate(0x80000); // EPOLL_CLOEXEC
+                if (sets[i] < 0)
+                {
+                    _startErrno = Marshal.GetLastPInvokeError();
+                    for (var made = 0; made < i; made++)
+                    {
+                        _ = CloseDescriptor(sets[made]);
+                    }
+
+                    return false;
+                }
+            }
+
+            for (var i = 0; i < sets.Length; i++)
+            {
+                var set = sets[i];
+                new Thread(() => Run(set)) { IsBackground = true, Name = $".NET guidellm epoll {i}" }.Start();
+            }
+
+            Volatile.Write(ref _sets, sets);
+            return true;
+        }
+    }
+
     /// <summary>Adds <paramref name="socket"/> to an event set (edge-triggered, both directions) and returns its id.</summary>
     public static long Register(EpollSocket socket)
     {
-        var sets = Sets.Value;
+        if (!TryStart())
+        {
+            throw new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.SocketError, $"epoll_create1 failed with errno {_startErrno}");
+        }
+
+        var sets = _sets!;
         var id = Interlocked.Increment(ref _nextId);
         var set = sets[(int)((uint)Interlocked.Increment(ref _nextSet) % (uint)sets.Length)];
         Registered[id] = socket;
@@ -65,24 +117,6 @@ internal static unsafe partial class EpollLoop
             var ev = default(EpollEvent);
             _ = EpollCtl(set, EpollCtlDel, handle, &ev);
         }
-    }
-
-    private static int[] Start()
-    {
-        var sets = new int[Math.Max(1, Environment.ProcessorCount)];
-        for (var i = 0; i < sets.Length; i++)
-        {
-            sets[i] = EpollCreate(0x80000); // EPOLL_CLOEXEC
-            if (sets[i] < 0)
-            {
-                throw new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.SocketError, $"epoll_create1 failed with errno {Marshal.GetLastPInvokeError()}");
-            }
-
-            var set = sets[i];
-            new Thread(() => Run(set)) { IsBackground = true, Name = $".NET guidellm epoll {i}" }.Start();
-        }
-
-        return sets;
     }
 
     private static void Run(int set)
@@ -126,6 +160,9 @@ internal static unsafe partial class EpollLoop
 
     [LibraryImport("libc", EntryPoint = "epoll_create1", SetLastError = true)]
     private static partial int EpollCreate(int flags);
+
+    [LibraryImport("libc", EntryPoint = "close")]
+    private static partial int CloseDescriptor(int descriptor);
 
     [LibraryImport("libc", EntryPoint = "epoll_ctl", SetLastError = true)]
     private static partial int EpollCtl(int set, int operation, nint descriptor, EpollEvent* ev);

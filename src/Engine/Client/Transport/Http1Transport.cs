@@ -56,7 +56,8 @@ public sealed class Http1Transport : ITargetTransport, IDisposable
 
     /// <summary>
     /// Wait on the client's own event threads (<see cref="EpollLoop"/>, Linux x64) rather than .NET's socket engine, which
-    /// costs a receive syscall more per request and per streamed chunk (default: where supported).
+    /// costs a receive syscall more per request and per streamed chunk (default: where supported). A connection opened
+    /// while the threads cannot start (the kernel refused an event set) waits on .NET's engine instead.
     /// </summary>
     public bool EventThreads { get; init; } = EpollLoop.Supported;
 
@@ -116,14 +117,15 @@ public sealed class Http1Transport : ITargetTransport, IDisposable
     {
         Socket? socket = null;
         EpollSocket? events = null;
+        var eventThreads = EventThreads && EpollLoop.TryStart();
         try
         {
             if (_connect is not null)
             {
                 socket = await _connect(endpoint.EndPoint, cancellationToken).ConfigureAwait(false);
-                events = EventThreads ? EpollSocket.Attach(socket) : null;
+                events = eventThreads ? EpollSocket.Attach(socket) : null;
             }
-            else if (EventThreads)
+            else if (eventThreads)
             {
                 events = await EpollSocket.ConnectAsync(endpoint.EndPoint, cancellationToken).ConfigureAwait(false);
                 socket = events.Socket;
