@@ -23,10 +23,13 @@ internal sealed class StampedSocketStream(Socket socket, EpollSocket? events = n
         get => events?.LastArrival ?? _lastArrival;
         set
         {
-            _lastArrival = value;
             if (events is not null)
             {
                 events.LastArrival = value;
+            }
+            else
+            {
+                _lastArrival = value;
             }
         }
     }
