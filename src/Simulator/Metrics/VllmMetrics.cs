@@ -26,7 +26,6 @@ public sealed class VllmMetrics
     private readonly MetricsNaming _naming;
     private readonly string _labels;
     private readonly string _cacheInfo;
-    private readonly TimeProvider _time;
     private readonly PromHistogram _ttft;
     private readonly PromHistogram _itl;
     private readonly PromHistogram? _requestTpot;
@@ -38,8 +37,8 @@ public sealed class VllmMetrics
     private readonly PromHistogram _promptTokensRequest;
     private readonly PromHistogram _generationTokensRequest;
     private readonly PromHistogram _iterationTokens;
-    private readonly ThroughputWindow _promptThroughput;
-    private readonly ThroughputWindow _generationThroughput;
+    private readonly ThroughputWindow? _promptThroughput;
+    private readonly ThroughputWindow? _generationThroughput;
     private long _running;
     private long _waiting;
     private long _kvUsageBits;
@@ -56,7 +55,6 @@ public sealed class VllmMetrics
     {
         ArgumentNullException.ThrowIfNull(options);
         _naming = options.MetricsNames;
-        _time = time;
         var model = $"model_name=\"{PromText.Label(options.Model)}\"";
         _labels = _naming == MetricsNaming.V1 ? model + ",engine=\"0\"" : model;
         var legacy = _naming == MetricsNaming.Legacy;
@@ -75,8 +73,12 @@ public sealed class VllmMetrics
         _promptTokensRequest = new("vllm:request_prompt_tokens", "Number of prefill tokens processed.", tokenBounds);
         _generationTokensRequest = new("vllm:request_generation_tokens", "Number of generation tokens processed.", tokenBounds);
         _iterationTokens = new("vllm:iteration_tokens_total", "Histogram of number of tokens per engine_step.", legacy ? LegacyIterationBounds : IterationBounds);
-        _promptThroughput = new ThroughputWindow(time);
-        _generationThroughput = new ThroughputWindow(time);
+        if (legacy)
+        {
+            _promptThroughput = new ThroughputWindow(time);
+            _generationThroughput = new ThroughputWindow(time);
+        }
+
         _cacheInfo = string.Create(CultureInfo.InvariantCulture,
             $"block_size=\"{options.BlockSize}\",cache_dtype=\"auto\",enable_prefix_caching=\"{(options.PrefixCaching && options.KvCacheBlocks > 0 ? "True" : "False")}\",gpu_memory_utilization=\"0.9\",num_gpu_blocks=\"{options.KvCacheBlocks}\"{(legacy ? string.Empty : ",engine=\"0\"")}");
     }
@@ -117,8 +119,8 @@ public sealed class VllmMetrics
             Gauge(text, "vllm:num_requests_swapped", "Number of requests swapped to CPU.", 0);
             Gauge(text, "vllm:gpu_cache_usage_perc", "GPU KV-cache usage. 1 means 100 percent usage.", KvCacheUsage);
             Gauge(text, "vllm:gpu_prefix_cache_hit_rate", "GPU prefix cache block hit rate.", PrefixCacheQueries == 0 ? 0 : PrefixCacheHits / (double)PrefixCacheQueries);
-            Gauge(text, "vllm:avg_prompt_throughput_toks_per_s", "Average prefill throughput in tokens/s.", _promptThroughput.PerSecond());
-            Gauge(text, "vllm:avg_generation_throughput_toks_per_s", "Average generation throughput in tokens/s.", _generationThroughput.PerSecond());
+            Gauge(text, "vllm:avg_prompt_throughput_toks_per_s", "Average prefill throughput in tokens/s.", _promptThroughput!.PerSecond());
+            Gauge(text, "vllm:avg_generation_throughput_toks_per_s", "Average generation throughput in tokens/s.", _generationThroughput!.PerSecond());
         }
         else
         {
@@ -177,13 +179,13 @@ public sealed class VllmMetrics
     {
         _ttft.Observe(ttftSeconds);
         Interlocked.Add(ref _promptTokens, promptTokens);
-        _promptThroughput.Add(promptTokens);
+        _promptThroughput?.Add(promptTokens);
     }
 
     internal void Generated(int tokens, double gapSeconds)
     {
         Interlocked.Add(ref _generationTokens, tokens);
-        _generationThroughput.Add(tokens);
+        _generationThroughput?.Add(tokens);
         if (gapSeconds >= 0)
         {
             _itl.Observe(gapSeconds);
