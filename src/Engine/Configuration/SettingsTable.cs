@@ -142,6 +142,14 @@ public static class SettingsTable
         Validate = (t, _) => t <= TimeSpan.Zero ? "must be > 0" : null,
     });
 
+    /// <summary>Time allowed to open a connection.</summary>
+    public static readonly Setting<TimeSpan> ConnectTimeout = Add(new Setting<TimeSpan>("connect_timeout", SettingFormats.Duration(positive: true), TimeSpan.FromSeconds(10))
+    {
+        Doc = "Time allowed to open a connection (TCP connect and TLS handshake). Read, merged and reported, but not yet applied by the client: `request_timeout` bounds the connect today.",
+        Example = "3s",
+        ReportField = "connectTimeoutSeconds",
+    });
+
     /// <summary>Seed of the synthetic load.</summary>
     public static readonly Setting<int> Seed = Add(new Setting<int>("seed", SettingFormats.Int(int.MinValue), 42)
     {
