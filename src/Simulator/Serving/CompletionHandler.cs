@@ -99,8 +99,10 @@ internal sealed class CompletionHandler
         var maxModelLen = _options.EffectiveMaxModelLen;
         if (promptTokens + (request.MaxTokens ?? 1) > maxModelLen)
         {
-            var asked = request.MaxTokens is { } m ? $"{promptTokens + m} tokens ({promptTokens} in the messages, {m} in the completion)" : $"{promptTokens} tokens in the messages";
-            await ErrorAsync(context, 400, "BadRequestError", $"This model's maximum context length is {maxModelLen} tokens. However, you requested {asked}. Please reduce the length of the messages or completion.").ConfigureAwait(false);
+            var message = request.MaxTokens is { } m
+                ? $"This model's maximum context length is {maxModelLen} tokens. However, you requested {promptTokens + m} tokens ({promptTokens} in the messages, {m} in the completion). Please reduce the length of the messages or completion."
+                : $"This model's maximum context length is {maxModelLen} tokens. However, your messages resulted in {promptTokens} tokens. Please reduce the length of the messages.";
+            await ErrorAsync(context, 400, "BadRequestError", message).ConfigureAwait(false);
             return;
         }
 
