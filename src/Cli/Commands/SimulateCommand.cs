@@ -18,7 +18,7 @@ internal static class SimulateCommand
         var command = new Command(
             "simulate",
             "Serve an OpenAI/vLLM-compatible simulator that schedules like vLLM (prefill and decode costs, continuous batching, prefix cache, KV capacity and preemption) with vLLM's /metrics and faults. "
-            + "The defaults are an 8B model on one 80 GB GPU; --prefill-ms-per-token 0 --kv-cache-tokens 0 --max-batched-tokens 0 --itl-load-factor 0 make an ideal server whose TTFT and ITL are exactly --ttft-ms and --itl-ms");
+            + "The defaults are an 8B model on one 80 GB GPU; --prefill-ms-per-token 0 --kv-cache-tokens 0 --max-batched-tokens 0 --itl-load-factor 0 make an ideal server whose TTFT is exactly --ttft-ms and whose decode steps last exactly --itl-ms");
         foreach (var option in (Option[])[port, host, apiKey, tls])
         {
             command.Options.Add(option);

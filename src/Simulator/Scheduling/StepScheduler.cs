@@ -10,7 +10,8 @@ namespace GuidellmFunctions.Simulator.Scheduling;
 /// limit, blocks for the whole sequence so far, reusing the prompt's cached prefix blocks.</item>
 /// <item>An admitted request's prefill may start <see cref="SimulatorOptions.TtftMs"/> after its first admission; it then
 /// gets chunks of the step's budget until its uncached tokens are computed, and the step that completes it yields its
-/// first token.</item>
+/// first token. When prefill costs nothing it needs no step: the first token comes at that moment, so TTFT is exactly
+/// the fixed part under any load.</item>
 /// <item>A step lasts ITL × (1 + load factor × (decoding − 1) / max batch) × tokens per chunk when any request decodes,
 /// plus the prefill cost per token of its prefill chunks, so a prefill delays the tokens of every request decoding
 /// beside it.</item>
@@ -40,6 +41,7 @@ internal sealed class StepScheduler : IDisposable
     private readonly double _prefillMsPerToken;
     private readonly long _maxLagTicks;
     private readonly bool _prefixCaching;
+    private readonly bool _instantPrefill;
     private bool _stepInFlight;
     private long _stepEnd;
     private long _timerDue;
@@ -58,6 +60,7 @@ internal sealed class StepScheduler : IDisposable
         _itlMs = options.ItlMs;
         _loadFactor = options.ItlLoadFactor;
         _prefillMsPerToken = options.PrefillMsPerToken;
+        _instantPrefill = options.PrefillMsPerToken == 0;
         // Behind its own schedule by more than this (a pause of the process), the engine starts afresh rather than
         // producing the steps it missed in a burst no GPU would produce.
         _maxLagTicks = (long)(10 * _ticksPerMs);
@@ -87,11 +90,7 @@ internal sealed class StepScheduler : IDisposable
             request.State = RequestState.Waiting;
             _waiting.AddLast(request.Node);
             Admit(now);
-            if (!_stepInFlight)
-            {
-                Run(now, now);
-            }
-
+            Pump(now, now);
             Publish();
         }
     }
@@ -117,11 +116,7 @@ internal sealed class StepScheduler : IDisposable
             }
 
             Admit(now);
-            if (!_stepInFlight)
-            {
-                Run(now, now);
-            }
-
+            Pump(now, now);
             Publish();
         }
     }
@@ -168,22 +163,44 @@ internal sealed class StepScheduler : IDisposable
                 return;
             }
 
-            if (_stepInFlight)
-            {
-                // The engine keeps its own timeline: the step ended when it was due, however late the timer fired.
-                _stepInFlight = false;
-                var end = _stepEnd;
-                Complete(end);
-                Admit(end);
-                Run(now, Behind(now, end));
-            }
-            else
-            {
-                Run(now, Behind(now, _timerDue));
-            }
-
+            Pump(now, Behind(now, _timerDue));
             Publish();
         }
+    }
+
+    /// <summary>
+    /// Brings the engine up to <paramref name="now"/>: ends the step in flight if it is due (at its due time: the engine keeps
+    /// its own timeline, however late the timer fired), then runs steps from <paramref name="from"/>; mid-step, only
+    /// prefills that cost nothing happen.
+    /// </summary>
+    private void Pump(long now, long from)
+    {
+        if (_stepInFlight)
+        {
+            if (_stepEnd > now)
+            {
+                if (_instantPrefill)
+                {
+                    PrefillReady(now);
+                }
+
+                ArmNext(now);
+                return;
+            }
+
+            var end = _stepEnd;
+            if (_instantPrefill)
+            {
+                PrefillReady(end);
+            }
+
+            _stepInFlight = false;
+            Complete(end);
+            Admit(end);
+            from = Behind(now, end);
+        }
+
+        Run(now, from);
     }
 
     /// <summary>
@@ -194,6 +211,11 @@ internal sealed class StepScheduler : IDisposable
     {
         while (true)
         {
+            if (_instantPrefill)
+            {
+                PrefillReady(start);
+            }
+
             var budget = _budget;
             var decoding = 0;
             long prefillTokens = 0;
@@ -247,11 +269,7 @@ internal sealed class StepScheduler : IDisposable
                     continue;
                 }
 
-                if (earliestReady != long.MaxValue)
-                {
-                    Arm(earliestReady, now);
-                }
-
+                ArmNext(now);
                 return;
             }
 
@@ -266,14 +284,83 @@ internal sealed class StepScheduler : IDisposable
             if (_stepEnd > now)
             {
                 _stepInFlight = true;
-                Arm(_stepEnd, now);
+                ArmNext(now);
                 return;
             }
 
             var end = _stepEnd;
+            if (_instantPrefill)
+            {
+                PrefillReady(end);
+            }
+
             Complete(end);
             Admit(end);
             start = Behind(now, end);
+        }
+    }
+
+    /// <summary>
+    /// With a prefill cost of zero a prefill needs no step: every request ready by <paramref name="upTo"/> gets its first
+    /// token when it became ready, so TTFT is exactly the fixed part; it decodes from the next step on.
+    /// </summary>
+    private void PrefillReady(long upTo)
+    {
+        bool finished;
+        do
+        {
+            finished = false;
+            for (var node = _running.First; node is not null;)
+            {
+                var request = node.Value;
+                node = node.Next;
+                if (request.Computed >= request.PrefillTarget || request.ReadyAt > upTo)
+                {
+                    continue;
+                }
+
+                request.Computed = request.PrefillTarget;
+                _kv?.CacheComputed(request);
+                Produce(request, Math.Min(_perStep, request.OutputTokens - request.Generated), request.ReadyAt);
+                if (request.Generated >= request.OutputTokens)
+                {
+                    Finish(request, request.ReadyAt);
+                    finished = true;
+                }
+                else
+                {
+                    request.Publish();
+                }
+            }
+
+            // A finished request makes room; who is admitted now may be ready at once.
+            if (finished)
+            {
+                Admit(upTo);
+            }
+        }
+        while (finished);
+    }
+
+    /// <summary>Arms the timer for the step's end, or for the first prefill that will be ready (mid-step only when prefills cost nothing).</summary>
+    private void ArmNext(long now)
+    {
+        var due = _stepInFlight ? _stepEnd : long.MaxValue;
+        if (_instantPrefill || !_stepInFlight)
+        {
+            for (var node = _running.First; node is not null; node = node.Next)
+            {
+                var request = node.Value;
+                if (request.Computed < request.PrefillTarget && request.ReadyAt < due)
+                {
+                    due = request.ReadyAt;
+                }
+            }
+        }
+
+        if (due != long.MaxValue)
+        {
+            Arm(due, now);
         }
     }
 
@@ -397,17 +484,19 @@ internal sealed class StepScheduler : IDisposable
             request.State = RequestState.Running;
             request.Computed = cached;
             request.PrefillTarget = request.PromptTokens + request.Generated;
+            // The engine's time can trail the clock; nobody is admitted before it arrived.
+            var at = Math.Max(now, request.Arrival);
             if (!request.WasAdmitted)
             {
                 request.WasAdmitted = true;
-                request.AdmittedAt = now;
-                request.ReadyAt = now + _fixedTicks;
+                request.AdmittedAt = at;
+                request.ReadyAt = at + _fixedTicks;
                 request.CachedTokens = cached;
-                _metrics.Admitted(Seconds(request.Arrival, now), request.PromptTokens, cached, _prefixCaching);
+                _metrics.Admitted(Seconds(request.Arrival, at), request.PromptTokens, cached, _prefixCaching);
             }
             else
             {
-                request.ReadyAt = now;
+                request.ReadyAt = at;
             }
         }
     }

@@ -37,7 +37,7 @@ internal sealed class ChunkWriter : IDisposable
     /// <summary>The first event of a chat stream, sent with the first token: the role and empty content.</summary>
     public void Role()
     {
-        Begin(_chat ? "chat.completion.chunk" : "text_completion");
+        Begin();
         _json.WriteStartArray("choices"u8);
         _json.WriteStartObject();
         _json.WriteNumber("index"u8, 0);
@@ -55,7 +55,7 @@ internal sealed class ChunkWriter : IDisposable
     /// <summary>Tokens <paramref name="start"/> to <paramref name="start"/> + <paramref name="count"/>; the last chunk carries the finish reason.</summary>
     public void Content(int start, int count, string? finishReason)
     {
-        Begin(_chat ? "chat.completion.chunk" : "text_completion");
+        Begin();
         _json.WriteStartArray("choices"u8);
         _json.WriteStartObject();
         _json.WriteNumber("index"u8, 0);
@@ -93,7 +93,7 @@ internal sealed class ChunkWriter : IDisposable
     /// <summary>The last event before <c>[DONE]</c> when the client asked for usage: no choices, the usage.</summary>
     public void Usage(int promptTokens, int completionTokens, int cachedTokens)
     {
-        Begin(_chat ? "chat.completion.chunk" : "text_completion");
+        Begin();
         _json.WriteStartArray("choices"u8);
         _json.WriteEndArray();
         WriteUsage(promptTokens, completionTokens, cachedTokens);
@@ -153,11 +153,11 @@ internal sealed class ChunkWriter : IDisposable
 
     public void Dispose() => _json.Dispose();
 
-    private void Begin(string objectName)
+    private void Begin()
     {
         _buffer.Write("data: "u8);
         _json.Reset(_buffer);
-        Header(objectName);
+        Header(_chat ? "chat.completion.chunk" : "text_completion");
     }
 
     private void End()

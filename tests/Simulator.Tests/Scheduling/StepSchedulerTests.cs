@@ -61,6 +61,23 @@ public sealed class StepSchedulerTests
     }
 
     [Fact]
+    public void With_prefill_free_the_ttft_is_exactly_the_fixed_part_even_while_others_decode()
+    {
+        using var engine = new EngineHarness(new SimulatorOptions { TtftMs = 100, ItlMs = 10, ItlLoadFactor = 0 });
+        var decoding = engine.Submit(EngineHarness.Tokens(50, 1), 40);
+        engine.Advance(133);
+
+        var late = engine.Submit(EngineHarness.Tokens(2000, 2), 4);
+        engine.RunUntilDone(decoding, late);
+
+        Assert.Equal(100, engine.TtftMs(late), 6);
+        // First token at 233 ms, mid-step: it joins the batch at the next step (240 ms), and its second token ends that step.
+        Assert.Equal(250, engine.TokenTimes(late)[1], 6);
+        var gaps = engine.TokenTimes(decoding).Zip(engine.TokenTimes(decoding).Skip(1), (a, b) => b - a);
+        Assert.All(gaps, g => Assert.Equal(10, g, 6));
+    }
+
+    [Fact]
     public void A_second_request_sharing_a_long_prefix_prefills_only_the_rest_and_the_hit_counters_move_by_the_shared_blocks()
     {
         using var engine = new EngineHarness(Costs with { KvCacheTokens = 100_000 });
