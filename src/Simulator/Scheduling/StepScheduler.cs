@@ -61,9 +61,10 @@ internal sealed class StepScheduler : IDisposable
         _loadFactor = options.ItlLoadFactor;
         _prefillMsPerToken = options.PrefillMsPerToken;
         _instantPrefill = options.PrefillMsPerToken == 0;
-        // Behind its own schedule by more than this (a pause of the process), the engine starts afresh rather than
-        // producing the steps it missed in a burst no GPU would produce.
-        _maxLagTicks = (long)(10 * _ticksPerMs);
+        // A late timer (the machine busy, a GC pause) is caught up: the steps it missed run at once, so rates hold on
+        // average, as each request's own schedule held them before. Beyond a second behind (the process was stopped),
+        // the engine starts afresh rather than producing a burst of steps no GPU would.
+        _maxLagTicks = (long)(1000 * _ticksPerMs);
         if (options.KvCacheBlocks > 0)
         {
             _kv = new KvBlockPool(options.KvCacheBlocks, options.BlockSize, options.PrefixCaching);
