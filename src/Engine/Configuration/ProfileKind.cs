@@ -20,4 +20,7 @@ public enum ProfileKind
 
     /// <summary>Synchronous, then throughput, then constant rates spaced between the two measured rates.</summary>
     Sweep,
+
+    /// <summary>Searches the highest load (streams or rate, <c>capacity_by</c>) whose stage meets the SLO's attainment.</summary>
+    Capacity,
 }

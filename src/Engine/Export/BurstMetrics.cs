@@ -25,6 +25,10 @@ public sealed class BurstMetrics : IRequestMetricsSink
     private long _lastOutputTokens;
     private long _lastRateTimestampMs;
     private Func<int> _inFlight = () => 0;
+    private readonly Slo.SloObjectives? _slo;
+    private long _sloEvaluated;
+    private long _sloConforming;
+    private IReadOnlyList<(MetricFamily Family, string LabelValue, double Value)> _outcome = [];
 
     /// <summary>Creates the series of <paramref name="target"/> with <paramref name="externalLabels"/>.</summary>
     public BurstMetrics(ResolvedTarget target, IReadOnlyDictionary<string, string>? externalLabels = null)
@@ -37,6 +41,7 @@ public sealed class BurstMetrics : IRequestMetricsSink
             ["model"] = target.Target.Model,
         };
         _baseLabels = [.. labels];
+        _slo = target.Settings.Get(SettingsTable.Slo);
         _histograms = new Dictionary<MetricFamily, BucketCounts>
         {
             [RunnerMetrics.Ttft] = new(RunnerMetrics.Ttft.Buckets!),
@@ -59,7 +64,7 @@ public sealed class BurstMetrics : IRequestMetricsSink
     {
         lock (_lock)
         {
-            RequestMetrics.Record(result, this);
+            RequestMetrics.Record(result, this, _slo);
         }
     }
 
@@ -87,6 +92,14 @@ public sealed class BurstMetrics : IRequestMetricsSink
         {
             _failed[reason!] += n;
         }
+        else if (family == RunnerMetrics.SloEvaluated)
+        {
+            _sloEvaluated += n;
+        }
+        else if (family == RunnerMetrics.SloConforming)
+        {
+            _sloConforming += n;
+        }
     }
 
     /// <inheritdoc />
@@ -106,6 +119,16 @@ public sealed class BurstMetrics : IRequestMetricsSink
             {
                 _runsFailed++;
             }
+        }
+    }
+
+    /// <summary>Takes the gauges of the run's answers (capacity, verdict) from its final report.</summary>
+    public void Conclude(Reporting.RunReport report)
+    {
+        var outcome = RunOutcomeSeries.From(report);
+        lock (_lock)
+        {
+            _outcome = outcome;
         }
     }
 
@@ -149,6 +172,18 @@ public sealed class BurstMetrics : IRequestMetricsSink
             if (_lastSuccess is { } last)
             {
                 Add(RunnerMetrics.LastBenchmarkTimestamp, string.Empty, last);
+            }
+
+            if (_slo is not null)
+            {
+                Add(RunnerMetrics.SloEvaluated, string.Empty, _sloEvaluated);
+                Add(RunnerMetrics.SloConforming, string.Empty, _sloConforming);
+                Add(RunnerMetrics.SloAttainmentTarget, string.Empty, _slo.Attainment);
+            }
+
+            foreach (var (family, labelValue, value) in _outcome)
+            {
+                Add(family, string.Empty, value, new KeyValuePair<string, string>(family.Label!, labelValue));
             }
         }
 

@@ -39,6 +39,7 @@ public sealed class SeriesRecorder(ResolvedTarget target) : IRunObserver
     {
         ArgumentNullException.ThrowIfNull(report);
         _metrics.RunEnded(report.Status == "completed", report.EndedAt);
+        _metrics.Conclude(report);
         var live = new HashSet<string>(StringComparer.Ordinal) { RunnerMetrics.InFlight.Name, RunnerMetrics.RequestsPerSecond.Name, RunnerMetrics.OutputTokensPerSecond.Name };
         var series = _metrics.Snapshot(report.EndedAt.ToUnixTimeMilliseconds())
             .Select(s => new ReportSeries(

@@ -77,6 +77,7 @@ public sealed partial class TargetExporter : IRunObserver
         }
 
         _metrics.RunEnded(report.Status == "completed", _time.GetUtcNow());
+        _metrics.Conclude(report);
         Push(stale: false);
         if (_receivers.Any(r => r.Config.SendStaleMarkers))
         {

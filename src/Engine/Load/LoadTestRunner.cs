@@ -37,6 +37,7 @@ public sealed class LoadTestRunner
         ArgumentNullException.ThrowIfNull(observers);
         var startedAt = _time.GetUtcNow();
         var benchmarks = new List<BenchmarkReport>();
+        CapacityReport? capacity = null;
         string? failure = null;
         try
         {
@@ -52,7 +53,11 @@ public sealed class LoadTestRunner
 
             var probe = new CompletionRequest(target.Endpoint, ReadOnlyMemory<byte>.Empty, runId + "-warmup", target.Target.ApiKey, target.Target.ApiKeyHeader, target.Target.Headers);
             await client.WarmUpAsync(probe, TimeSpan.FromSeconds(Math.Min(10, settings.RequestTimeout.TotalSeconds)), cancellationToken).ConfigureAwait(false);
-            if (settings.Profile != ProfileKind.Sweep)
+            if (settings.Profile == ProfileKind.Capacity)
+            {
+                capacity = await new Capacity.CapacityRunner(stages, _time, _logger).RunAsync(runId, target, source, observers, benchmarks, cancellationToken).ConfigureAwait(false);
+            }
+            else if (settings.Profile != ProfileKind.Sweep)
             {
                 benchmarks.Add(await stages.RunAsync(runId, target, StagePlan.Create(settings, 0, settings.Profile), source, observers, cancellationToken).ConfigureAwait(false));
             }
@@ -67,7 +72,9 @@ public sealed class LoadTestRunner
             Log.RunFailed(_logger, target.Environment, target.Target.Name, failure);
         }
 
-        var (status, reason) = Judge(benchmarks, failure, cancellationToken.IsCancellationRequested);
+        // A capacity search's later probes are meant to fail; only its first must serve requests for the run to count.
+        var judged = capacity is null ? benchmarks : benchmarks.Take(1).ToList();
+        var (status, reason) = Judge(judged, failure, cancellationToken.IsCancellationRequested);
         return new RunReport
         {
             RunId = runId,
@@ -81,6 +88,7 @@ public sealed class LoadTestRunner
             Trigger = trigger.ToString().ToLowerInvariant(),
             Config = EffectiveConfig.Describe(target),
             Benchmarks = benchmarks,
+            Capacity = capacity,
         };
     }
 

@@ -24,6 +24,7 @@ public sealed class StageCollector
     private readonly Distribution _tpot = new();
     private readonly Distribution _e2e = new();
     private readonly Distribution _dispatch = new();
+    private readonly Slo.SloTally? _slo;
     private long _successful;
     private long _failed;
     private long _incomplete;
@@ -46,6 +47,7 @@ public sealed class StageCollector
         _frequency = timestampFrequency;
         _windowStart = stage.StartTimestamp + Ticks(stage.Plan.Warmup);
         _cooldownTicks = Ticks(stage.Plan.Cooldown);
+        _slo = stage.Target.Settings.Get(Configuration.SettingsTable.Slo) is { } slo ? new Slo.SloTally(slo) : null;
     }
 
     /// <summary>Failures so far, warmup included (for <c>max_errors</c>).</summary>
@@ -127,6 +129,7 @@ public sealed class StageCollector
                 DispatchDelayMs = _dispatch.Summarize(),
                 Throughput = new ThroughputSummary(_successful / seconds, _outputTokens / seconds, (_promptTokens + _outputTokens) / seconds),
                 Concurrency = new ConcurrencySummary(meanConcurrency, maxConcurrency),
+                Slo = _slo?.Summarize(seconds),
             };
         }
     }
@@ -137,6 +140,7 @@ public sealed class StageCollector
     private void Commit(RequestResult result)
     {
         _dispatch.Record(result.DispatchDelayMs);
+        _slo?.Add(result);
         switch (result.Status)
         {
             case RequestStatus.Successful:

@@ -34,4 +34,7 @@ public sealed record BenchmarkSummary
 
     /// <summary>Requests in flight over the window.</summary>
     public required ConcurrencySummary Concurrency { get; init; }
+
+    /// <summary>The stage against the target's <c>slo</c>; null when none is set.</summary>
+    public SloSummary? Slo { get; init; }
 }
