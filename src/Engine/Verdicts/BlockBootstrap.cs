@@ -17,7 +17,7 @@ internal static class BlockBootstrap
     /// change; a metric that one run cannot give (no observation) is left out. <paramref name="seed"/> makes the draws,
     /// and so the verdict, reproducible.
     /// </summary>
-    public static IReadOnlyList<MetricEstimate> Run(BlockedSample baseline, BlockedSample current, IReadOnlyList<VerdictMetricDefinition> metrics, double alpha, int seed)
+    public static IReadOnlyList<MetricEstimate> Run(BlockedSample baseline, BlockedSample current, IReadOnlyList<VerdictMetricDefinition> metrics, double alpha, int seed, int replicates = Replicates)
     {
         ArgumentNullException.ThrowIfNull(baseline);
         ArgumentNullException.ThrowIfNull(current);
@@ -37,9 +37,9 @@ internal static class BlockBootstrap
             : p.Throughput();
 
         var point = metrics.Select(m => (Baseline: Value(a, m), Current: Value(b, m))).ToArray();
-        var draws = metrics.Select(_ => new double[Replicates]).ToArray();
+        var draws = metrics.Select(_ => new double[replicates]).ToArray();
         var random = new Random(seed);
-        for (var r = 0; r < Replicates; r++)
+        for (var r = 0; r < replicates; r++)
         {
             a.Draw(random);
             b.Draw(random);
@@ -55,7 +55,7 @@ internal static class BlockBootstrap
             var (baseValue, currentValue) = point[m];
             var change = Change(baseValue, currentValue);
             var finite = draws[m].Where(double.IsFinite).Order().ToArray();
-            if (!double.IsFinite(change) || finite.Length < Replicates / 2)
+            if (!double.IsFinite(change) || finite.Length < replicates / 2)
             {
                 continue;
             }
