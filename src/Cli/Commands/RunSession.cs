@@ -1,10 +1,9 @@
 using GuidellmFunctions.Cli.Output;
-using GuidellmFunctions.Engine.Client;
 using GuidellmFunctions.Engine.Configuration;
-using GuidellmFunctions.Engine.Data;
 using GuidellmFunctions.Engine.Load;
 using GuidellmFunctions.Engine.Reporting;
 using GuidellmFunctions.Engine.Runs;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
 
@@ -15,10 +14,11 @@ internal static class RunSession
 {
     public static async Task<int> ExecuteAsync(IReadOnlyList<ResolvedTarget> targets, string outputDirectory, IAnsiConsole console, LogLevel logLevel, CancellationToken cancellationToken, RunnerConfig? config = null, IReadOnlyList<RemoteWriteConfig>? extraReceivers = null, string? runId = null)
     {
-        var time = TimeProvider.System;
         using var loggers = ConsoleLog.Create(logLevel);
-        using var clients = new TargetHttpClientFactory();
-        var service = new LoadTestService(new RunCoordinator(new LoadTestRunner(clients, new PromptGenerator(), time, loggers)), time, loggers);
+        var services = EngineServices.Create(loggers);
+        await using var disposeServices = services.ConfigureAwait(false);
+        var service = services.GetRequiredService<LoadTestService>();
+        var time = services.GetRequiredService<TimeProvider>();
         runId ??= RunIds.New(time);
         var live = console.Profile.Capabilities.Interactive && !Console.IsOutputRedirected;
         var receivers = (config?.RemoteWrite ?? []).Concat(extraReceivers ?? []).ToList();
