@@ -60,7 +60,7 @@ internal static class RunSession
         {
             if (r.Saved is { } saved)
             {
-                console.MarkupLine(Markup.Escape($"{r.Report.Environment}/{r.Report.Target}: {r.Report.Status}, report {(saved.Written ? "written to" : "already at")} {saved.Location}"));
+                console.MarkupLine(Markup.Escape($"{r.Report.Environment}/{r.Report.Target}: {ReportNames.Of(r.Report.Status)}, report {(saved.Written ? "written to" : "already at")} {saved.Location}"));
             }
             else
             {
@@ -78,9 +78,9 @@ internal static class RunSession
                 }
             }
 
-            if (r.Report.Status != "completed")
+            if (r.Report.Status != RunStatus.Completed)
             {
-                console.MarkupLine($"[red]{Markup.Escape($"{r.Report.Environment}/{r.Report.Target} {r.Report.Status}: {r.Report.StatusReason}")}[/]");
+                console.MarkupLine($"[red]{Markup.Escape($"{r.Report.Environment}/{r.Report.Target} {ReportNames.Of(r.Report.Status)}: {r.Report.StatusReason}")}[/]");
                 exit = ExitCodes.RunFailed;
             }
         }

@@ -96,7 +96,7 @@ internal static class ServeCommand
             var runId = RunIds.New(time);
             var outcome = await service.RunAsync(config, [target], runId, RunTrigger.Cli, output, observersFor: t => [metrics.For(t)], cancellationToken: cancellationToken).ConfigureAwait(false);
             var report = outcome.Results[0].Report;
-            console.MarkupLine(Markup.Escape($"{target.Environment}/{target.Target.Name} run {runId}: {report.Status}{(report.StatusReason is { } why ? $" ({why})" : string.Empty)}"));
+            console.MarkupLine(Markup.Escape($"{target.Environment}/{target.Target.Name} run {runId}: {ReportNames.Of(report.Status)}{(report.StatusReason is { } why ? $" ({why})" : string.Empty)}"));
             try
             {
                 await Task.Delay(target.Settings.Interval, time, cancellationToken).ConfigureAwait(false);

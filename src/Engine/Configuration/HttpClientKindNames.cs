@@ -5,6 +5,6 @@ public static class HttpClientKindNames
 {
     /// <summary>Each client's written name, and the other names accepted.</summary>
     public static EnumNames<HttpClientKind> Names { get; } = new(
-        (HttpClientKind.Auto, "auto", []),
+        (HttpClientKind.Runner, "auto", []),
         (HttpClientKind.HttpClient, "httpclient", ["dotnet"]));
 }

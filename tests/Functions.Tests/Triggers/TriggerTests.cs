@@ -194,7 +194,7 @@ public sealed class TriggerTests : IAsyncLifetime
         var result = await running;
 
         var report = Assert.Single(result.Outcome!.Results).Report;
-        Assert.Equal("cancelled", report.Status);
+        Assert.Equal(Engine.Reporting.RunStatus.Cancelled, report.Status);
         var name = Assert.Single(await ArchivedReports());
         using var json = JsonDocument.Parse((await Archive.GetBlobClient(name).DownloadContentAsync()).Value.Content.ToString());
         Assert.Equal("cancelled", json.RootElement.GetProperty("status").GetString());
