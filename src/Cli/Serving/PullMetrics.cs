@@ -82,7 +82,7 @@ internal sealed class PullMetrics
         public Task<RunReport> OnRunCompletedAsync(RunReport report, CancellationToken cancellationToken)
         {
             Add(RunnerMetrics.RunsTotal, 1);
-            if (report.Status == "completed")
+            if (report.Status == RunStatus.Completed)
             {
                 Gauge(RunnerMetrics.LastBenchmarkTimestamp).Set(report.EndedAt.ToUnixTimeMilliseconds() / 1000.0);
             }

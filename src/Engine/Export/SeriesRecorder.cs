@@ -38,7 +38,7 @@ public sealed class SeriesRecorder(ResolvedTarget target) : IRunObserver
     public Task<RunReport> OnRunCompletedAsync(RunReport report, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(report);
-        _metrics.RunEnded(report.Status == "completed", report.EndedAt);
+        _metrics.RunEnded(report.Status == RunStatus.Completed, report.EndedAt);
         var live = new HashSet<string>(StringComparer.Ordinal) { RunnerMetrics.InFlight.Name, RunnerMetrics.RequestsPerSecond.Name, RunnerMetrics.OutputTokensPerSecond.Name };
         var series = _metrics.Snapshot(report.EndedAt.ToUnixTimeMilliseconds())
             .Select(s => new ReportSeries(

@@ -76,7 +76,7 @@ public sealed partial class TargetExporter : IRunObserver
             await _loop.ConfigureAwait(false);
         }
 
-        _metrics.RunEnded(report.Status == "completed", _time.GetUtcNow());
+        _metrics.RunEnded(report.Status == RunStatus.Completed, _time.GetUtcNow());
         Push(stale: false);
         if (_receivers.Any(r => r.Config.SendStaleMarkers))
         {

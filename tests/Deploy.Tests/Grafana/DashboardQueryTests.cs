@@ -42,7 +42,7 @@ public sealed class DashboardQueryTests : IDisposable
         var report = await ExportedBurst.RunAsync(_clients, _dir, simulator, settings, exporter, "dashboard-1", "development", "llama");
         await Task.Delay(TimeSpan.FromSeconds(2));
 
-        Assert.Equal("completed", report.Status);
+        Assert.Equal(Engine.Reporting.RunStatus.Completed, report.Status);
         var raw = await prometheus.RawAsync("guidellm_requests_total{environment=\"development\"}[10m]", DateTimeOffset.UtcNow);
         var end = Assert.Single(raw).Samples[^1].At;
         var empty = new List<string>();
