@@ -27,6 +27,9 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<PromptGenerator>();
         services.TryAddSingleton<LoadTestRunner>();
         services.TryAddSingleton<RunCoordinator>();
+        services.AddHttpClient(Export.RemoteWriteClient.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(Export.RemoteWriteExporter.CreateHandler);
+        services.TryAddSingleton<Export.RemoteWriteExporterFactory>();
         services.TryAddSingleton<Runs.LoadTestService>();
         services.TryAddSingleton(sp =>
         {
