@@ -79,6 +79,7 @@ internal static class RemoteWriteResilience
     {
         { Result: { } response } => $"HTTP {(int)response.StatusCode}: {Client.ChunkParser.Truncate((await response.Content.ReadAsStringAsync(CancellationToken.None).ConfigureAwait(false)).Trim())}",
         { Exception: TimeoutRejectedException } => $"no answer within {attemptTimeout.TotalSeconds:0.###}s",
+        { Exception: { InnerException: { } inner } ex } => $"{ex.Message} {inner.Message}",
         { Exception: { } ex } => ex.Message,
         _ => "unknown error",
     };
