@@ -26,6 +26,25 @@ public sealed class RunCoordinator
     /// <param name="stagingDirectory">Where per-request files are written during the run.</param>
     /// <param name="observersFor">Extra observers per target (progress, exporters).</param>
     /// <param name="cancellationToken">Cancels the run; reports are still saved, marked cancelled.</param>
+    public Task<IReadOnlyList<TargetRunResult>> RunAsync(
+        IReadOnlyList<ResolvedTarget> targets,
+        string runId,
+        RunTrigger trigger,
+        IReportStore store,
+        string stagingDirectory,
+        Func<ResolvedTarget, IReadOnlyList<IRunObserver>>? observersFor,
+        CancellationToken cancellationToken) =>
+        RunAsync(targets, runId, trigger, store, stagingDirectory, observersFor, Export.HistogramLayout.Default, cancellationToken);
+
+    /// <summary>As the other overload, with the report's series in <paramref name="buckets"/> (the config's <c>buckets:</c>).</summary>
+    /// <param name="targets">Targets to run.</param>
+    /// <param name="runId">Run id shared by the reports.</param>
+    /// <param name="trigger">What started the run.</param>
+    /// <param name="store">Where reports go.</param>
+    /// <param name="stagingDirectory">Where per-request files are written during the run.</param>
+    /// <param name="observersFor">Extra observers per target (progress, exporters).</param>
+    /// <param name="buckets">Classic bucket boundaries of the report's series.</param>
+    /// <param name="cancellationToken">Cancels the run; reports are still saved, marked cancelled.</param>
     public async Task<IReadOnlyList<TargetRunResult>> RunAsync(
         IReadOnlyList<ResolvedTarget> targets,
         string runId,
@@ -33,23 +52,24 @@ public sealed class RunCoordinator
         IReportStore store,
         string stagingDirectory,
         Func<ResolvedTarget, IReadOnlyList<IRunObserver>>? observersFor,
+        Export.HistogramLayout buckets,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(targets);
         ArgumentNullException.ThrowIfNull(store);
         Directory.CreateDirectory(stagingDirectory);
-        var runs = targets.Select(target => RunOneAsync(target, runId, trigger, store, stagingDirectory, observersFor, cancellationToken));
+        var runs = targets.Select(target => RunOneAsync(target, runId, trigger, store, stagingDirectory, observersFor, buckets, cancellationToken));
         return await Task.WhenAll(runs).ConfigureAwait(false);
     }
 
-    private async Task<TargetRunResult> RunOneAsync(ResolvedTarget target, string runId, RunTrigger trigger, IReportStore store, string staging, Func<ResolvedTarget, IReadOnlyList<IRunObserver>>? observersFor, CancellationToken cancellationToken)
+    private async Task<TargetRunResult> RunOneAsync(ResolvedTarget target, string runId, RunTrigger trigger, IReportStore store, string staging, Func<ResolvedTarget, IReadOnlyList<IRunObserver>>? observersFor, Export.HistogramLayout buckets, CancellationToken cancellationToken)
     {
         await Task.Yield();
         var recordsPath = Path.Combine(staging, $"{runId}.{target.Environment}.{target.Target.Name}{ReportLayout.RequestsSuffix}");
         RunReport report;
         using (var records = new RequestRecordWriter(recordsPath))
         {
-            IReadOnlyList<IRunObserver> observers = [records, new Export.SeriesRecorder(target), .. observersFor?.Invoke(target) ?? []];
+            IReadOnlyList<IRunObserver> observers = [records, new Export.SeriesRecorder(target, buckets), .. observersFor?.Invoke(target) ?? []];
             report = await _runner.RunAsync(target, runId, trigger, observers, cancellationToken).ConfigureAwait(false);
             foreach (var observer in observers)
             {

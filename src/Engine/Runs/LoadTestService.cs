@@ -77,7 +77,7 @@ public sealed class LoadTestService
 
         targets = [.. targets.Except(done)];
         IReadOnlyList<RemoteWriteConfig> receivers = [.. config.RemoteWrite, .. extraReceivers ?? []];
-        using var exporter = new RemoteWriteExporter(receivers, spool, _time, _loggers);
+        using var exporter = new RemoteWriteExporter(receivers, spool, _time, _loggers, layout: config.Buckets);
         if (exporter.Enabled)
         {
             await exporter.ReplaySpoolAsync(cancellationToken).ConfigureAwait(false);
@@ -85,7 +85,7 @@ public sealed class LoadTestService
 
         IReadOnlyList<IRunObserver> Observers(ResolvedTarget t) =>
             [.. observersFor?.Invoke(t) ?? [], .. exporter.Enabled ? [exporter.ForTarget(t)] : Array.Empty<IRunObserver>()];
-        var results = await _coordinator.RunAsync(targets, runId, trigger, store, Path.Combine(local.Root, ".staging"), Observers, cancellationToken).ConfigureAwait(false);
+        var results = await _coordinator.RunAsync(targets, runId, trigger, store, Path.Combine(local.Root, ".staging"), Observers, config.Buckets, cancellationToken).ConfigureAwait(false);
         return new RunOutcome(runId, results, destination, pendingUploaded, [.. done.Select(t => $"{t.Environment}/{t.Target.Name}")]);
     }
 }

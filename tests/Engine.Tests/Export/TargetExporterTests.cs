@@ -22,7 +22,7 @@ public sealed class TargetExporterTests : IDisposable
     {
         RunId = "run-1", Environment = "dev", Target = "sim", Model = "m/7b", Status = "completed", Trigger = "cli",
         StartedAt = DateTimeOffset.UnixEpoch, EndedAt = DateTimeOffset.UnixEpoch,
-        Config = new TargetReport { Endpoint = "http://127.0.0.1:9/v1/chat/completions", RequestType = "chat_completions", Profile = "concurrent", DataSpec = "prompt_tokens=32,output_tokens=16" },
+        Config = new TargetReport { Endpoint = "http://127.0.0.1:9/v1/chat/completions", Settings = EffectiveConfig.Settings(new BenchmarkSettings()) },
         Benchmarks = [],
     };
 
