@@ -6,6 +6,7 @@ namespace GuidellmFunctions.Engine.Export;
 public sealed class BucketCounts
 {
     private readonly double[] _bounds;
+    private readonly string[] _les;
     private readonly long[] _counts;
 
     /// <summary>Creates empty buckets with the upper bounds <paramref name="bounds"/> (ascending).</summary>
@@ -13,11 +14,15 @@ public sealed class BucketCounts
     {
         ArgumentNullException.ThrowIfNull(bounds);
         _bounds = [.. bounds];
+        _les = [.. _bounds.Select(Le)];
         _counts = new long[_bounds.Length];
     }
 
     /// <summary>Upper bounds.</summary>
     public IReadOnlyList<double> Bounds => _bounds;
+
+    /// <summary>The <c>le</c> label of each bound.</summary>
+    public IReadOnlyList<string> Les => _les;
 
     /// <summary>Sum of observations.</summary>
     public double Sum { get; private set; }

@@ -16,6 +16,7 @@ public sealed class BurstMetrics : IRequestMetricsSink
     private readonly Dictionary<string, long> _failed = FailureReasons.All.ToDictionary(r => r, _ => 0L, StringComparer.Ordinal);
     private readonly Dictionary<MetricFamily, BucketCounts> _histograms;
     private readonly Dictionary<MetricFamily, NativeHistogram>? _native;
+    private readonly Dictionary<(string Name, string? Key, string? Value), KeyValuePair<string, string>[]> _labels = [];
     private long _requests;
     private long _successful;
     private long _promptTokens;
@@ -120,14 +121,14 @@ public sealed class BurstMetrics : IRequestMetricsSink
         var list = new List<(KeyValuePair<string, string>[], double)>(128);
         lock (_lock)
         {
-            void Add(MetricFamily family, string suffix, double value, params KeyValuePair<string, string>[] extra) =>
-                list.Add((LabelSet.Build([.. _baseLabels, .. extra, new("__name__", family.Name + suffix)]), value));
+            void Add(MetricFamily family, string suffix, double value, string? key = null, string? label = null) =>
+                list.Add((Labels(family.Name + suffix, key, label), value));
 
             Add(RunnerMetrics.RequestsTotal, string.Empty, _requests);
             Add(RunnerMetrics.RequestsSuccessful, string.Empty, _successful);
             foreach (var (reason, count) in _failed)
             {
-                Add(RunnerMetrics.RequestsFailed, string.Empty, count, new KeyValuePair<string, string>("reason", reason));
+                Add(RunnerMetrics.RequestsFailed, string.Empty, count, "reason", reason);
             }
 
             Add(RunnerMetrics.PromptTokens, string.Empty, _promptTokens);
@@ -137,12 +138,12 @@ public sealed class BurstMetrics : IRequestMetricsSink
             foreach (var (family, h) in _histograms)
             {
                 var cumulative = h.Cumulative();
-                for (var i = 0; i < h.Bounds.Count; i++)
+                for (var i = 0; i < h.Les.Count; i++)
                 {
-                    Add(family, "_bucket", cumulative[i], new KeyValuePair<string, string>("le", BucketCounts.Le(h.Bounds[i])));
+                    Add(family, "_bucket", cumulative[i], "le", h.Les[i]);
                 }
 
-                Add(family, "_bucket", h.Count, new KeyValuePair<string, string>("le", "+Inf"));
+                Add(family, "_bucket", h.Count, "le", "+Inf");
                 Add(family, "_sum", h.Sum);
                 Add(family, "_count", h.Count);
             }
@@ -171,7 +172,19 @@ public sealed class BurstMetrics : IRequestMetricsSink
 
         lock (_lock)
         {
-            return [.. _native.Select(n => (LabelSet.Build([.. _baseLabels, new("__name__", n.Key.Name)]), n.Value.Snapshot()))];
+            return [.. _native.Select(n => (Labels(n.Key.Name, null, null), n.Value.Snapshot()))];
         }
+    }
+
+    /// <summary>The labels of a series, built and checked once per burst (callers hold the lock and never change them).</summary>
+    private KeyValuePair<string, string>[] Labels(string name, string? key, string? value)
+    {
+        if (!_labels.TryGetValue((name, key, value), out var labels))
+        {
+            labels = LabelSet.Build([.. _baseLabels, .. key is null ? [] : new KeyValuePair<string, string>[] { new(key, value!) }, new("__name__", name)]);
+            _labels[(name, key, value)] = labels;
+        }
+
+        return labels;
     }
 }
