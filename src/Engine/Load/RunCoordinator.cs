@@ -18,14 +18,7 @@ public sealed class RunCoordinator
         _runner = runner;
     }
 
-    /// <summary>Runs <paramref name="targets"/> concurrently and saves their reports to <paramref name="store"/>.</summary>
-    /// <param name="targets">Targets to run.</param>
-    /// <param name="runId">Run id shared by the reports.</param>
-    /// <param name="trigger">What started the run.</param>
-    /// <param name="store">Where reports go.</param>
-    /// <param name="stagingDirectory">Where per-request files are written during the run.</param>
-    /// <param name="observersFor">Extra observers per target (progress, exporters).</param>
-    /// <param name="cancellationToken">Cancels the run; reports are still saved, marked cancelled.</param>
+    /// <inheritdoc cref="RunAsync(IReadOnlyList{ResolvedTarget}, string, RunTrigger, IReportStore, string, Func{ResolvedTarget, IReadOnlyList{IRunObserver}}, Export.HistogramLayout, CancellationToken)"/>
     public Task<IReadOnlyList<TargetRunResult>> RunAsync(
         IReadOnlyList<ResolvedTarget> targets,
         string runId,
@@ -36,14 +29,14 @@ public sealed class RunCoordinator
         CancellationToken cancellationToken) =>
         RunAsync(targets, runId, trigger, store, stagingDirectory, observersFor, Export.HistogramLayout.Default, cancellationToken);
 
-    /// <summary>As the other overload, with the report's series in <paramref name="buckets"/> (the config's <c>buckets:</c>).</summary>
+    /// <summary>Runs <paramref name="targets"/> concurrently and saves their reports to <paramref name="store"/>.</summary>
     /// <param name="targets">Targets to run.</param>
     /// <param name="runId">Run id shared by the reports.</param>
     /// <param name="trigger">What started the run.</param>
     /// <param name="store">Where reports go.</param>
     /// <param name="stagingDirectory">Where per-request files are written during the run.</param>
     /// <param name="observersFor">Extra observers per target (progress, exporters).</param>
-    /// <param name="buckets">Classic bucket boundaries of the report's series.</param>
+    /// <param name="buckets">Classic bucket boundaries of the report's series (the config's <c>buckets:</c>).</param>
     /// <param name="cancellationToken">Cancels the run; reports are still saved, marked cancelled.</param>
     public async Task<IReadOnlyList<TargetRunResult>> RunAsync(
         IReadOnlyList<ResolvedTarget> targets,

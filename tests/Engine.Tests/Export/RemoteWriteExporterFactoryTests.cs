@@ -2,7 +2,6 @@ using GuidellmFunctions.Engine.Configuration;
 using GuidellmFunctions.Engine.DependencyInjection;
 using GuidellmFunctions.Engine.Export;
 using GuidellmFunctions.Engine.Load;
-using GuidellmFunctions.Engine.Reporting;
 using GuidellmFunctions.Engine.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http;
@@ -47,15 +46,11 @@ public sealed class RemoteWriteExporterFactoryTests : IDisposable
         var config = new RemoteWriteConfig { Url = receiver.Url, MinBackoff = TimeSpan.FromMilliseconds(10), MaxBackoff = TimeSpan.FromMilliseconds(20) };
         using var exporter = provider.GetRequiredService<RemoteWriteExporterFactory>().Create([config], new SampleSpool(Path.Combine(_dir.Path, "spool")));
         var target = exporter.ForTarget(BurstMetricsTests.Target);
-        var stage = new StageContext("run-1", BurstMetricsTests.Target, new StagePlan(0, ProfileKind.Synchronous, null, 1, null, TimeSpan.FromMinutes(1), null, null, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.FromSeconds(30), 1), 0, () => 1);
+        var stage = TargetExporterTests.Stage();
 
         target.OnStageStarted(stage);
         target.OnRequestCompleted(stage, BurstMetricsTests.Success(), RequestPhase.Measured);
-        var report = await target.OnRunCompletedAsync(new RunReport
-        {
-            RunId = "run-1", Environment = "dev", Target = "sim", Model = "m/7b", Status = "completed", Trigger = "cli", StartedAt = DateTimeOffset.UnixEpoch, EndedAt = DateTimeOffset.UnixEpoch,
-            Config = new TargetReport { Endpoint = "http://127.0.0.1:9/v1/chat/completions", Settings = EffectiveConfig.Settings(new BenchmarkSettings()) }, Benchmarks = [],
-        }, CancellationToken.None);
+        var report = await target.OnRunCompletedAsync(TargetExporterTests.Report(), CancellationToken.None);
 
         Assert.Equal([503, 204, 204, 204], receiver.Requests.Select(r => r.Status));
         var export = Assert.Single(report.Export!);

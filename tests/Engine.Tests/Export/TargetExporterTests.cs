@@ -16,9 +16,9 @@ public sealed class TargetExporterTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static StageContext Stage() => new("run-1", BurstMetricsTests.Target, new StagePlan(0, ProfileKind.Concurrent, null, 2, null, TimeSpan.FromMinutes(1), null, null, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.FromSeconds(30), 1), 0, () => 2);
+    internal static StageContext Stage() => new("run-1", BurstMetricsTests.Target, new StagePlan(0, ProfileKind.Concurrent, null, 2, null, TimeSpan.FromMinutes(1), null, null, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.FromSeconds(30), 1), 0, () => 2);
 
-    private static RunReport Report() => new()
+    internal static RunReport Report() => new()
     {
         RunId = "run-1", Environment = "dev", Target = "sim", Model = "m/7b", Status = "completed", Trigger = "cli",
         StartedAt = DateTimeOffset.UnixEpoch, EndedAt = DateTimeOffset.UnixEpoch,
