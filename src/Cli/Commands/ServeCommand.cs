@@ -52,7 +52,7 @@ internal static class ServeCommand
 
             using var loggers = ConsoleLog.Create(parse.GetValue(logLevel));
             var registry = Metrics.NewCustomRegistry();
-            var metrics = new PullMetrics(registry);
+            var metrics = new PullMetrics(registry, loaded.Buckets);
             var app = BuildApp(registry, parse.GetValue(host)!, parse.GetValue(port) ?? loaded.PrometheusPort);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

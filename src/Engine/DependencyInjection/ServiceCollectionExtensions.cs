@@ -31,8 +31,10 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<LoadTestRunner>();
         services.TryAddSingleton<RunCoordinator>();
         services.TryAddSingleton<RunStorageFactory>();
-        services.TryAddSingleton<ExporterFactory>();
-        services.TryAddSingleton(sp => new LoadTestService(sp.GetRequiredService<RunCoordinator>(), sp.GetRequiredService<RunStorageFactory>(), sp.GetRequiredService<ExporterFactory>()));
+        services.AddHttpClient(Export.RemoteWriteClient.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(Export.RemoteWriteExporter.CreateHandler);
+        services.TryAddSingleton<Export.RemoteWriteExporterFactory>();
+        services.TryAddSingleton(sp => new LoadTestService(sp.GetRequiredService<RunCoordinator>(), sp.GetRequiredService<RunStorageFactory>(), sp.GetRequiredService<Export.RemoteWriteExporterFactory>()));
         services.TryAddSingleton<ConfigSourceProvider>();
         services.TryAddSingleton(sp => sp.GetRequiredService<ConfigSourceProvider>().For(sp.GetRequiredService<IOptions<GuidellmEngineOptions>>().Value));
         services.TryAddSingleton(sp =>

@@ -1,4 +1,5 @@
 using GuidellmFunctions.Engine.Configuration;
+using GuidellmFunctions.Engine.Export;
 using GuidellmFunctions.Engine.Load;
 using GuidellmFunctions.Engine.Reporting;
 
@@ -13,9 +14,9 @@ public sealed class LoadTestService
 {
     private readonly RunCoordinator _coordinator;
     private readonly RunStorageFactory _storage;
-    private readonly ExporterFactory _exporters;
+    private readonly RemoteWriteExporterFactory _exporters;
 
-    internal LoadTestService(RunCoordinator coordinator, RunStorageFactory storage, ExporterFactory exporters)
+    internal LoadTestService(RunCoordinator coordinator, RunStorageFactory storage, RemoteWriteExporterFactory exporters)
     {
         ArgumentNullException.ThrowIfNull(coordinator);
         ArgumentNullException.ThrowIfNull(storage);
@@ -60,7 +61,7 @@ public sealed class LoadTestService
 
         targets = [.. targets.Except(done)];
         IReadOnlyList<RemoteWriteConfig> receivers = [.. config.RemoteWrite, .. extraReceivers ?? []];
-        using var exporter = _exporters.Create(receivers, storage.Spool);
+        using var exporter = _exporters.Create(receivers, storage.Spool, config.Buckets);
         if (exporter.Enabled)
         {
             await exporter.ReplaySpoolAsync(cancellationToken).ConfigureAwait(false);
@@ -68,7 +69,7 @@ public sealed class LoadTestService
 
         IReadOnlyList<IRunObserver> Observers(ResolvedTarget t) =>
             [.. observersFor?.Invoke(t) ?? [], .. exporter.Enabled ? [exporter.ForTarget(t)] : Array.Empty<IRunObserver>()];
-        var results = await _coordinator.RunAsync(targets, runId, trigger, storage.Reports, Path.Combine(storage.LocalRoot, ".staging"), Observers, cancellationToken).ConfigureAwait(false);
+        var results = await _coordinator.RunAsync(targets, runId, trigger, storage.Reports, Path.Combine(storage.LocalRoot, ".staging"), Observers, config.Buckets, cancellationToken).ConfigureAwait(false);
         return new RunOutcome(runId, results, storage.Destination, storage.PendingUploaded, [.. done.Select(t => $"{t.Environment}/{t.Target.Name}")]);
     }
 }
