@@ -32,7 +32,7 @@ internal static class BaselineFinder
                 continue;
             }
 
-            if (report.Status == "completed" && report.Model == current.Model && report.RequestsFile is not null && RunComparison.SameEffectiveConfig(report, current))
+            if (report.Status == RunStatus.Completed && report.Model == current.Model && report.RequestsFile is not null && RunComparison.SameEffectiveConfig(report, current))
             {
                 return (report, null);
             }

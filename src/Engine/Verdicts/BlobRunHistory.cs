@@ -26,7 +26,7 @@ internal sealed class BlobRunHistory(BlobContainerClient container) : IRunHistor
         {
             // Metadata says a report's status, so failed runs need not be downloaded.
             if (blob.Name.EndsWith(".json", StringComparison.Ordinal)
-                && (blob.Metadata is null || !blob.Metadata.TryGetValue("status", out var status) || status == "completed"))
+                && (blob.Metadata is null || !blob.Metadata.TryGetValue("status", out var status) || status == ReportNames.Of(RunStatus.Completed)))
             {
                 names.Add(blob.Name);
             }

@@ -42,9 +42,9 @@ internal static class RunComparison
 
         foreach (var (report, which) in (ReadOnlySpan<(RunReport, string)>)[(baseline, "the baseline"), (current, "this")])
         {
-            if (report.Status != "completed")
+            if (report.Status != RunStatus.Completed)
             {
-                return $"{which} run ({report.RunId}) did not complete: {report.Status}";
+                return $"{which} run ({report.RunId}) did not complete: {ReportNames.Of(report.Status)}";
             }
         }
 

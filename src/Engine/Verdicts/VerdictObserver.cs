@@ -37,7 +37,7 @@ internal sealed partial class VerdictObserver(IRunHistory history, string record
     public async Task<RunReport> OnRunCompletedAsync(RunReport report, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(report);
-        if (report.Status != "completed")
+        if (report.Status != RunStatus.Completed)
         {
             return report;
         }

@@ -37,18 +37,19 @@ public sealed class OverSaturationDetectorTests
         return result;
     }
 
-    /// <summary>Runs 30 s in 20 ms steps: each step one request starts with <paramref name="inFlight"/> in flight and one completes with its TTFT and lateness.</summary>
+    /// <summary>Runs 30 s in 20 ms steps: each step one request starts with <paramref name="inFlight"/> in flight and one completes with its TTFT and lateness; returns the elapsed seconds at the stop, or null.</summary>
     private double? Drive(OverSaturationDetector detector, StageContext stage, Func<double, int> inFlight, Func<double, double> ttft, Func<double, double> late)
     {
-        for (var t = 0.0; t < 30; t += 0.02)
+        for (var step = 0; step < 1500; step++)
         {
+            var t = step * 0.02;
             _time.Advance(TimeSpan.FromMilliseconds(20));
             _inFlight = inFlight(t);
             detector.OnRequestStarted(stage);
             detector.OnRequestCompleted(stage, Completed(ttft(t), late(t)), RequestPhase.Measured);
             if (_stops.Count > 0)
             {
-                return t;
+                return (step + 1) * 0.02;
             }
         }
 
@@ -64,7 +65,7 @@ public sealed class OverSaturationDetectorTests
         var stoppedAt = Drive(detector, stage, t => (int)(10 * t) + noise.Next(3), t => 100 + (1000 * t) + noise.Next(50), _ => 0);
 
         Assert.NotNull(stoppedAt);
-        Assert.InRange(stoppedAt.Value + 0.02, detector.MinimumSeconds, detector.MinimumSeconds + 1);
+        Assert.InRange(stoppedAt.Value, detector.MinimumSeconds, detector.MinimumSeconds + 1);
         var (reason, detail) = Assert.Single(_stops);
         Assert.Equal("over_saturation", reason);
         Assert.Contains("requests in flight rose from", detail, StringComparison.Ordinal);

@@ -41,7 +41,7 @@ internal static class SyntheticRuns
     }
 
     /// <summary>Writes <paramref name="requests"/> as one constant-rate stage of run <paramref name="runId"/> under <paramref name="dir"/>; returns the report's path.</summary>
-    public static string Write(string dir, string runId, IReadOnlyList<Request> requests, double rate, DateTimeOffset startedAt, Action<TargetReport>? config = null, string status = "completed", string model = "m")
+    public static string Write(string dir, string runId, IReadOnlyList<Request> requests, double rate, DateTimeOffset startedAt, Action<TargetReport>? config = null, RunStatus status = RunStatus.Completed, string model = "m")
     {
         Directory.CreateDirectory(dir);
         var settings = new BenchmarkSettings { Profile = ProfileKind.Constant, Rate = rate };
@@ -59,7 +59,7 @@ internal static class SyntheticRuns
             Status = status,
             StartedAt = startedAt,
             EndedAt = startedAt.AddSeconds(seconds),
-            Trigger = "cli",
+            Trigger = RunTrigger.Cli,
             Config = describe,
             RequestsFile = runId + ReportLayout.RequestsSuffix,
             Benchmarks =

@@ -18,7 +18,7 @@ public sealed class BaselineFinderTests : IDisposable
         Directory.Delete(_staging, recursive: true);
     }
 
-    private async Task<RunReport> Save(string id, DateTimeOffset at, string status = "completed", double rate = 50, string model = "m")
+    private async Task<RunReport> Save(string id, DateTimeOffset at, RunStatus status = RunStatus.Completed, double rate = 50, string model = "m")
     {
         var path = SyntheticRuns.Write(_staging, id, SyntheticRuns.Autocorrelated(50, rate, 0.5, 1), rate, at, status: status, model: model);
         var report = JsonSerializer.Deserialize(await File.ReadAllTextAsync(path), ReportJsonContext.Default.RunReport)! with { RequestsFile = null };
@@ -31,7 +31,7 @@ public sealed class BaselineFinderTests : IDisposable
     {
         await Save("oldest", Night.AddDays(-3));
         await Save("wanted", Night.AddDays(-2));
-        await Save("failed", Night.AddDays(-1), status: "failed");
+        await Save("failed", Night.AddDays(-1), status: RunStatus.Failed);
         await Save("other-rate", Night.AddHours(-1), rate: 20);
         await Save("other-model", Night.AddHours(-2), model: "x");
         await Save("later", Night.AddHours(1));

@@ -21,7 +21,7 @@ public sealed class VerdictJudgeTests : IDisposable
     private Task<VerdictReport> Judge(string current, string baseline, double threshold = 0.05) =>
         VerdictJudge.CompareAsync(Read(current), Records(current), Read(baseline), Records(baseline), threshold, CancellationToken.None);
 
-    private string Run(string id, int seed, double tpotMs = 10, double ttftMs = 100, double rate = 50, Action<TargetReport>? config = null, string status = "completed", string model = "m", int count = 1500) =>
+    private string Run(string id, int seed, double tpotMs = 10, double ttftMs = 100, double rate = 50, Action<TargetReport>? config = null, RunStatus status = RunStatus.Completed, string model = "m", int count = 1500) =>
         SyntheticRuns.Write(_dir, id, SyntheticRuns.Autocorrelated(count, rate, 0.8, seed, ttftMs, tpotMs), rate, Night, config, status, model);
 
     [Fact]
@@ -88,7 +88,7 @@ public sealed class VerdictJudgeTests : IDisposable
             "model" => Run("changed", 2, model: "other"),
             "profile" => Run("changed", 2, config: c => c.Settings["profile"] = JsonSerializer.SerializeToElement("poisson")),
             "data" => Run("changed", 2, config: c => c.Settings["dataSpec"] = JsonSerializer.SerializeToElement("prompt_tokens=64,output_tokens=8")),
-            "failed" => Run("changed", 2, status: "failed"),
+            "failed" => Run("changed", 2, status: RunStatus.Failed),
             _ => Run("changed", 2, rate: 40),
         };
 
