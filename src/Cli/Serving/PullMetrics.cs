@@ -48,7 +48,7 @@ internal sealed class PullMetrics
     public Gauge Up { get; }
 
     /// <summary>The observer feeding the series of one target's run.</summary>
-    public IRunObserver For(ResolvedTarget target) => new Observer(this, [target.Environment, target.Target.Name, target.Target.Model], target.Settings.Get(SettingsTable.Slo));
+    public IRunObserver For(ResolvedTarget target) => new Observer(this, [target.Environment, target.Target.Name, target.Target.Model], RequestMetrics.CountedSlo(target.Settings));
 
     private sealed class Observer(PullMetrics m, string[] labels, Engine.Slo.SloObjectives? slo) : IRunObserver, IRequestMetricsSink
     {

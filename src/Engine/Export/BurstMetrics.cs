@@ -48,7 +48,7 @@ public sealed class BurstMetrics : IRequestMetricsSink
             ["model"] = target.Target.Model,
         };
         _baseLabels = [.. labels];
-        _slo = target.Settings.Get(SettingsTable.Slo);
+        _slo = RequestMetrics.CountedSlo(target.Settings);
         layout ??= HistogramLayout.Default;
         _histograms = HistogramLayout.Families.Values.ToDictionary(f => f, f => new BucketCounts(layout.For(f)));
         _native = native ? HistogramLayout.Families.Values.ToDictionary(f => f, _ => new NativeHistogram()) : null;

@@ -75,6 +75,19 @@ public sealed class SloRunTests : IDisposable
         Assert.Equal(0.9, series[RunnerMetrics.SloAttainmentTarget.Name]);
     }
 
+    [Fact]
+    public void A_capacity_search_does_not_feed_the_slo_counters_its_probes_miss_on_purpose()
+    {
+        var slo = new SloObjectives(TtftMs: 45, ItlMs: null, E2eMs: null);
+        var constant = new BenchmarkSettings { Profile = ProfileKind.Constant, Rate = 4 }.Set(SettingsTable.Slo, slo);
+        var capacity = constant with { Profile = ProfileKind.Capacity };
+
+        Assert.Equal(slo, RequestMetrics.CountedSlo(constant));
+        Assert.Null(RequestMetrics.CountedSlo(capacity));
+        var target = new ResolvedTarget("dev", new TargetConfig { Name = "sim", Url = new Uri("http://127.0.0.1:1/v1"), Model = "m" }, capacity);
+        Assert.DoesNotContain(new BurstMetrics(target).Snapshot(0), x => x.Labels.Any(l => l.Value.StartsWith("guidellm_slo_", StringComparison.Ordinal)));
+    }
+
     /// <summary>Counts the measured, complete requests of the file and those within every objective, as docs/metrics.md defines them.</summary>
     private static async Task<(long Evaluated, long Conforming, long Tokens, long Successful)> HandCountAsync(string path, SloObjectives slo)
     {
