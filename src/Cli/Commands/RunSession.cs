@@ -17,7 +17,7 @@ internal static class RunSession
     {
         var time = TimeProvider.System;
         using var loggers = ConsoleLog.Create(logLevel);
-        using var clients = new TargetHttpClientFactory();
+        using var clients = new TargetTransportFactory();
         var service = new LoadTestService(new RunCoordinator(new LoadTestRunner(clients, new PromptGenerator(), time, loggers)), time, loggers);
         runId ??= RunIds.New(time);
         var live = console.Profile.Capabilities.Interactive && !Console.IsOutputRedirected;

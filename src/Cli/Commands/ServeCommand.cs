@@ -62,7 +62,7 @@ internal static class ServeCommand
             metrics.Up.Set(1);
             try
             {
-                using var clients = new TargetHttpClientFactory();
+                using var clients = new TargetTransportFactory();
                 var service = new LoadTestService(new RunCoordinator(new LoadTestRunner(clients, new PromptGenerator(), TimeProvider.System, loggers)), TimeProvider.System, loggers);
                 await Task.WhenAll(targets.Select(t => LoopAsync(t, loaded, service, parse.GetValue(output)!, metrics, console, cancellationToken))).ConfigureAwait(false);
             }

@@ -15,7 +15,7 @@ namespace GuidellmFunctions.Engine.Tests.Load;
 [Collection(TimingCollection.Name)]
 public sealed class SimulatorIntegrationTests : IDisposable
 {
-    private readonly TargetHttpClientFactory _clients = new();
+    private readonly TargetTransportFactory _clients = new();
     private readonly string _output = Directory.CreateTempSubdirectory("guidellm-it-").FullName;
 
     public void Dispose()

@@ -13,7 +13,7 @@ namespace GuidellmFunctions.Engine.Tests.Runs;
 public sealed class QueueWorkerTests : IAsyncLifetime, IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("guidellm-worker-").FullName;
-    private readonly TargetHttpClientFactory _clients = new();
+    private readonly TargetTransportFactory _clients = new();
     private AzuriteServer _azurite = null!;
     private SimulatorServer _simulator = null!;
 

@@ -6,12 +6,13 @@ using GuidellmFunctions.Engine.Configuration;
 namespace GuidellmFunctions.Engine.Client;
 
 /// <summary>
-/// HTTP clients for load: no overall timeout (each request has its own deadline), no connection cap, pooled connections
-/// recycled every few minutes so DNS changes are seen. TLS validation stays on unless a target opts out. Targets get the
-/// purpose-built <see cref="Http1Transport"/> (HTTP/1.1, plain or TLS) unless they ask for .NET's HttpClient
-/// (<c>http_client: httpclient</c>, which negotiates HTTP/2 on <c>https</c>).
+/// Makes the transports requests to targets go through (<see cref="ITargetTransport"/>), one per kind of client and its
+/// settings, shared by every target that asks for the same: no overall timeout (each request has its own deadline), no
+/// connection cap, pooled connections recycled every few minutes so DNS changes are seen. TLS validation stays on
+/// unless a target opts out. Targets get the purpose-built <see cref="Http1Transport"/> (HTTP/1.1, plain or TLS) unless
+/// they ask for .NET's HttpClient (<c>http_client: httpclient</c>, which negotiates HTTP/2 on <c>https</c>).
 /// </summary>
-public sealed class TargetHttpClientFactory : IDisposable
+public sealed class TargetTransportFactory : IDisposable
 {
     private readonly Lazy<HttpClient> _secure = new(() => Create(insecure: false));
     private readonly Lazy<HttpClient> _insecure = new(() => Create(insecure: true));
