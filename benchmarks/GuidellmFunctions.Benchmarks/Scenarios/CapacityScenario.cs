@@ -43,6 +43,12 @@ internal static class CapacityScenario
             // load the runtime's tier-1 recompilation competes with the load for the two cores and takes seconds to settle.
             await Burst.RunAsync(simulator.V1, settings with { MaxDuration = TimeSpan.FromSeconds(suite.Quick ? 3 : 10), Warmup = TimeSpan.Zero }, new FixedBodySource(simulator.ChatCompletions, body, 1)).ConfigureAwait(false);
             generators.Add(("guidellm-runner", () => RunnerAsync(simulator, settings, body)));
+            foreach (var client in (RunnerClient[])[RunnerClient.NoEventThreads, RunnerClient.StampedHttpClient])
+            {
+                await Burst.RunAsync(simulator.V1, settings with { MaxDuration = TimeSpan.FromSeconds(3), Warmup = TimeSpan.Zero }, new FixedBodySource(simulator.ChatCompletions, body, 1), client: client).ConfigureAwait(false);
+                generators.Add(($"guidellm-runner, {RunnerClients.Label(client)}", () => RunnerAsync(simulator, settings, body, client)));
+            }
+
             var bodyFile = Path.Combine(dir, "body.json");
             await File.WriteAllBytesAsync(bodyFile, body).ConfigureAwait(false);
             var lua = Path.Combine(dir, "post.lua");
@@ -111,11 +117,17 @@ internal static class CapacityScenario
             Warmup = TimeSpan.FromSeconds(1), InsecureSkipVerify = true,
         };
         var generators = new List<(string Name, Func<Task<(double Rps, string Note)>> Run)>();
-        foreach (var (name, client) in new[] { ("guidellm-runner (HTTP/1.1 over TLS)", HttpClientKind.Auto), ("guidellm-runner, http_client: httpclient (HTTP/2)", HttpClientKind.HttpClient) })
+        foreach (var (name, client, runnerClient) in new[]
+        {
+            ("guidellm-runner (HTTP/1.1 over TLS)", HttpClientKind.Auto, RunnerClient.Default),
+            ($"guidellm-runner (HTTP/1.1 over TLS), {RunnerClients.Label(RunnerClient.NoEventThreads)}", HttpClientKind.Auto, RunnerClient.NoEventThreads),
+            ($"guidellm-runner (HTTP/1.1 over TLS), {RunnerClients.Label(RunnerClient.StampedHttpClient)}", HttpClientKind.Auto, RunnerClient.StampedHttpClient),
+            ("guidellm-runner, http_client: httpclient (HTTP/2)", HttpClientKind.HttpClient, RunnerClient.Default),
+        })
         {
             var these = settings with { HttpClient = client };
-            await Burst.RunAsync(simulator.V1, these with { MaxDuration = TimeSpan.FromSeconds(3), Warmup = TimeSpan.Zero }, new FixedBodySource(simulator.ChatCompletions, body, 1)).ConfigureAwait(false);
-            generators.Add((name, () => RunnerAsync(simulator, these, body)));
+            await Burst.RunAsync(simulator.V1, these with { MaxDuration = TimeSpan.FromSeconds(3), Warmup = TimeSpan.Zero }, new FixedBodySource(simulator.ChatCompletions, body, 1), client: runnerClient).ConfigureAwait(false);
+            generators.Add((name, () => RunnerAsync(simulator, these, body, runnerClient)));
         }
 
         generators.Insert(1, Wrk("wrk 4.1 (-t2, OpenSSL)", lua, simulator.ChatCompletions, seconds));
@@ -142,15 +154,15 @@ internal static class CapacityScenario
     }
 
     /// <summary>One burst of the runner (the first generator of every table) with <paramref name="settings"/>.</summary>
-    private static async Task<(double Rps, string Note)> RunnerAsync(SimulatorProcess simulator, BenchmarkSettings settings, byte[] body)
+    private static async Task<(double Rps, string Note)> RunnerAsync(SimulatorProcess simulator, BenchmarkSettings settings, byte[] body, RunnerClient client = RunnerClient.Default)
     {
-        var runner = await Burst.RunAsync(simulator.V1, settings, new FixedBodySource(simulator.ChatCompletions, body, 1)).ConfigureAwait(false);
+        var runner = await Burst.RunAsync(simulator.V1, settings, new FixedBodySource(simulator.ChatCompletions, body, 1), client: client).ConfigureAwait(false);
         var requests = Math.Max(1, runner.Capture.Total);
         return (runner.Summary.Throughput.RequestsPerSecond,
             $"{runner.Summary.Requests.Failed} failed, {Suite.F(runner.Cpu.TotalMicroseconds / requests, 1)} CPU µs/request, {Suite.F(runner.AllocatedBytes / (double)requests, 0)} B/request allocated");
     }
 
-    private static (string Name, Func<Task<(double Rps, string Note)>> Run) Wrk(string name, string lua, Uri endpoint, int seconds) =>
+    internal static (string Name, Func<Task<(double Rps, string Note)>> Run) Wrk(string name, string lua, Uri endpoint, int seconds) =>
         ExternalTool.Installed("wrk")
             ? (name, async () =>
             {
@@ -164,7 +176,7 @@ internal static class CapacityScenario
     /// generator whose requests cost the server more gets fewer. Every other round runs them in reverse order, so that
     /// each generator's place in the round (what ran just before it) is balanced over an even number of rounds.
     /// </summary>
-    private static async Task<List<List<(double Rps, string Note)>>> RoundsAsync(SimulatorProcess simulator, List<(string Name, Func<Task<(double Rps, string Note)>> Run)> generators, int rounds, int seconds)
+    internal static async Task<List<List<(double Rps, string Note)>>> RoundsAsync(SimulatorProcess simulator, List<(string Name, Func<Task<(double Rps, string Note)>> Run)> generators, int rounds, int seconds)
     {
         var results = generators.Select(_ => new List<(double Rps, string Note)>()).ToList();
         for (var round = 0; round < rounds; round++)
@@ -182,7 +194,7 @@ internal static class CapacityScenario
     }
 
     /// <summary>Medians over the rounds, the runner (the first generator) against each within a round.</summary>
-    private static List<(string[] Cells, double RunnerToThis, object Result)> Rows(List<string> names, List<List<(double Rps, string Note)>> results, int rounds) =>
+    internal static List<(string[] Cells, double RunnerToThis, object Result)> Rows(List<string> names, List<List<(double Rps, string Note)>> results, int rounds) =>
         [.. names.Select((name, g) =>
         {
             var rps = Median(results[g].Select(r => r.Rps));
@@ -194,7 +206,7 @@ internal static class CapacityScenario
         })];
 
     /// <summary>CPU per request of a tool that ran <paramref name="seconds"/> at <paramref name="rps"/> (start-up included).</summary>
-    private static string CpuPerRequest(TimeSpan cpu, double rps, int seconds) =>
+    internal static string CpuPerRequest(TimeSpan cpu, double rps, int seconds) =>
         cpu == TimeSpan.Zero || !(rps > 0) ? "CPU not measured" : $"{Suite.F(cpu.TotalMicroseconds / (rps * seconds), 1)} CPU µs/request";
 
     private static double Median(IEnumerable<double> values)

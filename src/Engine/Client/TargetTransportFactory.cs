@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Security;
+using System.Net.Sockets;
 using GuidellmFunctions.Engine.Client.Transport;
 using GuidellmFunctions.Engine.Configuration;
 
@@ -16,13 +17,22 @@ public sealed class TargetTransportFactory : IDisposable
 {
     private readonly Lazy<HttpClient> _secure = new(() => Create(insecure: false));
     private readonly Lazy<HttpClient> _insecure = new(() => Create(insecure: true));
-    private readonly Lazy<Http1Transport>[] _http1 =
-    [
-        new(() => new Http1Transport()),
-        new(() => new Http1Transport { KernelTimestamps = false }),
-        new(() => new Http1Transport { InsecureSkipVerify = true }),
-        new(() => new Http1Transport { KernelTimestamps = false, InsecureSkipVerify = true }),
-    ];
+    private readonly Lazy<ITargetTransport>[] _http1;
+
+    /// <summary>Creates a factory; transports are made on first use.</summary>
+    public TargetTransportFactory()
+    {
+        _http1 = [.. Enumerable.Range(0, 4).Select(i => new Lazy<ITargetTransport>(() => CreateHttp1(kernelTimestamps: (i & 1) == 0, insecure: (i & 2) != 0)))];
+    }
+
+    /// <summary>The HTTP/1.1 client waits on its own event threads where they run (benchmarks compare both).</summary>
+    internal bool EventThreads { get; init; } = EpollLoop.Supported;
+
+    /// <summary>
+    /// Trial (issue 23 item 5): HTTP/1.1 through .NET's <see cref="SocketsHttpHandler"/> whose connections are
+    /// <see cref="StampedSocketStream"/>s, in place of <see cref="Http1Transport"/>.
+    /// </summary>
+    internal bool StampedHttpClient { get; init; }
 
     /// <summary>The transport for requests to <paramref name="endpoint"/> under <paramref name="settings"/>.</summary>
     public ITargetTransport TransportFor(Uri endpoint, BenchmarkSettings settings)
@@ -49,7 +59,7 @@ public sealed class TargetTransportFactory : IDisposable
     {
         foreach (var transport in _http1.Where(t => t.IsValueCreated))
         {
-            transport.Value.Dispose();
+            (transport.Value as IDisposable)?.Dispose();
         }
 
         if (_secure.IsValueCreated)
@@ -63,7 +73,36 @@ public sealed class TargetTransportFactory : IDisposable
         }
     }
 
-    private static HttpClient Create(bool insecure)
+    private ITargetTransport CreateHttp1(bool kernelTimestamps, bool insecure)
+    {
+        if (!StampedHttpClient)
+        {
+            return new Http1Transport { KernelTimestamps = kernelTimestamps, InsecureSkipVerify = insecure, EventThreads = EventThreads };
+        }
+
+        var handler = Handler(insecure);
+        handler.SslOptions.ApplicationProtocols = [SslApplicationProtocol.Http11];
+        handler.ConnectCallback = async (context, cancellationToken) =>
+        {
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+
+            return new StampedSocketStream(socket) { KernelStampsForBodies = kernelTimestamps && KernelReceive.Enable(socket) };
+        };
+        return new HttpClientTransport(Client(handler), stampBodies: kernelTimestamps, owned: true);
+    }
+
+    private static HttpClient Create(bool insecure) => Client(Handler(insecure));
+
+    private static SocketsHttpHandler Handler(bool insecure)
     {
         var handler = new SocketsHttpHandler
         {
@@ -75,21 +114,21 @@ public sealed class TargetTransportFactory : IDisposable
             UseCookies = false,
             UseProxy = false,
             EnableMultipleHttp2Connections = true,
+            SslOptions = new SslClientAuthenticationOptions(),
         };
         if (insecure)
         {
-            handler.SslOptions = new SslClientAuthenticationOptions
-            {
 #pragma warning disable CA5359 // Opted into per target with tls_insecure_skip_verify, for self-signed test clusters.
-                RemoteCertificateValidationCallback = static (_, _, _, _) => true,
+            handler.SslOptions.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
 #pragma warning restore CA5359
-            };
         }
 
-        return new HttpClient(handler, disposeHandler: true)
-        {
-            Timeout = Timeout.InfiniteTimeSpan,
-            DefaultRequestHeaders = { { "User-Agent", RunnerUserAgent.Value } },
-        };
+        return handler;
     }
+
+    private static HttpClient Client(SocketsHttpHandler handler) => new(handler, disposeHandler: true)
+    {
+        Timeout = Timeout.InfiniteTimeSpan,
+        DefaultRequestHeaders = { { "User-Agent", RunnerUserAgent.Value } },
+    };
 }

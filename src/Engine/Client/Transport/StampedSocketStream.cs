@@ -51,7 +51,15 @@ internal sealed class StampedSocketStream(Socket socket, EpollSocket? events = n
     // Socket operations take no token: the connection closes the socket on cancellation, which ends them at once.
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
         events is not null ? events.ReceiveAsync(buffer, Stamp)
-        : Stamp ? ReceiveStampedAsync(buffer) : socket.ReceiveAsync(buffer, SocketFlags.None, CancellationToken.None);
+        : Stamp ? ReceiveStampedAsync(buffer, null)
+        : KernelStampsForBodies && ArrivalStampedBody.Reading is { } body && !buffer.IsEmpty ? ReceiveStampedAsync(buffer, body)
+        : socket.ReceiveAsync(buffer, SocketFlags.None, CancellationToken.None);
+
+    /// <summary>
+    /// Reads started by an <see cref="ArrivalStampedBody"/> (an event stream read through .NET's HttpClient) take the
+    /// kernel's receive time and hand it to that body (the socket must have it switched on).
+    /// </summary>
+    public bool KernelStampsForBodies { get; init; }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
@@ -105,6 +113,17 @@ internal sealed class StampedSocketStream(Socket socket, EpollSocket? events = n
 
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
 
+    // .NET's HttpClient disposes the stream its ConnectCallback gave it when it drops the connection.
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            Abort();
+        }
+
+        base.Dispose(disposing);
+    }
+
     public override void SetLength(long value) => throw new NotSupportedException();
 
     private async ValueTask SendAllAsync(ReadOnlyMemory<byte> buffer)
@@ -116,7 +135,7 @@ internal sealed class StampedSocketStream(Socket socket, EpollSocket? events = n
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<int> ReceiveStampedAsync(Memory<byte> target)
+    private async ValueTask<int> ReceiveStampedAsync(Memory<byte> target, ArrivalStampedBody? body)
     {
         while (true)
         {
@@ -126,7 +145,15 @@ internal sealed class StampedSocketStream(Socket socket, EpollSocket? events = n
             var read = KernelReceive.Receive(socket, target.Span, out var arrival);
             if (read >= 0)
             {
-                _lastArrival = arrival;
+                if (body is null)
+                {
+                    _lastArrival = arrival;
+                }
+                else
+                {
+                    body.LastArrival = arrival;
+                }
+
                 return read;
             }
         }
