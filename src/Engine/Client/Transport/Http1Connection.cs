@@ -23,7 +23,7 @@ internal sealed class Http1Connection
 
     private readonly Socket _socket;
     private readonly StampedSocketStream _socketStream;
-    private readonly SslStream? _tls;
+    private readonly Stream? _tls;
     private readonly Http1Pool _pool;
     private readonly Response _response;
     private readonly BodyStream _body;
@@ -48,8 +48,8 @@ internal sealed class Http1Connection
     /// <param name="createdAt">When it was opened.</param>
     /// <param name="kernelTimestamps">The kernel timestamps what the socket receives (<see cref="KernelReceive.Enable"/>).</param>
     /// <param name="socketStream"><paramref name="socket"/> as a stream; under <paramref name="tls"/> when there is one.</param>
-    /// <param name="tls">The authenticated TLS session over <paramref name="socketStream"/>, or null for plain HTTP.</param>
-    public Http1Connection(Socket socket, Http1Pool pool, long createdAt, bool kernelTimestamps = false, StampedSocketStream? socketStream = null, SslStream? tls = null)
+    /// <param name="tls">The authenticated TLS session over <paramref name="socketStream"/> (an <see cref="SslStream"/>), or null for plain HTTP.</param>
+    public Http1Connection(Socket socket, Http1Pool pool, long createdAt, bool kernelTimestamps = false, StampedSocketStream? socketStream = null, Stream? tls = null)
     {
         _socket = socket;
         _socketStream = socketStream ?? new StampedSocketStream(socket);
