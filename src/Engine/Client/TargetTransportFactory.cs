@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
@@ -7,23 +8,19 @@ using GuidellmFunctions.Engine.Configuration;
 namespace GuidellmFunctions.Engine.Client;
 
 /// <summary>
-/// Makes the transports requests to targets go through (<see cref="ITargetTransport"/>), one per kind of client and its
-/// settings, shared by every target that asks for the same: no overall timeout (each request has its own deadline), no
-/// connection cap, pooled connections recycled every few minutes so DNS changes are seen. TLS validation stays on
-/// unless a target opts out. Targets get the purpose-built <see cref="Http1Transport"/> (HTTP/1.1, plain or TLS) unless
-/// they ask for .NET's HttpClient (<c>http_client: httpclient</c>, which negotiates HTTP/2 on <c>https</c>).
+/// Makes the transports requests to targets go through (<see cref="ITargetTransport"/>), one per kind of client and the
+/// settings it depends on, shared by every target that asks for the same: no overall timeout (each request has its own
+/// deadline), a connect timeout of its own, no connection cap, pooled connections recycled every few minutes so DNS
+/// changes are seen, the environment's proxy (<see cref="EnvironmentProxy"/>), redirects not followed. TLS validation
+/// stays on unless a target opts out. Targets get the purpose-built <see cref="Http1Transport"/> (HTTP/1.1, plain or
+/// TLS) unless they ask for .NET's HttpClient (<c>http_client: httpclient</c>, which negotiates HTTP/2 on <c>https</c>).
 /// </summary>
 public sealed class TargetTransportFactory : IDisposable
 {
-    private readonly Lazy<HttpClient> _secure = new(() => Create(insecure: false));
-    private readonly Lazy<HttpClient> _insecure = new(() => Create(insecure: true));
-    private readonly Lazy<ITargetTransport>[] _http1;
+    /// <summary>How long opening a connection (TCP, a proxy's tunnel, TLS) may take unless a target says otherwise.</summary>
+    public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(10);
 
-    /// <summary>Creates a factory; transports are made on first use.</summary>
-    public TargetTransportFactory()
-    {
-        _http1 = [.. Enumerable.Range(0, 4).Select(i => new Lazy<ITargetTransport>(() => CreateHttp1(kernelTimestamps: (i & 1) == 0, insecure: (i & 2) != 0)))];
-    }
+    private readonly ConcurrentDictionary<Key, Lazy<ITargetTransport>> _transports = new();
 
     /// <summary>The HTTP/1.1 client waits on its own event threads where they run (benchmarks compare both).</summary>
     internal bool EventThreads { get; init; } = EpollLoop.Supported;
@@ -34,53 +31,50 @@ public sealed class TargetTransportFactory : IDisposable
     /// </summary>
     internal bool StampedHttpClient { get; init; }
 
+    /// <summary>Where proxies come from (the process's environment unless a test gives another).</summary>
+    internal Func<EnvironmentProxy> Proxy { get; init; } = static () => EnvironmentProxy.Process;
+
+    /// <summary>The clock of connect timeouts and idle connections.</summary>
+    internal TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>The transport for requests to <paramref name="endpoint"/> under <paramref name="settings"/>.</summary>
+    /// <exception cref="ArgumentException">A proxy variable of the environment is not a URL.</exception>
     public ITargetTransport TransportFor(Uri endpoint, BenchmarkSettings settings)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(settings);
-        if ((endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps) || settings.HttpClient != HttpClientKind.Auto)
-        {
-            return new HttpClientTransport(For(settings));
-        }
-
-        return _http1[(settings.KernelTimestamps ? 0 : 1) + (settings.InsecureSkipVerify && endpoint.Scheme == Uri.UriSchemeHttps ? 2 : 0)].Value;
-    }
-
-    /// <summary>The client for <paramref name="settings"/>.</summary>
-    public HttpClient For(BenchmarkSettings settings)
-    {
-        ArgumentNullException.ThrowIfNull(settings);
-        return settings.InsecureSkipVerify ? _insecure.Value : _secure.Value;
+        var http1 = (endpoint.Scheme == Uri.UriSchemeHttp || endpoint.Scheme == Uri.UriSchemeHttps) && settings.HttpClient == HttpClientKind.Auto;
+        var key = new Key(http1, http1 && settings.KernelTimestamps, settings.InsecureSkipVerify && endpoint.Scheme != Uri.UriSchemeHttp, DefaultConnectTimeout);
+        return _transports.GetOrAdd(key, k => new Lazy<ITargetTransport>(() => Create(k))).Value;
     }
 
     /// <inheritdoc />
     public void Dispose()
     {
-        foreach (var transport in _http1.Where(t => t.IsValueCreated))
+        foreach (var transport in _transports.Values.Where(t => t.IsValueCreated))
         {
             (transport.Value as IDisposable)?.Dispose();
         }
-
-        if (_secure.IsValueCreated)
-        {
-            _secure.Value.Dispose();
-        }
-
-        if (_insecure.IsValueCreated)
-        {
-            _insecure.Value.Dispose();
-        }
     }
 
-    private ITargetTransport CreateHttp1(bool kernelTimestamps, bool insecure)
+    private ITargetTransport Create(Key key)
     {
-        if (!StampedHttpClient)
+        var proxy = Proxy();
+        if (!key.Http1)
         {
-            return new Http1Transport { KernelTimestamps = kernelTimestamps, InsecureSkipVerify = insecure, EventThreads = EventThreads };
+            return new HttpClientTransport(Client(Handler(key, proxy)), stampBodies: false, owned: true);
         }
 
-        var handler = Handler(insecure);
+        if (!StampedHttpClient)
+        {
+            return new Http1Transport(Time)
+            {
+                KernelTimestamps = key.KernelTimestamps, InsecureSkipVerify = key.Insecure, EventThreads = EventThreads,
+                ConnectTimeout = key.ConnectTimeout, Proxy = proxy,
+            };
+        }
+
+        var handler = Handler(key, proxy);
         handler.SslOptions.ApplicationProtocols = [SslApplicationProtocol.Http11];
         handler.ConnectCallback = async (context, cancellationToken) =>
         {
@@ -95,28 +89,28 @@ public sealed class TargetTransportFactory : IDisposable
                 throw;
             }
 
-            return new StampedSocketStream(socket) { KernelStampsForBodies = kernelTimestamps && KernelReceive.Enable(socket) };
+            return new StampedSocketStream(socket) { KernelStampsForBodies = key.KernelTimestamps && KernelReceive.Enable(socket) };
         };
-        return new HttpClientTransport(Client(handler), stampBodies: kernelTimestamps, owned: true);
+        return new HttpClientTransport(Client(handler), stampBodies: key.KernelTimestamps, owned: true);
     }
 
-    private static HttpClient Create(bool insecure) => Client(Handler(insecure));
-
-    private static SocketsHttpHandler Handler(bool insecure)
+    private static SocketsHttpHandler Handler(Key key, IWebProxy proxy)
     {
         var handler = new SocketsHttpHandler
         {
             MaxConnectionsPerServer = int.MaxValue,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(90),
-            ConnectTimeout = TimeSpan.FromSeconds(30),
+            ConnectTimeout = key.ConnectTimeout,
             AutomaticDecompression = DecompressionMethods.None,
+            AllowAutoRedirect = false,
             UseCookies = false,
-            UseProxy = false,
+            UseProxy = true,
+            Proxy = proxy,
             EnableMultipleHttp2Connections = true,
             SslOptions = new SslClientAuthenticationOptions(),
         };
-        if (insecure)
+        if (key.Insecure)
         {
 #pragma warning disable CA5359 // Opted into per target with tls_insecure_skip_verify, for self-signed test clusters.
             handler.SslOptions.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
@@ -131,4 +125,7 @@ public sealed class TargetTransportFactory : IDisposable
         Timeout = Timeout.InfiniteTimeSpan,
         DefaultRequestHeaders = { { "User-Agent", RunnerUserAgent.Value } },
     };
+
+    /// <summary>What makes two targets' transports different.</summary>
+    private readonly record struct Key(bool Http1, bool KernelTimestamps, bool Insecure, TimeSpan ConnectTimeout);
 }

@@ -162,8 +162,9 @@ internal sealed class Http1Connection
         {
             await _abortOnCancel.DisposeAsync().ConfigureAwait(false);
             Abort();
+            // Over TLS the reset or broken pipe of a connection the server had closed comes wrapped in an IOException.
             MayRetry = reused && !_receivedResponse && !cancellationToken.IsCancellationRequested
-                && ex is SocketException or HttpRequestException { HttpRequestError: HttpRequestError.ResponseEnded };
+                && ex is SocketException or IOException or HttpRequestException { HttpRequestError: HttpRequestError.ResponseEnded };
             throw Translate(ex, inBody: false, cancellationToken);
         }
     }
@@ -641,6 +642,10 @@ internal sealed class Http1Connection
 
         public override RetryConditionHeaderValue? RetryAfter =>
             RetryConditionHeaderValue.TryParse(connection._head.RetryAfter, out var value) ? value : null;
+
+        public override string? Location => connection._head.Location;
+
+        public override string? ContentEncoding => connection._head.ContentEncoding;
 
         public override Stream Body => connection._body;
 

@@ -48,6 +48,7 @@ public sealed class HttpClientTransport : ITargetTransport, IDisposable
             // Arrival stamps are a connection's: HTTP/2 would share one between streams.
             message.VersionPolicy = HttpVersionPolicy.RequestVersionExact;
         }
+
         HttpResponseMessage? response = null;
         try
         {
@@ -61,10 +62,17 @@ public sealed class HttpClientTransport : ITargetTransport, IDisposable
             // The request lives as long as its response: over HTTP/2 its body may still be sending when the headers arrive.
             return new Response(message, response, body);
         }
-        catch
+        catch (Exception ex)
         {
             response?.Dispose();
             message.Dispose();
+
+            // The handler's connect timeout ends the send as a cancellation the caller did not ask for.
+            if (ex is OperationCanceledException { InnerException: TimeoutException } && !cancellationToken.IsCancellationRequested)
+            {
+                throw new HttpRequestException(HttpRequestError.ConnectionError, $"no connection within the connect timeout ({request.Endpoint.Host}:{request.Endpoint.Port})", ex);
+            }
+
             throw;
         }
     }
@@ -76,6 +84,11 @@ public sealed class HttpClientTransport : ITargetTransport, IDisposable
         public override string? MediaType => response.Content.Headers.ContentType?.MediaType;
 
         public override RetryConditionHeaderValue? RetryAfter => response.Headers.RetryAfter;
+
+        public override string? Location => response.Headers.Location?.OriginalString;
+
+        public override string? ContentEncoding =>
+            response.Content.Headers.ContentEncoding.FirstOrDefault(e => !e.Equals("identity", StringComparison.OrdinalIgnoreCase));
 
         public override Stream Body => body;
 
