@@ -17,9 +17,6 @@ namespace GuidellmFunctions.Engine.Client;
 /// </summary>
 public sealed class TargetTransportFactory : IDisposable
 {
-    /// <summary>How long opening a connection (TCP, a proxy's tunnel, TLS) may take unless a target says otherwise.</summary>
-    public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(10);
-
     private readonly ConcurrentDictionary<Key, Lazy<ITargetTransport>> _transports = new();
 
     /// <summary>The HTTP/1.1 client waits on its own event threads where they run (benchmarks compare both).</summary>
@@ -44,7 +41,7 @@ public sealed class TargetTransportFactory : IDisposable
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(settings);
         var http1 = (endpoint.Scheme == Uri.UriSchemeHttp || endpoint.Scheme == Uri.UriSchemeHttps) && settings.HttpClient == HttpClientKind.Auto;
-        var key = new Key(http1, http1 && settings.KernelTimestamps, settings.InsecureSkipVerify && endpoint.Scheme != Uri.UriSchemeHttp, DefaultConnectTimeout);
+        var key = new Key(http1, http1 && settings.KernelTimestamps, settings.InsecureSkipVerify && endpoint.Scheme != Uri.UriSchemeHttp, settings.Get(SettingsTable.ConnectTimeout));
         return _transports.GetOrAdd(key, k => new Lazy<ITargetTransport>(() => Create(k))).Value;
     }
 

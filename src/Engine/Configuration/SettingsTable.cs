@@ -145,7 +145,7 @@ public static class SettingsTable
     /// <summary>Time allowed to open a connection.</summary>
     public static readonly Setting<TimeSpan> ConnectTimeout = Add(new Setting<TimeSpan>("connect_timeout", SettingFormats.Duration(positive: true), TimeSpan.FromSeconds(10))
     {
-        Doc = "Time allowed to open a connection (TCP connect and TLS handshake). Read, merged and reported, but not yet applied by the client: `request_timeout` bounds the connect today.",
+        Doc = "Time allowed to open a connection: TCP connect, a proxy's tunnel and the TLS handshake; a request whose connection is not open by then fails as `connection`, whatever is left of `request_timeout`.",
         Example = "3s",
         ReportField = "connectTimeoutSeconds",
     });

@@ -38,4 +38,15 @@ public sealed class TargetTransportFactoryTests
         Assert.IsType<HttpClientTransport>(factory.TransportFor(Http, settings));
         Assert.IsType<HttpClientTransport>(factory.TransportFor(Https, settings));
     }
+
+    [Fact]
+    public void A_targets_connect_timeout_reaches_its_transport()
+    {
+        using var factory = new TargetTransportFactory();
+        var defaults = new BenchmarkSettings();
+        var quick = defaults.Set(SettingsTable.ConnectTimeout, TimeSpan.FromSeconds(2));
+
+        Assert.Equal(TimeSpan.FromSeconds(10), Assert.IsType<Http1Transport>(factory.TransportFor(Http, defaults)).ConnectTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(2), Assert.IsType<Http1Transport>(factory.TransportFor(Http, quick)).ConnectTimeout);
+    }
 }
