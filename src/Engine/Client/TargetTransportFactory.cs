@@ -11,7 +11,7 @@ namespace GuidellmFunctions.Engine.Client;
 /// Makes the transports requests to targets go through (<see cref="ITargetTransport"/>), one per kind of client and the
 /// settings it depends on, shared by every target that asks for the same: no overall timeout (each request has its own
 /// deadline), a connect timeout of its own, no connection cap, pooled connections recycled every few minutes so DNS
-/// changes are seen, the environment's proxy (<see cref="EnvironmentProxy"/>), redirects not followed. TLS validation
+/// changes are seen, the target's proxy or else the environment's (<see cref="EnvironmentProxy"/>), redirects not followed. TLS validation
 /// stays on unless a target opts out. Targets get the purpose-built <see cref="Http1Transport"/> (HTTP/1.1, plain or
 /// TLS) unless they ask for .NET's HttpClient (<c>http_client: httpclient</c>, which negotiates HTTP/2 on <c>https</c>).
 /// </summary>
@@ -41,7 +41,7 @@ public sealed class TargetTransportFactory : IDisposable
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(settings);
         var http1 = (endpoint.Scheme == Uri.UriSchemeHttp || endpoint.Scheme == Uri.UriSchemeHttps) && settings.HttpClient == HttpClientKind.Auto;
-        var key = new Key(http1, http1 && settings.KernelTimestamps, settings.InsecureSkipVerify && endpoint.Scheme != Uri.UriSchemeHttp, settings.Get(SettingsTable.ConnectTimeout));
+        var key = new Key(http1, http1 && settings.KernelTimestamps, settings.InsecureSkipVerify && endpoint.Scheme != Uri.UriSchemeHttp, settings.Get(SettingsTable.ConnectTimeout), settings.Proxy);
         return _transports.GetOrAdd(key, k => new Lazy<ITargetTransport>(() => Create(k))).Value;
     }
 
@@ -56,7 +56,7 @@ public sealed class TargetTransportFactory : IDisposable
 
     private ITargetTransport Create(Key key)
     {
-        var proxy = Proxy();
+        var proxy = key.Proxy is { } configured ? Proxy().With(configured) : Proxy();
         if (!key.Http1)
         {
             return new HttpClientTransport(Client(Handler(key, proxy)), stampBodies: false, owned: true);
@@ -124,5 +124,5 @@ public sealed class TargetTransportFactory : IDisposable
     };
 
     /// <summary>What makes two targets' transports different.</summary>
-    private readonly record struct Key(bool Http1, bool KernelTimestamps, bool Insecure, TimeSpan ConnectTimeout);
+    private readonly record struct Key(bool Http1, bool KernelTimestamps, bool Insecure, TimeSpan ConnectTimeout, ProxySetting? Proxy);
 }

@@ -150,6 +150,16 @@ public static class SettingsTable
         ReportField = "connectTimeoutSeconds",
     });
 
+    /// <summary>The proxy of the target's requests.</summary>
+    public static readonly Setting<ProxySetting?> Proxy = Add(new Setting<ProxySetting?>("proxy", SettingFormats.Proxy, null, Yaml)
+    {
+        Doc = "HTTP proxy of the target's requests (http targets asked in absolute form, https through a CONNECT tunnel), with Basic credentials "
+            + "in the URL or as `username` and `password` (for example `${PROXY_PASSWORD}`; reports mask the password), or `none` to go direct. "
+            + "Unset, HTTP_PROXY, HTTPS_PROXY and ALL_PROXY apply; NO_PROXY applies either way. Receivers and storage follow the environment.",
+        Example = "http://proxy.corp:3128",
+        DefaultTextOverride = "from the environment",
+    });
+
     /// <summary>Seed of the synthetic load.</summary>
     public static readonly Setting<int> Seed = Add(new Setting<int>("seed", SettingFormats.Int(int.MinValue), 42)
     {

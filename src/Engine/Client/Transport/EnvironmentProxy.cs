@@ -56,6 +56,23 @@ internal sealed class EnvironmentProxy : IWebProxy
         return new EnvironmentProxy(http, https, bypass, credentials.IsEmpty ? null : credentials);
     }
 
+    /// <summary>
+    /// These rules with the proxy a target's <c>proxy</c> setting names in place of the environment's, for both schemes
+    /// (<see cref="Configuration.ProxySetting.Direct"/>: none); <c>no_proxy</c> still applies.
+    /// </summary>
+    public EnvironmentProxy With(Configuration.ProxySetting configured)
+    {
+        ArgumentNullException.ThrowIfNull(configured);
+        ProxyCredentials? credentials = null;
+        if (configured is { Url: { } url, Username: { } user })
+        {
+            credentials = new ProxyCredentials();
+            credentials.Add(url, new NetworkCredential(user, configured.Password?.Reveal() ?? string.Empty));
+        }
+
+        return new EnvironmentProxy(configured.Url, configured.Url, _bypass, credentials);
+    }
+
     /// <inheritdoc />
     public Uri? GetProxy(Uri destination)
     {

@@ -18,9 +18,9 @@ public sealed class ThroughProxiesTests
     private static TargetTransportFactory Through(params (string Name, string Value)[] environment) =>
         new() { Proxy = () => EnvironmentProxy.From(name => environment.FirstOrDefault(v => v.Name == name).Value) };
 
-    private static async Task<StreamEvent> LastEventAsync(TargetTransportFactory factory, SimulatorServer target, HttpClientKind client)
+    private static async Task<StreamEvent> LastEventAsync(TargetTransportFactory factory, SimulatorServer target, HttpClientKind client, ProxySetting? proxy = null)
     {
-        var transport = factory.TransportFor(target.V1, new BenchmarkSettings { HttpClient = client, InsecureSkipVerify = true });
+        var transport = factory.TransportFor(target.V1, new BenchmarkSettings { HttpClient = client, InsecureSkipVerify = true, Proxy = proxy });
         var body = RequestBodyBuilder.Build(RequestType.ChatCompletions, target.Options.Model, "hello", 3, ignoreEos: true);
         using var patience = new CancellationTokenSource(Patience);
         var last = default(StreamEvent);
@@ -109,5 +109,31 @@ public sealed class ThroughProxiesTests
             Assert.Contains("407", result.Error, StringComparison.Ordinal);
             Assert.Contains("it asks for credentials", result.Error, StringComparison.Ordinal);
         }
+    }
+
+    [Theory]
+    [InlineData(HttpClientKind.Auto)]
+    [InlineData(HttpClientKind.HttpClient)]
+    public async Task A_targets_proxy_setting_takes_the_place_of_the_environments(HttpClientKind client)
+    {
+        await using var proxy = await Tinyproxy.StartAsync(("runner", "s3cret-pw"));
+        await using var target = await SimulatorServer.StartAsync(new SimulatorOptions { TtftMs = 1, ItlMs = 1, Tls = true });
+        using var factory = Through(("HTTPS_PROXY", $"http://127.0.0.1:{LoopbackPorts.Free()}"));
+        var configured = new ProxySetting(new Uri($"http://127.0.0.1:{proxy.Port}"), "runner", new Secret("s3cret-pw"));
+
+        Assert.Equal(StreamEventKind.Done, (await LastEventAsync(factory, target, client, configured)).Kind);
+
+        Assert.Contains($"CONNECT 127.0.0.1:{target.V1.Port} HTTP/1.1", Tinyproxy.Requests(proxy));
+    }
+
+    [Theory]
+    [InlineData(HttpClientKind.Auto)]
+    [InlineData(HttpClientKind.HttpClient)]
+    public async Task Proxy_none_goes_direct_whatever_the_environment_says(HttpClientKind client)
+    {
+        await using var target = await SimulatorServer.StartAsync(new SimulatorOptions { TtftMs = 1, ItlMs = 1 });
+        using var factory = Through(("HTTP_PROXY", $"http://127.0.0.1:{LoopbackPorts.Free()}"));
+
+        Assert.Equal(StreamEventKind.Done, (await LastEventAsync(factory, target, client, ProxySetting.Direct)).Kind);
     }
 }
