@@ -25,7 +25,7 @@ public sealed class RemoteWriteExporter : IDisposable
         _time = time;
         _loggers = loggers ?? NullLoggerFactory.Instance;
         _http = handler is null
-            ? new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = System.Threading.Timeout.InfiniteTimeSpan }
+            ? new HttpClient(Client.Transport.OutboundHttp.Handler()) { Timeout = System.Threading.Timeout.InfiniteTimeSpan }
             : new HttpClient(handler, disposeHandler: false) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
         var logger = _loggers.CreateLogger<RemoteWriteClient>();
         _receivers = [.. receivers.Select(r => new ReceiverChannel(r, new RemoteWriteClient(_http, r, time, logger), spool, time))];
