@@ -51,17 +51,6 @@ internal static class AccuracyScenario
                     results.Add(new { cores, client = "reference", reference.Result });
                 }
 
-                // The same burst through the other HTTP/1.1 clients (the transport decision of issue 23 item 5).
-                if (!split && streams is 100 or 1000)
-                {
-                    foreach (var client in (RunnerClient[])[RunnerClient.NoEventThreads, RunnerClient.StampedHttpClient])
-                    {
-                        var other = await MeasureAsync(suite, streams, null, client: client).ConfigureAwait(false);
-                        rows.Add([Shared(suite), .. other.Cells]);
-                        results.Add(new { cores, client = client.ToString(), other.Result });
-                    }
-                }
-
                 // The same burst stamped when the runner reads each chunk instead of when the kernel received it.
                 if (!split && streams is 100 or 1000)
                 {
@@ -89,16 +78,6 @@ internal static class AccuracyScenario
                         var wire = await MeasureAsync(suite, streams, null, kernel, wireTruth: true).ConfigureAwait(false);
                         rows.Add([Shared(suite), .. wire.Cells]);
                         results.Add(new { cores, truth = "wire", stamps = kernel ? "kernel" : "read", wire.Result });
-                        if (kernel && streams is 100 or 1000)
-                        {
-                            foreach (var client in (RunnerClient[])[RunnerClient.NoEventThreads, RunnerClient.StampedHttpClient])
-                            {
-                                var other = await MeasureAsync(suite, streams, null, wireTruth: true, client: client).ConfigureAwait(false);
-                                rows.Add([Shared(suite), .. other.Cells]);
-                                results.Add(new { cores, truth = "wire", stamps = "kernel", client = client.ToString(), other.Result });
-                            }
-                        }
-
                         if (kernel)
                         {
                             withinAtWire &= wire.TtftP99 <= 5 && wire.Failed == 0;
@@ -143,7 +122,7 @@ internal static class AccuracyScenario
     private static async Task<SimulatorProcess> SimulatorAsync(Suite suite, int? cpu = null, bool tls = false, bool wireTruth = false) =>
         suite.RemoteSimulator is { } remote ? SimulatorProcess.Attach(remote) : await SimulatorProcess.StartAsync(Simulated with { Tls = tls }, cpu, wireTruth).ConfigureAwait(false);
 
-    private static async Task<(string[] Cells, object Result, double TtftP99, long Failed)> MeasureAsync(Suite suite, int streams, int? simulatorCpu, bool kernelTimestamps = true, Tls tls = Tls.None, bool wireTruth = false, RunnerClient client = RunnerClient.Default)
+    private static async Task<(string[] Cells, object Result, double TtftP99, long Failed)> MeasureAsync(Suite suite, int streams, int? simulatorCpu, bool kernelTimestamps = true, Tls tls = Tls.None, bool wireTruth = false)
     {
         await using var simulator = await SimulatorAsync(suite, simulatorCpu, tls != Tls.None, wireTruth).ConfigureAwait(false);
         // Open-loop arrivals at streams / request length keep that many streams open without sending them all in the
@@ -156,7 +135,7 @@ internal static class AccuracyScenario
             InsecureSkipVerify = tls != Tls.None, HttpClient = tls == Tls.HttpClient ? HttpClientKind.HttpClient : HttpClientKind.Auto,
         };
         var simulatorCpuBefore = simulator.CpuTime;
-        var burst = await Burst.RunAsync(simulator.V1, settings, keepRequests: true, client: client).ConfigureAwait(false);
+        var burst = await Burst.RunAsync(simulator.V1, settings, keepRequests: true).ConfigureAwait(false);
         var capacity = burst.Wall * Environment.ProcessorCount;
         var (runnerShare, simulatorShare) = (burst.Cpu / capacity, (simulator.CpuTime - simulatorCpuBefore) / capacity);
         var truth = await simulator.GroundTruthAsync().ConfigureAwait(false);
@@ -173,7 +152,7 @@ internal static class AccuracyScenario
         var unstamped = pairs.Count(p => p.Server.Outcome == WireTruthServer.UnstampedOutcome);
         var allocatedPerRequest = burst.AllocatedBytes / (double)Math.Max(1, burst.Summary.Requests.Total + burst.Summary.Requests.ExcludedWarmup);
         var layout = !simulator.IsLocal ? "simulator on another machine" : simulatorCpu is null ? "shared cores" : "runner and simulator on a core each";
-        if (streams is 100 or 1000 && kernelTimestamps && tls == Tls.None && client == RunnerClient.Default)
+        if (streams is 100 or 1000 && kernelTimestamps && tls == Tls.None)
         {
             var bound = streams == 100 ? 1 : 5;
             var truthName = wireTruth ? "ground truth at the wire" : "simulator's ground truth";
@@ -185,9 +164,9 @@ internal static class AccuracyScenario
             Tls.Http1 => kernelTimestamps ? " (TLS)" : " (TLS, read-time stamps)",
             Tls.HttpClient => " (TLS, httpclient, HTTP/2)",
             _ => kernelTimestamps ? string.Empty : " (read-time stamps)",
-        } + (client == RunnerClient.Default ? string.Empty : $" ({RunnerClients.Label(client)})") + (wireTruth ? " (wire truth)" : string.Empty);
+        } + (wireTruth ? " (wire truth)" : string.Empty);
         string[] cells = [streams.ToString(CultureInfo.InvariantCulture) + label, Suite.F(burst.Summary.Concurrency.Mean, 0), pairs.Count.ToString(CultureInfo.InvariantCulture), Suite.F(ttft.P50, 2), Suite.F(ttft.P99, 2), Both(wayIn), Both(wayOut), Suite.F(itl.P50, 3), Suite.F(itl.P99, 3), Suite.F(chunksPerSecond, 0), $"{Suite.F(100 * runnerShare, 0)}%, {Suite.F(cpuPerChunk, 1)} µs/chunk", Suite.F(100 * simulatorShare, 0) + "%", $"{burst.Gen0}/{burst.Gen1}/{burst.Gen2}, {Suite.F(burst.GcPause.TotalMilliseconds, 0)} ms, {Suite.F(allocatedPerRequest / 1024, 1)} KB/request", failed.ToString(CultureInfo.InvariantCulture)];
-        var result = new { streams, kernelTimestamps, tls = tls.ToString(), client = client.ToString(), truth = wireTruth ? "wire" : "simulator", meanInFlight = burst.Summary.Concurrency.Mean, requests = pairs.Count, ttftErrorMs = new { p50 = ttft.P50, p99 = ttft.P99 }, requestWayInMs = new { p50 = wayIn.P50, p99 = wayIn.P99 }, firstTokenWayOutMs = new { p50 = wayOut.P50, p99 = wayOut.P99 }, itlErrorMs = new { p50 = itl.P50, p99 = itl.P99 }, chunksPerSecond, runnerCpuShare = runnerShare, runnerCpuMicrosPerChunk = cpuPerChunk, runnerGcPauseMs = burst.GcPause.TotalMilliseconds, allocatedBytesPerRequest = allocatedPerRequest, simulatorCpuShare = simulatorShare, failed, arrivalsStampedAtTheRead = unstamped };
+        var result = new { streams, kernelTimestamps, tls = tls.ToString(), truth = wireTruth ? "wire" : "simulator", meanInFlight = burst.Summary.Concurrency.Mean, requests = pairs.Count, ttftErrorMs = new { p50 = ttft.P50, p99 = ttft.P99 }, requestWayInMs = new { p50 = wayIn.P50, p99 = wayIn.P99 }, firstTokenWayOutMs = new { p50 = wayOut.P50, p99 = wayOut.P99 }, itlErrorMs = new { p50 = itl.P50, p99 = itl.P99 }, chunksPerSecond, runnerCpuShare = runnerShare, runnerCpuMicrosPerChunk = cpuPerChunk, runnerGcPauseMs = burst.GcPause.TotalMilliseconds, allocatedBytesPerRequest = allocatedPerRequest, simulatorCpuShare = simulatorShare, failed, arrivalsStampedAtTheRead = unstamped };
         return (cells, result, ttft.P99, failed);
     }
 

@@ -43,12 +43,6 @@ internal static class CapacityScenario
             // load the runtime's tier-1 recompilation competes with the load for the two cores and takes seconds to settle.
             await Burst.RunAsync(simulator.V1, settings with { MaxDuration = TimeSpan.FromSeconds(suite.Quick ? 3 : 10), Warmup = TimeSpan.Zero }, new FixedBodySource(simulator.ChatCompletions, body, 1)).ConfigureAwait(false);
             generators.Add(("guidellm-runner", () => RunnerAsync(simulator, settings, body)));
-            foreach (var client in (RunnerClient[])[RunnerClient.NoEventThreads, RunnerClient.StampedHttpClient])
-            {
-                await Burst.RunAsync(simulator.V1, settings with { MaxDuration = TimeSpan.FromSeconds(3), Warmup = TimeSpan.Zero }, new FixedBodySource(simulator.ChatCompletions, body, 1), client: client).ConfigureAwait(false);
-                generators.Add(($"guidellm-runner, {RunnerClients.Label(client)}", () => RunnerAsync(simulator, settings, body, client)));
-            }
-
             var bodyFile = Path.Combine(dir, "body.json");
             await File.WriteAllBytesAsync(bodyFile, body).ConfigureAwait(false);
             var lua = Path.Combine(dir, "post.lua");
@@ -117,17 +111,11 @@ internal static class CapacityScenario
             Warmup = TimeSpan.FromSeconds(1), InsecureSkipVerify = true,
         };
         var generators = new List<(string Name, Func<Task<(double Rps, string Note)>> Run)>();
-        foreach (var (name, client, runnerClient) in new[]
-        {
-            ("guidellm-runner (HTTP/1.1 over TLS)", HttpClientKind.Auto, RunnerClient.Default),
-            ($"guidellm-runner (HTTP/1.1 over TLS), {RunnerClients.Label(RunnerClient.NoEventThreads)}", HttpClientKind.Auto, RunnerClient.NoEventThreads),
-            ($"guidellm-runner (HTTP/1.1 over TLS), {RunnerClients.Label(RunnerClient.StampedHttpClient)}", HttpClientKind.Auto, RunnerClient.StampedHttpClient),
-            ("guidellm-runner, http_client: httpclient (HTTP/2)", HttpClientKind.HttpClient, RunnerClient.Default),
-        })
+        foreach (var (name, client) in new[] { ("guidellm-runner (HTTP/1.1 over TLS)", HttpClientKind.Auto), ("guidellm-runner, http_client: httpclient (HTTP/2)", HttpClientKind.HttpClient) })
         {
             var these = settings with { HttpClient = client };
-            await Burst.RunAsync(simulator.V1, these with { MaxDuration = TimeSpan.FromSeconds(3), Warmup = TimeSpan.Zero }, new FixedBodySource(simulator.ChatCompletions, body, 1), client: runnerClient).ConfigureAwait(false);
-            generators.Add((name, () => RunnerAsync(simulator, these, body, runnerClient)));
+            await Burst.RunAsync(simulator.V1, these with { MaxDuration = TimeSpan.FromSeconds(3), Warmup = TimeSpan.Zero }, new FixedBodySource(simulator.ChatCompletions, body, 1)).ConfigureAwait(false);
+            generators.Add((name, () => RunnerAsync(simulator, these, body)));
         }
 
         generators.Insert(1, Wrk("wrk 4.1 (-t2, OpenSSL)", lua, simulator.ChatCompletions, seconds));
@@ -154,9 +142,9 @@ internal static class CapacityScenario
     }
 
     /// <summary>One burst of the runner (the first generator of every table) with <paramref name="settings"/>.</summary>
-    private static async Task<(double Rps, string Note)> RunnerAsync(SimulatorProcess simulator, BenchmarkSettings settings, byte[] body, RunnerClient client = RunnerClient.Default)
+    private static async Task<(double Rps, string Note)> RunnerAsync(SimulatorProcess simulator, BenchmarkSettings settings, byte[] body)
     {
-        var runner = await Burst.RunAsync(simulator.V1, settings, new FixedBodySource(simulator.ChatCompletions, body, 1), client: client).ConfigureAwait(false);
+        var runner = await Burst.RunAsync(simulator.V1, settings, new FixedBodySource(simulator.ChatCompletions, body, 1)).ConfigureAwait(false);
         var requests = Math.Max(1, runner.Capture.Total);
         return (runner.Summary.Throughput.RequestsPerSecond,
             $"{runner.Summary.Requests.Failed} failed, {Suite.F(runner.Cpu.TotalMicroseconds / requests, 1)} CPU µs/request, {Suite.F(runner.AllocatedBytes / (double)requests, 0)} B/request allocated");
@@ -206,7 +194,7 @@ internal static class CapacityScenario
         })];
 
     /// <summary>CPU per request of a tool that ran <paramref name="seconds"/> at <paramref name="rps"/> (start-up included).</summary>
-    internal static string CpuPerRequest(TimeSpan cpu, double rps, int seconds) =>
+    private static string CpuPerRequest(TimeSpan cpu, double rps, int seconds) =>
         cpu == TimeSpan.Zero || !(rps > 0) ? "CPU not measured" : $"{Suite.F(cpu.TotalMicroseconds / (rps * seconds), 1)} CPU µs/request";
 
     private static double Median(IEnumerable<double> values)

@@ -42,8 +42,8 @@ internal static class StreamingScenario
     }
 
     /// <summary>
-    /// Short streams against wrk on the same simulator: 16 one-token chunks per request, 64 streams, the runner with each
-    /// HTTP/1.1 client in interleaved rounds beside wrk, the ratio taken within each round.
+    /// Short streams against wrk on the same simulator: 16 one-token chunks per request, 64 streams, the runner and wrk in
+    /// interleaved rounds, the ratio taken within each round.
     /// </summary>
     private static async Task AgainstWrkAsync(Suite suite)
     {
@@ -61,23 +61,21 @@ internal static class StreamingScenario
         var dir = Directory.CreateTempSubdirectory("guidellm-bench-").FullName;
         try
         {
-            var generators = new List<(string Name, Func<Task<(double Rps, string Note)>> Run)>();
-            foreach (var client in (RunnerClient[])[RunnerClient.Default, RunnerClient.NoEventThreads, RunnerClient.StampedHttpClient])
+            var source = new FixedBodySource(simulator.ChatCompletions, body, Tokens);
+            await Burst.RunAsync(simulator.V1, settings with { MaxDuration = TimeSpan.FromSeconds(suite.Quick ? 3 : 6), Warmup = TimeSpan.Zero }, source).ConfigureAwait(false);
+            var generators = new List<(string Name, Func<Task<(double Rps, string Note)>> Run)>
             {
-                var source = new FixedBodySource(simulator.ChatCompletions, body, Tokens);
-                await Burst.RunAsync(simulator.V1, settings with { MaxDuration = TimeSpan.FromSeconds(suite.Quick ? 3 : 6), Warmup = TimeSpan.Zero }, source, client: client).ConfigureAwait(false);
-                var label = RunnerClients.Label(client);
-                generators.Add((label.Length == 0 ? "guidellm-runner" : $"guidellm-runner, {label}", async () =>
+                ("guidellm-runner", async () =>
                 {
-                    var burst = await Burst.RunAsync(simulator.V1, settings, source, client: client).ConfigureAwait(false);
+                    var burst = await Burst.RunAsync(simulator.V1, settings, source).ConfigureAwait(false);
                     var requests = Math.Max(1, burst.Capture.Total);
                     return (burst.Summary.Throughput.RequestsPerSecond, $"{burst.Summary.Requests.Failed} failed, {Suite.F(burst.Cpu.TotalMicroseconds / requests, 1)} CPU µs/request, {Suite.F(burst.Cpu.TotalMicroseconds / Math.Max(1, burst.Capture.Chunks), 2)} µs/chunk, {Suite.F(burst.AllocatedBytes / (double)requests, 0)} B/request allocated");
-                }));
-            }
+                }),
+            };
 
             var lua = Path.Combine(dir, "stream.lua");
             await File.WriteAllTextAsync(lua, $"wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\nwrk.body = [[{System.Text.Encoding.UTF8.GetString(body)}]]\n").ConfigureAwait(false);
-            generators.Insert(1, CapacityScenario.Wrk("wrk 4.1 (-t2)", lua, simulator.ChatCompletions, seconds));
+            generators.Add(CapacityScenario.Wrk("wrk 4.1 (-t2)", lua, simulator.ChatCompletions, seconds));
             var results = await CapacityScenario.RoundsAsync(simulator, generators, rounds, seconds).ConfigureAwait(false);
             var rows = CapacityScenario.Rows(generators.Select(g => g.Name).ToList(), results, rounds);
             suite.Table($"2b. Streaming against wrk: {Tokens} one-token chunks per request, {CapacityScenario.Connections} streams, {rounds} interleaved round(s) of {seconds} s per generator",

@@ -18,9 +18,9 @@ internal static class Burst
 {
     public const string Model = "simulated/llama-3.1-8b-instruct";
 
-    public static async Task<BurstResult> RunAsync(Uri v1, BenchmarkSettings settings, IRequestSource? source = null, bool keepRequests = false, RunnerClient client = RunnerClient.Default)
+    public static async Task<BurstResult> RunAsync(Uri v1, BenchmarkSettings settings, IRequestSource? source = null, bool keepRequests = false)
     {
-        using var clients = RunnerClients.Factory(client);
+        using var clients = new TargetTransportFactory();
         var runner = new LoadTestRunner(clients, new PromptGenerator(), TimeProvider.System);
         var target = new ResolvedTarget("bench", new TargetConfig { Name = "simulator", Url = v1, Model = Model }, settings);
         var capture = new RequestCapture(keepRequests);

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Security;
-using System.Net.Sockets;
 using GuidellmFunctions.Engine.Client.Transport;
 using GuidellmFunctions.Engine.Configuration;
 
@@ -18,15 +17,6 @@ namespace GuidellmFunctions.Engine.Client;
 public sealed class TargetTransportFactory : IDisposable
 {
     private readonly ConcurrentDictionary<Key, Lazy<ITargetTransport>> _transports = new();
-
-    /// <summary>The HTTP/1.1 client waits on its own event threads where they run (benchmarks compare both).</summary>
-    internal bool EventThreads { get; init; } = EpollLoop.Supported;
-
-    /// <summary>
-    /// Trial (issue 23 item 5): HTTP/1.1 through .NET's <see cref="SocketsHttpHandler"/> whose connections are
-    /// <see cref="StampedSocketStream"/>s, in place of <see cref="Http1Transport"/>.
-    /// </summary>
-    internal bool StampedHttpClient { get; init; }
 
     /// <summary>Where proxies come from (the process's environment unless a test gives another).</summary>
     internal Func<EnvironmentProxy> Proxy { get; init; } = static () => EnvironmentProxy.Process;
@@ -59,36 +49,13 @@ public sealed class TargetTransportFactory : IDisposable
         var proxy = key.Proxy is { } configured ? Proxy().With(configured) : Proxy();
         if (!key.Http1)
         {
-            return new HttpClientTransport(Client(Handler(key, proxy)), stampBodies: false, owned: true);
+            return new HttpClientTransport(Client(Handler(key, proxy)), owned: true);
         }
 
-        if (!StampedHttpClient)
+        return new Http1Transport(Time)
         {
-            return new Http1Transport(Time)
-            {
-                KernelTimestamps = key.KernelTimestamps, InsecureSkipVerify = key.Insecure, EventThreads = EventThreads,
-                ConnectTimeout = key.ConnectTimeout, Proxy = proxy,
-            };
-        }
-
-        var handler = Handler(key, proxy);
-        handler.SslOptions.ApplicationProtocols = [SslApplicationProtocol.Http11];
-        handler.ConnectCallback = async (context, cancellationToken) =>
-        {
-            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            try
-            {
-                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken).ConfigureAwait(false);
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-
-            return new StampedSocketStream(socket) { KernelStampsForBodies = key.KernelTimestamps && KernelReceive.Enable(socket) };
+            KernelTimestamps = key.KernelTimestamps, InsecureSkipVerify = key.Insecure, ConnectTimeout = key.ConnectTimeout, Proxy = proxy,
         };
-        return new HttpClientTransport(Client(handler), stampBodies: key.KernelTimestamps, owned: true);
     }
 
     private static SocketsHttpHandler Handler(Key key, IWebProxy proxy)

@@ -61,13 +61,6 @@ public sealed class Http1Transport : ITargetTransport, IDisposable
     /// </summary>
     public bool KernelTimestamps { get; init; } = true;
 
-    /// <summary>
-    /// Wait on the client's own event threads (<see cref="EpollLoop"/>, Linux x64) rather than .NET's socket engine, which
-    /// costs a receive syscall more per request and per streamed chunk (default: where supported). A connection opened
-    /// while the threads cannot start (the kernel refused an event set) waits on .NET's engine instead.
-    /// </summary>
-    public bool EventThreads { get; init; } = EpollLoop.Supported;
-
     /// <summary>How long opening a connection may take: TCP, a proxy's tunnel and the TLS handshake (default 10 s).</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -143,19 +136,11 @@ public sealed class Http1Transport : ITargetTransport, IDisposable
     private async ValueTask<Http1Connection> OpenAsync(Http1Endpoint endpoint, CancellationToken cancellationToken)
     {
         Socket? socket = null;
-        EpollSocket? events = null;
-        var eventThreads = EventThreads && EpollLoop.TryStart();
         try
         {
             if (_connect is not null)
             {
                 socket = await _connect(endpoint.EndPoint, cancellationToken).ConfigureAwait(false);
-                events = eventThreads ? EpollSocket.Attach(socket) : null;
-            }
-            else if (eventThreads)
-            {
-                events = await EpollSocket.ConnectAsync(endpoint.EndPoint, cancellationToken).ConfigureAwait(false);
-                socket = events.Socket;
             }
             else
             {
@@ -164,7 +149,7 @@ public sealed class Http1Transport : ITargetTransport, IDisposable
             }
 
             var kernelTimestamps = KernelTimestamps && KernelReceive.Enable(socket);
-            var socketStream = new StampedSocketStream(socket, events);
+            var socketStream = new StampedSocketStream(socket);
             if (endpoint.Tunnel)
             {
                 await Http1Tunnel.OpenAsync(socketStream, endpoint, cancellationToken).ConfigureAwait(false);
@@ -180,13 +165,13 @@ public sealed class Http1Transport : ITargetTransport, IDisposable
         }
         catch (SocketException ex)
         {
-            StampedSocketStream.Close(socket, events);
+            socket?.Dispose();
             cancellationToken.ThrowIfCancellationRequested();
             throw new HttpRequestException(NameResolution.Failed(ex.SocketErrorCode) ? HttpRequestError.NameResolutionError : HttpRequestError.ConnectionError, $"{ex.Message} ({endpoint.Name})", ex);
         }
         catch
         {
-            StampedSocketStream.Close(socket, events);
+            socket?.Dispose();
             throw;
         }
     }

@@ -9,23 +9,20 @@ namespace GuidellmFunctions.Engine.Client.Transport;
 public sealed class HttpClientTransport : ITargetTransport, IDisposable
 {
     private readonly HttpClient _http;
-    private readonly bool _stampBodies;
     private readonly bool _owned;
 
     /// <summary>Sends through <paramref name="http"/> (not owned), whose <see cref="HttpClient.Timeout"/> should be infinite.</summary>
     public HttpClientTransport(HttpClient http)
-        : this(http, stampBodies: false, owned: false)
+        : this(http, owned: false)
     {
     }
 
-    /// <param name="http">The client.</param>
-    /// <param name="stampBodies">Event streams are read through <see cref="ArrivalStampedBody"/> (connections from a <see cref="StampedSocketStream"/>).</param>
+    /// <param name="http">The client, whose <see cref="HttpClient.Timeout"/> should be infinite.</param>
     /// <param name="owned">Dispose <paramref name="http"/> with this.</param>
-    internal HttpClientTransport(HttpClient http, bool stampBodies, bool owned)
+    internal HttpClientTransport(HttpClient http, bool owned)
     {
         ArgumentNullException.ThrowIfNull(http);
         _http = http;
-        _stampBodies = stampBodies;
         _owned = owned;
     }
 
@@ -43,22 +40,11 @@ public sealed class HttpClientTransport : ITargetTransport, IDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         var message = kind == TargetRequestKind.Completion ? request.ToHttpRequest() : request.ToRequiredModelsRequest();
-        if (_stampBodies)
-        {
-            // Arrival stamps are a connection's: HTTP/2 would share one between streams.
-            message.VersionPolicy = HttpVersionPolicy.RequestVersionExact;
-        }
-
         HttpResponseMessage? response = null;
         try
         {
             response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            if (_stampBodies && response.Content.Headers.ContentType?.MediaType == "text/event-stream")
-            {
-                body = new ArrivalStampedBody(body);
-            }
-
             // The request lives as long as its response: over HTTP/2 its body may still be sending when the headers arrive.
             return new Response(message, response, body);
         }

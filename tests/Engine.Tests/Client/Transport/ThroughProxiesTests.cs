@@ -33,31 +33,19 @@ public sealed class ThroughProxiesTests
     }
 
     [Theory]
-    [InlineData(HttpClientKind.Auto)]
-    [InlineData(HttpClientKind.HttpClient)]
-    public async Task An_http_target_is_asked_of_the_proxy_in_absolute_form(HttpClientKind client)
+    [InlineData(HttpClientKind.Auto, false, "http_proxy", "POST http://127.0.0.1:{0}/v1/chat/completions HTTP/1.1")]
+    [InlineData(HttpClientKind.HttpClient, false, "http_proxy", "POST http://127.0.0.1:{0}/v1/chat/completions HTTP/1.1")]
+    [InlineData(HttpClientKind.Auto, true, "HTTPS_PROXY", "CONNECT 127.0.0.1:{0} HTTP/1.1")]
+    [InlineData(HttpClientKind.HttpClient, true, "HTTPS_PROXY", "CONNECT 127.0.0.1:{0} HTTP/1.1")]
+    public async Task Http_targets_are_asked_of_the_proxy_in_absolute_form_and_https_ones_go_through_a_tunnel(HttpClientKind client, bool tls, string variable, string logged)
     {
         await using var proxy = await Tinyproxy.StartAsync();
-        await using var target = await SimulatorServer.StartAsync(new SimulatorOptions { TtftMs = 1, ItlMs = 1 });
-        using var factory = Through(("http_proxy", $"127.0.0.1:{proxy.Port}"));
+        await using var target = await SimulatorServer.StartAsync(new SimulatorOptions { TtftMs = 1, ItlMs = 1, Tls = tls });
+        using var factory = Through((variable, $"127.0.0.1:{proxy.Port}"));
 
         Assert.Equal(StreamEventKind.Done, (await LastEventAsync(factory, target, client)).Kind);
 
-        Assert.Contains($"POST http://127.0.0.1:{target.V1.Port}/v1/chat/completions HTTP/1.1", Tinyproxy.Requests(proxy));
-    }
-
-    [Theory]
-    [InlineData(HttpClientKind.Auto)]
-    [InlineData(HttpClientKind.HttpClient)]
-    public async Task An_https_target_goes_through_a_connect_tunnel(HttpClientKind client)
-    {
-        await using var proxy = await Tinyproxy.StartAsync();
-        await using var target = await SimulatorServer.StartAsync(new SimulatorOptions { TtftMs = 1, ItlMs = 1, Tls = true });
-        using var factory = Through(("HTTPS_PROXY", $"http://127.0.0.1:{proxy.Port}"));
-
-        Assert.Equal(StreamEventKind.Done, (await LastEventAsync(factory, target, client)).Kind);
-
-        Assert.Contains($"CONNECT 127.0.0.1:{target.V1.Port} HTTP/1.1", Tinyproxy.Requests(proxy));
+        Assert.Contains(string.Format(System.Globalization.CultureInfo.InvariantCulture, logged, target.V1.Port), Tinyproxy.Requests(proxy));
     }
 
     [Theory]
