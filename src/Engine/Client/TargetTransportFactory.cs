@@ -21,9 +21,6 @@ public sealed class TargetTransportFactory : IDisposable
     /// <summary>Where proxies come from (the process's environment unless a test gives another).</summary>
     internal Func<EnvironmentProxy> Proxy { get; init; } = static () => EnvironmentProxy.Process;
 
-    /// <summary>The clock of connect timeouts and idle connections.</summary>
-    internal TimeProvider Time { get; init; } = TimeProvider.System;
-
     /// <summary>The transport for requests to <paramref name="endpoint"/> under <paramref name="settings"/>.</summary>
     /// <exception cref="ArgumentException">A proxy variable of the environment is not a URL.</exception>
     public ITargetTransport TransportFor(Uri endpoint, BenchmarkSettings settings)
@@ -52,7 +49,7 @@ public sealed class TargetTransportFactory : IDisposable
             return new HttpClientTransport(Client(Handler(key, proxy)), owned: true);
         }
 
-        return new Http1Transport(Time)
+        return new Http1Transport
         {
             KernelTimestamps = key.KernelTimestamps, InsecureSkipVerify = key.Insecure, ConnectTimeout = key.ConnectTimeout, Proxy = proxy,
         };
