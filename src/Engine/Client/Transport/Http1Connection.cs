@@ -1,3 +1,7 @@
+// Longer than the project's ~400 lines on purpose: one connection's read path (its receive buffer, the response head,
+// the body's framing state, the drain and the decision to keep or close the connection) shares every field below, and
+// each streamed chunk passes through it; split apart, those fields would be reached through another object on every
+// chunk. Its parts are tested one by one (Http1ConnectionTests, Http1ResponseFuzzTests).
 using System.Buffers;
 using System.Buffers.Text;
 using System.Net.Http.Headers;
