@@ -27,7 +27,7 @@ public sealed class TargetTransportFactory : IDisposable
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(settings);
-        var http1 = (endpoint.Scheme == Uri.UriSchemeHttp || endpoint.Scheme == Uri.UriSchemeHttps) && settings.HttpClient == HttpClientKind.Auto;
+        var http1 = (endpoint.Scheme == Uri.UriSchemeHttp || endpoint.Scheme == Uri.UriSchemeHttps) && settings.HttpClient == HttpClientKind.Runner;
         var key = new Key(http1, http1 && settings.KernelTimestamps, settings.InsecureSkipVerify && endpoint.Scheme != Uri.UriSchemeHttp, settings.Get(SettingsTable.ConnectTimeout), settings.Proxy);
         return _transports.GetOrAdd(key, k => new Lazy<ITargetTransport>(() => Create(k))).Value;
     }

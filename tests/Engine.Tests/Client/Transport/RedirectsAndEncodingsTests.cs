@@ -34,9 +34,9 @@ public sealed class RedirectsAndEncodingsTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData(HttpClientKind.Auto, 307)]
+    [InlineData(HttpClientKind.Runner, 307)]
     [InlineData(HttpClientKind.HttpClient, 307)]
-    [InlineData(HttpClientKind.Auto, 301)]
+    [InlineData(HttpClientKind.Runner, 301)]
     [InlineData(HttpClientKind.HttpClient, 308)]
     public async Task A_redirect_is_not_followed_and_its_failure_names_the_status_and_where_it_pointed(HttpClientKind client, int status)
     {
@@ -66,7 +66,7 @@ public sealed class RedirectsAndEncodingsTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData(HttpClientKind.Auto)]
+    [InlineData(HttpClientKind.Runner)]
     [InlineData(HttpClientKind.HttpClient)]
     public async Task A_gzipped_event_stream_fails_naming_the_encoding_and_the_header_that_asked_for_it(HttpClientKind client)
     {

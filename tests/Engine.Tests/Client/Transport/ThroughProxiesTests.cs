@@ -33,9 +33,9 @@ public sealed class ThroughProxiesTests
     }
 
     [Theory]
-    [InlineData(HttpClientKind.Auto, false, "http_proxy", "POST http://127.0.0.1:{0}/v1/chat/completions HTTP/1.1")]
+    [InlineData(HttpClientKind.Runner, false, "http_proxy", "POST http://127.0.0.1:{0}/v1/chat/completions HTTP/1.1")]
     [InlineData(HttpClientKind.HttpClient, false, "http_proxy", "POST http://127.0.0.1:{0}/v1/chat/completions HTTP/1.1")]
-    [InlineData(HttpClientKind.Auto, true, "HTTPS_PROXY", "CONNECT 127.0.0.1:{0} HTTP/1.1")]
+    [InlineData(HttpClientKind.Runner, true, "HTTPS_PROXY", "CONNECT 127.0.0.1:{0} HTTP/1.1")]
     [InlineData(HttpClientKind.HttpClient, true, "HTTPS_PROXY", "CONNECT 127.0.0.1:{0} HTTP/1.1")]
     public async Task Http_targets_are_asked_of_the_proxy_in_absolute_form_and_https_ones_go_through_a_tunnel(HttpClientKind client, bool tls, string variable, string logged)
     {
@@ -49,7 +49,7 @@ public sealed class ThroughProxiesTests
     }
 
     [Theory]
-    [InlineData(HttpClientKind.Auto)]
+    [InlineData(HttpClientKind.Runner)]
     [InlineData(HttpClientKind.HttpClient)]
     public async Task A_target_named_in_no_proxy_is_reached_direct(HttpClientKind client)
     {
@@ -63,8 +63,8 @@ public sealed class ThroughProxiesTests
     }
 
     [Theory]
-    [InlineData(HttpClientKind.Auto, false)]
-    [InlineData(HttpClientKind.Auto, true)]
+    [InlineData(HttpClientKind.Runner, false)]
+    [InlineData(HttpClientKind.Runner, true)]
     [InlineData(HttpClientKind.HttpClient, false)]
     [InlineData(HttpClientKind.HttpClient, true)]
     public async Task A_proxy_that_asks_for_credentials_gets_those_of_its_url(HttpClientKind client, bool tls)
@@ -100,7 +100,7 @@ public sealed class ThroughProxiesTests
     }
 
     [Theory]
-    [InlineData(HttpClientKind.Auto)]
+    [InlineData(HttpClientKind.Runner)]
     [InlineData(HttpClientKind.HttpClient)]
     public async Task A_targets_proxy_setting_takes_the_place_of_the_environments(HttpClientKind client)
     {
@@ -115,7 +115,7 @@ public sealed class ThroughProxiesTests
     }
 
     [Theory]
-    [InlineData(HttpClientKind.Auto)]
+    [InlineData(HttpClientKind.Runner)]
     [InlineData(HttpClientKind.HttpClient)]
     public async Task Proxy_none_goes_direct_whatever_the_environment_says(HttpClientKind client)
     {
