@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text;
 
 namespace GuidellmFunctions.Engine.Reporting.Html;
@@ -16,8 +15,41 @@ internal sealed class HtmlWriter
 
     public HtmlWriter Text(string? text)
     {
-        _html.Append(WebUtility.HtmlEncode(text ?? string.Empty));
+        _html.Append(Escape(text));
         return this;
+    }
+
+    /// <summary>
+    /// <paramref name="text"/> safe in HTML text and quoted attributes: only <c>&amp; &lt; &gt; " '</c> are replaced, so
+    /// the page (UTF-8) keeps its “×”, “–” and “µ” readable in its source and searchable.
+    /// </summary>
+    public static string Escape(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return string.Empty;
+        }
+
+        if (text.AsSpan().IndexOfAny("&<>\"'") < 0)
+        {
+            return text;
+        }
+
+        var escaped = new StringBuilder(text.Length + 16);
+        foreach (var c in text)
+        {
+            escaped.Append(c switch
+            {
+                '&' => "&amp;",
+                '<' => "&lt;",
+                '>' => "&gt;",
+                '"' => "&quot;",
+                '\'' => "&#39;",
+                _ => c.ToString(),
+            });
+        }
+
+        return escaped.ToString();
     }
 
     /// <summary><c>&lt;tag attributes&gt;text&lt;/tag&gt;</c>; <paramref name="attributes"/> is written as given (callers pass constants).</summary>

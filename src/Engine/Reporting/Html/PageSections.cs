@@ -608,5 +608,5 @@ internal static class PageSections
         _ => string.Empty,
     };
 
-    private static string Attr(string? value) => System.Net.WebUtility.HtmlEncode(value ?? string.Empty);
+    private static string Attr(string? value) => HtmlWriter.Escape(value);
 }

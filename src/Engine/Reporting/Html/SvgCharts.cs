@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
 using OxyPlot;
@@ -74,7 +73,7 @@ internal sealed partial class SvgCharts
         var title = model.Title ?? kind;
         var head = new StringBuilder();
         head.Append(CultureFormat($"<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {Width} {height}\" width=\"{Width}\" height=\"{height}\" class=\"plot\" role=\"img\" aria-labelledby=\"{prefix}t {prefix}d\">"));
-        head.Append($"<title id=\"{prefix}t\">{WebUtility.HtmlEncode(title)}</title><desc id=\"{prefix}d\">{WebUtility.HtmlEncode(description)}</desc><style>");
+        head.Append($"<title id=\"{prefix}t\">{HtmlWriter.Escape(title)}</title><desc id=\"{prefix}d\">{HtmlWriter.Escape(description)}</desc><style>");
         foreach (var (style, name) in classes)
         {
             head.Append('.').Append(name).Append('{').Append(style).Append('}');
