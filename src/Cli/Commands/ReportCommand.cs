@@ -13,7 +13,7 @@ internal static class ReportCommand
     {
         var report = new Argument<string>("REPORT") { Description = "Run report (<runId>.json): a file or a blob URL; its .requests.jsonl.gz is read from beside it" };
         var baseline = new Option<string?>("--baseline") { Description = "A report to compare with: both runs overlaid, changes and the report's verdict shown" };
-        var html = new Option<string>("--html") { Description = "The HTML file to write", Required = true };
+        var html = new Option<string?>("--html") { Description = "The HTML file to write (required)" };
         var connection = new Option<string?>("--connection")
         {
             Description = "Storage connection string for blob URLs in its account (default: AzureWebJobsStorage); other blob URLs are read with their SAS or the managed identity",
@@ -26,6 +26,12 @@ internal static class ReportCommand
         command.Options.Add(connection);
         command.SetAction(async (parse, cancellationToken) =>
         {
+            if (parse.GetValue(html) is not { Length: > 0 } target)
+            {
+                console.MarkupLine("[red]--html OUT is required: the file to write the page to[/]");
+                return ExitCodes.InvalidInput;
+            }
+
             var storage = parse.GetValue(connection);
             ReportDocument current;
             ReportDocument? before = null;
@@ -43,7 +49,7 @@ internal static class ReportCommand
                 return ExitCodes.InvalidInput;
             }
 
-            var output = Path.GetFullPath(parse.GetValue(html)!);
+            var output = Path.GetFullPath(target);
             try
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(output)!);
