@@ -17,7 +17,7 @@ internal static class EnqueueCommand
     {
         var environment = new Option<string>("--environment", "-e") { Description = "Environment to run", Required = true };
         var targets = new Option<string[]>("--target", "-t") { Description = "Target to run (repeatable; all when absent)" };
-        var overrides = new Option<string[]>("--override") { Description = "Setting over the config's, key=value (repeatable): profile, rate, maxSeconds, maxRequests, promptTokens, outputTokens, ..." };
+        var overrides = new Option<string[]>("--override") { Description = $"Setting over the config's, key=value (repeatable): {string.Join(", ", SettingsTable.In(SettingChannels.Queue).Select(s => s.OverrideKey))}" };
         var runId = new Option<string?>("--run-id") { Description = "Run id (default: a new one); a second message with the same id runs nothing" };
         var requestedBy = new Option<string?>("--requested-by") { Description = "Who asks, for the record (default: the user name)" };
         var config = CommonOptions.ConfigLocation("Check the message against this config");

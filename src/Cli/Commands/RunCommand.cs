@@ -15,15 +15,11 @@ internal static class RunCommand
         var environment = new Option<string>("--environment", "-e") { Description = "Environment to run", Required = true };
         var targets = new Option<string[]>("--target", "-t") { Description = "Target to run (repeatable; all when absent)", AllowMultipleArgumentsPerToken = false };
         var output = CommonOptions.Output();
-        var profile = new Option<string?>("--profile") { Description = $"Override the profile ({string.Join(", ", ProfileNames.All)})" };
-        var rate = new Option<string?>("--rate") { Description = "Override the rate (req/s; streams for concurrent)" };
-        var maxSeconds = new Option<string?>("--max-seconds") { Description = "Override the stage length (seconds or 30s, 5m)" };
-        var maxRequests = new Option<string?>("--max-requests") { Description = "Override the requests per stage" };
         var remoteWrite = new Option<string[]>("--remote-write") { Description = "Push results to this remote_write URL too (repeatable; adds to the config's remote_write:)" };
         var runId = new Option<string?>("--run-id") { Description = "Run id (default: a new one); targets already saved under it are not run again (a retried Kubernetes Job passes its job name)" };
         var logLevel = CommonOptions.LogLevel();
         var command = new Command("run", "Run a streaming load burst against the targets of an environment");
-        foreach (var option in (Option[])[config, environment, targets, output, profile, rate, maxSeconds, maxRequests, remoteWrite, runId, logLevel])
+        foreach (var option in (Option[])[config, environment, targets, output, .. SettingFlags(), remoteWrite, runId, logLevel])
         {
             command.Options.Add(option);
         }
@@ -33,11 +29,7 @@ internal static class RunCommand
             try
             {
                 var loaded = new ConfigLoader().LoadFile(parse.GetValue(config)!);
-                var overrides = ParseOverrides(
-                    ("profile", parse.GetValue(profile)),
-                    ("rate", parse.GetValue(rate)),
-                    ("max_seconds", parse.GetValue(maxSeconds)),
-                    ("max_requests", parse.GetValue(maxRequests)));
+                var overrides = Overrides(parse);
                 var resolved = loaded.ResolveTargets(parse.GetValue(environment)!, parse.GetValue(targets) ?? [], overrides);
                 ConfigOutput.WriteWarnings(console, loaded);
                 var extra = ParseReceivers(parse.GetValue(remoteWrite) ?? []).ToList();
@@ -76,22 +68,26 @@ internal static class RunCommand
         return errors.Count > 0 ? throw new ConfigValidationException(errors) : receivers;
     }
 
-    /// <summary>Merges flag values into one patch; every invalid flag is reported at once.</summary>
-    internal static BenchmarkSettingsPatch ParseOverrides(params (string Key, string? Value)[] flags)
+    /// <summary>One flag per setting of the table that may be given on the command line.</summary>
+    private static IEnumerable<Option> SettingFlags() =>
+        SettingsTable.In(SettingChannels.Cli).Select(s => new Option<string?>(s.Flag!) { Description = $"{s.Doc.Replace("`", string.Empty, StringComparison.Ordinal)} ({s.Values}; default {s.DefaultText})" });
+
+    /// <summary>The settings given as flags of a parsed <c>run</c>, merged into one patch; every invalid flag is reported at once.</summary>
+    internal static BenchmarkSettingsPatch Overrides(ParseResult parse)
     {
         var patch = new BenchmarkSettingsPatch();
         var errors = new List<ConfigError>();
-        foreach (var (key, value) in flags)
+        foreach (var setting in SettingsTable.In(SettingChannels.Cli))
         {
-            if (value is null)
+            if (parse.GetValue<string?>(setting.Flag!) is not { } value)
             {
                 continue;
             }
 
-            var single = ConfigLoader.ParseSetting(key, value, out var error);
+            var single = ConfigLoader.ParseSetting(setting, value, out var error);
             if (single is null)
             {
-                errors.Add(new ConfigError("command line", 0, 0, "--" + key.Replace('_', '-'), error!));
+                errors.Add(new ConfigError("command line", 0, 0, setting.Flag!, error!));
                 continue;
             }
 

@@ -24,6 +24,10 @@ internal static class ValidateCommand
                 foreach (var t in targets)
                 {
                     console.MarkupLine(Markup.Escape($"  {t.Environment}/{t.Target.Name}: {ProfileNames.Format(t.Settings.Profile)} {EffectiveConfig(t)} -> {Engine.Reporting.EffectiveConfig.RedactUrl(t.Endpoint)}"));
+                    if (NotDefault(t.Settings) is { Length: > 0 } changed)
+                    {
+                        console.MarkupLine(Markup.Escape($"    set: {changed}"));
+                    }
                 }
 
                 return ExitCodes.Success;
@@ -42,5 +46,14 @@ internal static class ValidateCommand
         var s = t.Settings;
         var limit = s.MaxDuration is { } d ? $"{d.TotalSeconds}s" : $"{s.MaxRequests} requests";
         return $"rate {RunCommand.Invariant(s.Rate)}, {limit}, {s.Data}";
+    }
+
+    /// <summary>Every setting whose effective value is not its built-in default, as <c>key: value</c>.</summary>
+    private static string NotDefault(BenchmarkSettings settings)
+    {
+        var defaults = new BenchmarkSettings();
+        return string.Join(", ", SettingsTable.All
+            .Where(s => s.FoldsInto is null && s.Describe(settings) != s.Describe(defaults))
+            .Select(s => $"{s.Key}: {s.Describe(settings)}"));
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using GuidellmFunctions.Engine.Configuration;
 
 namespace GuidellmFunctions.Engine.Reporting;
@@ -11,30 +12,31 @@ public static class EffectiveConfig
     public static TargetReport Describe(ResolvedTarget target)
     {
         ArgumentNullException.ThrowIfNull(target);
-        var s = target.Settings;
         return new TargetReport
         {
             Endpoint = RedactUrl(target.Endpoint),
-            RequestType = ProfileNames.Format(s.RequestType),
-            Profile = ProfileNames.Format(s.Profile),
-            Rate = s.Rate,
-            MaxSeconds = s.MaxDuration?.TotalSeconds,
-            MaxRequests = s.MaxRequests,
-            MaxErrors = s.MaxErrors,
-            MaxTokens = s.MaxTokens,
-            MaxConcurrency = s.MaxConcurrency,
-            DataSpec = s.Data.ToString(),
-            WarmupSeconds = s.Warmup.TotalSeconds,
-            CooldownSeconds = s.Cooldown.TotalSeconds,
-            RequestTimeoutSeconds = s.RequestTimeout.TotalSeconds,
-            Seed = s.Seed,
-            IgnoreEos = s.IgnoreEos,
-            SweepSize = s.Profile == ProfileKind.Sweep ? s.SweepSize : null,
-            InsecureSkipVerify = s.InsecureSkipVerify,
             ApiKey = target.Target.ApiKey is { IsEmpty: false } ? Secret.Mask : null,
             Headers = [.. target.Target.Headers.Keys],
             Notes = target.Target.Notes,
+            Settings = Settings(target.Settings),
         };
+    }
+
+    /// <summary>Every setting of <paramref name="settings"/> under its report field, in table order, secrets masked.</summary>
+    public static Dictionary<string, JsonElement> Settings(BenchmarkSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var result = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var setting in SettingsTable.All)
+        {
+            if (setting.ReportField is { } field)
+            {
+                using var value = JsonDocument.Parse(setting.Report(settings)?.ToJsonString() ?? "null");
+                result[field] = value.RootElement.Clone();
+            }
+        }
+
+        return result;
     }
 
     /// <summary><paramref name="url"/> without user info and with secret-looking query values masked.</summary>

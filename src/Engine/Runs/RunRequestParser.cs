@@ -11,15 +11,6 @@ namespace GuidellmFunctions.Engine.Runs;
 /// </summary>
 public static class RunRequestParser
 {
-    private static readonly Dictionary<string, string> OverrideKeys = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["profile"] = "profile", ["rate"] = "rate", ["maxSeconds"] = "max_seconds", ["maxRequests"] = "max_requests",
-        ["maxErrors"] = "max_errors", ["maxTokens"] = "max_tokens", ["maxConcurrency"] = "max_concurrency",
-        ["promptTokens"] = "prompt_tokens", ["outputTokens"] = "output_tokens", ["requestType"] = "request_type",
-        ["warmupSeconds"] = "warmup_seconds", ["cooldownSeconds"] = "cooldown_seconds", ["requestTimeout"] = "request_timeout",
-        ["seed"] = "seed", ["sweepSize"] = "sweep_size", ["dataSpec"] = "data_spec",
-    };
-
     /// <summary>
     /// Parses <paramref name="message"/>; <paramref name="fallbackRunId"/> (for example from the message id) is used when it
     /// carries none. Without a <paramref name="config"/> only the message itself is checked, not its environment and targets.
@@ -121,26 +112,19 @@ public static class RunRequestParser
 
         foreach (var property in element.EnumerateObject())
         {
-            if (!OverrideKeys.TryGetValue(property.Name, out var key))
+            if (SettingsTable.FindByOverrideKey(property.Name) is not { } setting)
             {
-                problems.Add($"unknown override \"{property.Name}\" (known: {string.Join(", ", OverrideKeys.Keys)})");
+                problems.Add($"unknown override \"{property.Name}\" (known: {string.Join(", ", SettingsTable.In(SettingChannels.Queue).Select(s => s.OverrideKey))})");
                 continue;
             }
 
-            var text = property.Value.ValueKind switch
+            if (JsonYaml.ToNode(property.Value) is not { } value)
             {
-                JsonValueKind.String => property.Value.GetString()!,
-                JsonValueKind.Number => property.Value.GetRawText(),
-                JsonValueKind.True or JsonValueKind.False => property.Value.GetRawText(),
-                _ => null,
-            };
-            if (text is null)
-            {
-                problems.Add($"override {property.Name} must be a string or a number");
+                problems.Add($"override {property.Name} must be a string, a number, a boolean or an object");
                 continue;
             }
 
-            var single = ConfigLoader.ParseSetting(key, text, out var error);
+            var single = ConfigLoader.ParseSetting(setting, value, out var error);
             if (single is null)
             {
                 problems.Add($"override {property.Name}: {error}");
@@ -214,9 +198,6 @@ public static class RunRequestParser
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    private static string MessageKey(string key)
-    {
-        var normalized = key.Replace("-", string.Empty, StringComparison.Ordinal).Replace("_", string.Empty, StringComparison.Ordinal);
-        return OverrideKeys.Keys.FirstOrDefault(k => string.Equals(k, normalized, StringComparison.OrdinalIgnoreCase)) ?? key;
-    }
+    private static string MessageKey(string key) =>
+        (SettingsTable.FindByOverrideKey(key) ?? SettingsTable.FindByKey(key))?.OverrideKey ?? key;
 }

@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Text.Json;
 using Azure.Storage.Blobs;
 using GuidellmFunctions.Engine.Archive;
+using GuidellmFunctions.Engine.Configuration;
 using GuidellmFunctions.Engine.Reporting;
 using GuidellmFunctions.Engine.Tests.Support;
 
@@ -24,7 +25,7 @@ public sealed class BlobReportStoreTests : IDisposable
         StartedAt = new DateTimeOffset(2026, 11, 28, 2, 0, 0, TimeSpan.Zero),
         EndedAt = new DateTimeOffset(2026, 11, 28, 2, 1, 0, TimeSpan.Zero),
         Trigger = "timer",
-        Config = new TargetReport { Endpoint = "http://x/v1/chat/completions", RequestType = "chat_completions", Profile = "constant", DataSpec = "prompt_tokens=1,output_tokens=1" },
+        Config = new TargetReport { Endpoint = "http://x/v1/chat/completions", Settings = EffectiveConfig.Settings(new BenchmarkSettings()) },
         Benchmarks = [],
     };
 

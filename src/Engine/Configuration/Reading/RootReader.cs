@@ -1,0 +1,62 @@
+using YamlDotNet.RepresentationModel;
+
+namespace GuidellmFunctions.Engine.Configuration.Reading;
+
+/// <summary>Reads the top level of the config and hands each section to its reader.</summary>
+internal sealed class RootReader(YamlValues yaml)
+{
+    public RunnerConfig Read(YamlMappingNode root)
+    {
+        var environments = new List<EnvironmentConfig>();
+        var defaults = new BenchmarkSettingsPatch();
+        var port = PrometheusReader.DefaultPort;
+        var sawEnvironments = false;
+        IReadOnlyList<RemoteWriteConfig> remoteWrite = [];
+        ArchiveConfig? archive = null;
+        foreach (var (keyNode, value) in root.Children)
+        {
+            var key = YamlValues.KeyText(keyNode);
+            switch (YamlValues.Normalize(key))
+            {
+                case "environments":
+                    sawEnvironments = true;
+                    environments = new EnvironmentsReader(yaml).Read(value, key);
+                    break;
+                case "defaults":
+                    defaults = new SettingsReader(yaml).ReadMapping(value, key);
+                    break;
+                case "prometheus":
+                    port = new PrometheusReader(yaml).Read(value, key);
+                    break;
+                case "archive":
+                    archive = new ArchiveReader(yaml).Read(value, key);
+                    break;
+                case "remotewrite":
+                    remoteWrite = new RemoteWriteReader(yaml).Read(value, key);
+                    break;
+                case "discovery":
+                    yaml.Warnings.Add(yaml.At(keyNode, key, "model discovery is not supported; list targets under environments instead (section ignored)"));
+                    break;
+                default:
+                    yaml.Error(keyNode, key, "unknown key (expected environments, defaults, prometheus, remote_write, archive)");
+                    break;
+            }
+        }
+
+        if (!sawEnvironments)
+        {
+            yaml.Error(new ConfigError(yaml.Source, 1, 1, "environments", "missing: the config must define at least one environment"));
+        }
+
+        return new RunnerConfig
+        {
+            Source = yaml.Source,
+            Environments = environments,
+            Defaults = defaults,
+            PrometheusPort = port,
+            RemoteWrite = remoteWrite,
+            Archive = archive,
+            Warnings = yaml.Warnings,
+        };
+    }
+}

@@ -1,0 +1,111 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using YamlDotNet.RepresentationModel;
+
+namespace GuidellmFunctions.Engine.Configuration;
+
+/// <summary>The kinds of setting values: how each is read, written, reported (durations in seconds) and described.</summary>
+internal static class SettingFormats
+{
+    public static SettingFormat<double> Number(double min, bool exclusiveMin) => new(
+        $"number {(exclusiveMin ? ">" : ">=")} {Invariant(min)}",
+        (SettingParser<double>)((yaml, _, node, path, out value) => Got(yaml.Double(node, path, min, exclusiveMin), out value)),
+        Invariant,
+        v => JsonValue.Create(v));
+
+    public static SettingFormat<int> Int(int min) => new(
+        min == int.MinValue ? "whole number" : $"whole number >= {min}",
+        (SettingParser<int>)((yaml, _, node, path, out value) => Got(yaml.Int(node, path, min), out value)),
+        v => v.ToString(CultureInfo.InvariantCulture),
+        v => JsonValue.Create(v));
+
+    /// <summary>A whole number >= <paramref name="min"/>, none by default; when <paramref name="min"/> is 0, 0 means none.</summary>
+    public static SettingFormat<int?> OptionalInt(int min) => new(
+        min == 0 ? "whole number >= 0 (0: none)" : $"whole number >= {min}",
+        (SettingParser<int?>)((yaml, _, node, path, out value) =>
+        {
+            var read = yaml.Int(node, path, min);
+            value = read is 0 ? null : read;
+            return read is not null;
+        }),
+        v => v?.ToString(CultureInfo.InvariantCulture) ?? "none",
+        v => v is { } n ? JsonValue.Create(n) : null);
+
+    public static SettingFormat<TimeSpan> Duration(bool positive) => new(
+        $"duration {(positive ? ">" : ">=")} 0 (500ms, 30s, 5m, 1h; a bare number is seconds)",
+        (SettingParser<TimeSpan>)((yaml, _, node, path, out value) => Got(yaml.Duration(node, path, positive), out value)),
+        DurationText,
+        v => JsonValue.Create(v.TotalSeconds));
+
+    /// <summary>A duration where 0 means none (no limit).</summary>
+    public static SettingFormat<TimeSpan?> DurationOrNone() => new(
+        "duration >= 0 (30s, 5m; 0: none)",
+        (SettingParser<TimeSpan?>)((yaml, _, node, path, out value) =>
+        {
+            var read = yaml.Duration(node, path, positive: false);
+            value = read > TimeSpan.Zero ? read : null;
+            return read is not null;
+        }),
+        v => v is { } d ? DurationText(d) : "none",
+        v => v is { } d ? JsonValue.Create(d.TotalSeconds) : null);
+
+    public static SettingFormat<bool> Bool { get; } = new(
+        "true or false",
+        (SettingParser<bool>)((yaml, _, node, path, out value) => Got(yaml.Bool(node, path), out value)),
+        v => v ? "true" : "false",
+        v => JsonValue.Create(v));
+
+    public static SettingFormat<T> Choice<T>(EnumNames<T> names)
+        where T : struct, Enum => new(
+        names.Expected,
+        (SettingParser<T>)((yaml, key, node, path, out value) => Got(yaml.Name(node, path, names, key), out value)),
+        names.Format,
+        v => JsonValue.Create(names.Format(v)));
+
+    /// <summary>guidellm's <c>data_spec</c> string, or a mapping of the same keys.</summary>
+    public static SettingFormat<DataSpec> Data { get; } = new(
+        "prompt_tokens=N,output_tokens=N (each also _stdev, _min, _max; tokenizer), or a mapping of those keys",
+        (SettingParser<DataSpec>)((yaml, _, node, path, out value) =>
+        {
+            var problems = new List<string>();
+            DataSpec? spec = null;
+            if (node is YamlMappingNode map)
+            {
+                var pairs = new Dictionary<string, string>(StringComparer.Ordinal);
+                foreach (var (k, v) in map.Children)
+                {
+                    var key = Reading.YamlValues.KeyText(k);
+                    if (yaml.Text(v, $"{path}.{key}") is { } text)
+                    {
+                        pairs[key.ToLowerInvariant()] = text;
+                    }
+                }
+
+                spec = DataSpec.FromPairs(pairs, problems);
+            }
+            else if (yaml.Text(node, path) is { } text)
+            {
+                spec = DataSpec.Parse(text, problems);
+            }
+
+            problems.ForEach(p => yaml.Error(node, path, p));
+            value = spec!;
+            return spec is not null;
+        }),
+        v => v.ToString(),
+        v => JsonValue.Create(v.ToString()));
+
+    private static bool Got<T>(T? read, out T value)
+        where T : struct
+    {
+        value = read ?? default;
+        return read is not null;
+    }
+
+    private static string Invariant(double value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string DurationText(TimeSpan value) =>
+        value.TotalSeconds >= 1 || value == TimeSpan.Zero
+            ? Invariant(value.TotalSeconds) + "s"
+            : Invariant(value.TotalMilliseconds) + "ms";
+}

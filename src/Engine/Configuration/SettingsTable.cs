@@ -1,0 +1,219 @@
+using static GuidellmFunctions.Engine.Configuration.SettingChannels;
+
+namespace GuidellmFunctions.Engine.Configuration;
+
+/// <summary>
+/// Every benchmark setting, each defined once. Adding a setting is adding an entry here: the YAML loader (under
+/// <c>defaults:</c> and on targets), the <c>run</c> flags, the queue message overrides, the report's <c>config</c>,
+/// <c>validate</c> and docs/settings.md all follow. Engine code reads a value with <see cref="BenchmarkSettings.Get"/>.
+/// Settings merge in this order (built-in default, <c>defaults:</c>, target, then flags or overrides), so a setting
+/// folded into another comes after it. Top-level sections (remote_write, archive, prometheus) are not settings: they
+/// have their own readers.
+/// </summary>
+public static class SettingsTable
+{
+    // Declared first: the entries below add themselves in declaration order.
+    private static readonly List<Setting> Entries = [];
+
+    /// <summary>The load profile.</summary>
+    public static readonly Setting<ProfileKind> Profile = Add(new Setting<ProfileKind>("profile", SettingFormats.Choice(ProfileNames.Names), ProfileKind.Constant)
+    {
+        Doc = "Load profile: synchronous (one request at a time), concurrent (`rate` streams back to back), throughput (`max_concurrency` streams), "
+            + "constant (`rate` req/s, open loop), poisson (exponential arrivals of mean `rate`), sweep (synchronous, throughput, then constant rates between the two).",
+        Example = "poisson",
+    });
+
+    /// <summary>Requests per second, or streams for concurrent.</summary>
+    public static readonly Setting<double> Rate = Add(new Setting<double>("rate", SettingFormats.Number(0, exclusiveMin: true), 1)
+    {
+        Doc = "Requests per second for constant and poisson; streams (a whole number) for concurrent.",
+        Example = "2.5",
+        Validate = (rate, s) => s.Profile is ProfileKind.Constant or ProfileKind.Poisson or ProfileKind.Concurrent && !(rate > 0 && double.IsFinite(rate))
+            ? $"profile {ProfileNames.Format(s.Profile)} needs rate > 0, got {rate}"
+            : s.Profile == ProfileKind.Concurrent && rate != Math.Floor(rate) ? $"profile concurrent takes a whole number of streams as rate, got {rate}" : null,
+    });
+
+    /// <summary>Time between runs in pull mode.</summary>
+    public static readonly Setting<TimeSpan> Interval = Add(new Setting<TimeSpan>("interval", SettingFormats.Duration(positive: true), TimeSpan.FromSeconds(60), Yaml)
+    {
+        Doc = "Time between two runs of a target in pull mode (`serve`).",
+        Example = "5m",
+        ReportField = "intervalSeconds",
+    });
+
+    /// <summary>Stage length.</summary>
+    public static readonly Setting<TimeSpan?> MaxSeconds = Add(new Setting<TimeSpan?>("max_seconds", SettingFormats.DurationOrNone(), TimeSpan.FromSeconds(30))
+    {
+        Doc = "Length of each stage; 0 removes the time limit (then `max_requests` must bound the burst).",
+        Example = "45s",
+        Validate = (d, s) => d is null && s.MaxRequests is null ? "set max_seconds or max_requests: a burst must be bounded" : null,
+    });
+
+    /// <summary>Requests per stage.</summary>
+    public static readonly Setting<int?> MaxRequests = Add(new Setting<int?>("max_requests", SettingFormats.OptionalInt(0), null)
+    {
+        Doc = "Requests sent per stage, at most.",
+        Example = "500",
+    });
+
+    /// <summary>Failure limit.</summary>
+    public static readonly Setting<int?> MaxErrors = Add(new Setting<int?>("max_errors", SettingFormats.OptionalInt(1), null)
+    {
+        Doc = "A stage stops once this many requests have failed, and the run is failed.",
+        Example = "20",
+    });
+
+    /// <summary>Cap on output tokens.</summary>
+    public static readonly Setting<int?> MaxTokens = Add(new Setting<int?>("max_tokens", SettingFormats.OptionalInt(1), null)
+    {
+        Doc = "Upper bound on the `max_tokens` sent, applied after `data_spec`'s output length.",
+        Example = "100",
+    });
+
+    /// <summary>Synthetic prompt and output lengths.</summary>
+    public static readonly Setting<DataSpec> DataSpec = Add(new Setting<DataSpec>("data_spec", SettingFormats.Data, Configuration.DataSpec.Default)
+    {
+        Aliases = ["data"],
+        Doc = "Synthetic prompt and output lengths in tokens, in guidellm's form; prompts are sized with cl100k_base.",
+        Example = "prompt_tokens=512,output_tokens=64,output_tokens_stdev=8",
+    });
+
+    /// <summary>Prompt length over the data spec.</summary>
+    public static readonly Setting<int> PromptTokens = Add(new Setting<int>("prompt_tokens", SettingFormats.Int(1), 0, Cli | Queue)
+    {
+        Doc = "Prompt length in tokens, set over `data_spec`'s.",
+        Example = "64",
+        FoldsInto = DataSpec,
+        DefaultTextOverride = "from data_spec",
+        MergeRule = (s, n) => s.Set(DataSpec, s.Data with { PromptTokens = s.Data.PromptTokens with { Mean = n } }),
+    });
+
+    /// <summary>Output length over the data spec.</summary>
+    public static readonly Setting<int> OutputTokens = Add(new Setting<int>("output_tokens", SettingFormats.Int(1), 0, Cli | Queue)
+    {
+        Doc = "Output length in tokens, set over `data_spec`'s.",
+        Example = "32",
+        FoldsInto = DataSpec,
+        DefaultTextOverride = "from data_spec",
+        MergeRule = (s, n) => s.Set(DataSpec, s.Data with { OutputTokens = s.Data.OutputTokens with { Mean = n } }),
+    });
+
+    /// <summary>The API driven.</summary>
+    public static readonly Setting<RequestType> RequestType = Add(new Setting<RequestType>("request_type", SettingFormats.Choice(RequestTypeNames.Names), Configuration.RequestType.ChatCompletions)
+    {
+        Doc = "The API driven: chat_completions (`/v1/chat/completions`, one user message) or text_completions (`/v1/completions`).",
+        Example = "text_completions",
+    });
+
+    /// <summary>Cap on requests in flight.</summary>
+    public static readonly Setting<int?> MaxConcurrency = Add(new Setting<int?>("max_concurrency", SettingFormats.OptionalInt(1), null)
+    {
+        Doc = "Cap on requests in flight for constant and poisson; the number of streams of throughput.",
+        Example = "64",
+        DefaultTextOverride = $"none ({BenchmarkSettings.DefaultThroughputConcurrency} for throughput)",
+    });
+
+    /// <summary>Excluded start of a stage.</summary>
+    public static readonly Setting<TimeSpan> WarmupSeconds = Add(new Setting<TimeSpan>("warmup_seconds", SettingFormats.Duration(positive: false), TimeSpan.Zero)
+    {
+        Aliases = ["warmup"],
+        Doc = "Requests sent in this first part of a stage are left out of its results.",
+        Example = "5s",
+        Validate = (warmup, s) => s.MaxDuration is { } d && warmup + s.Cooldown >= d
+            ? $"warmup ({warmup.TotalSeconds}s) plus cooldown ({s.Cooldown.TotalSeconds}s) leave nothing of max_seconds ({d.TotalSeconds}s)"
+            : null,
+    });
+
+    /// <summary>Excluded end of a stage.</summary>
+    public static readonly Setting<TimeSpan> CooldownSeconds = Add(new Setting<TimeSpan>("cooldown_seconds", SettingFormats.Duration(positive: false), TimeSpan.Zero)
+    {
+        Aliases = ["cooldown"],
+        Doc = "Requests completing in this last part of a stage are left out of its results.",
+        Example = "3s",
+    });
+
+    /// <summary>Per-request deadline.</summary>
+    public static readonly Setting<TimeSpan> RequestTimeout = Add(new Setting<TimeSpan>("request_timeout", SettingFormats.Duration(positive: true), TimeSpan.FromSeconds(120))
+    {
+        Aliases = ["timeout"],
+        Doc = "Deadline of one request, from send to stream end; a request past it fails as `timeout`.",
+        Example = "45s",
+        ReportField = "requestTimeoutSeconds",
+        Validate = (t, _) => t <= TimeSpan.Zero ? "must be > 0" : null,
+    });
+
+    /// <summary>Time allowed to open a connection.</summary>
+    public static readonly Setting<TimeSpan> ConnectTimeout = Add(new Setting<TimeSpan>("connect_timeout", SettingFormats.Duration(positive: true), TimeSpan.FromSeconds(10))
+    {
+        Doc = "Time allowed to open a connection (TCP connect and TLS handshake). Read, merged and reported, but not yet applied by the client: `request_timeout` bounds the connect today.",
+        Example = "3s",
+        ReportField = "connectTimeoutSeconds",
+    });
+
+    /// <summary>Seed of the synthetic load.</summary>
+    public static readonly Setting<int> Seed = Add(new Setting<int>("seed", SettingFormats.Int(int.MinValue), 42)
+    {
+        Doc = "Seed of prompts, lengths and poisson arrivals, so two runs send the same load.",
+        Example = "7",
+    });
+
+    /// <summary>vLLM's ignore_eos.</summary>
+    public static readonly Setting<bool> IgnoreEos = Add(new Setting<bool>("ignore_eos", SettingFormats.Bool, true, Yaml | Cli)
+    {
+        Doc = "Send vLLM's `ignore_eos: true`, so every request produces exactly its `max_tokens`.",
+        Example = "false",
+    });
+
+    /// <summary>Stages of a sweep.</summary>
+    public static readonly Setting<int> SweepSize = Add(new Setting<int>("sweep_size", SettingFormats.Int(3), 10)
+    {
+        Doc = "Stages of a sweep, synchronous and throughput included.",
+        Example = "5",
+        Validate = (n, s) => s.Profile == ProfileKind.Sweep && n < 3 ? $"a sweep needs at least 3 stages, got {n}" : null,
+    });
+
+    /// <summary>TLS validation off.</summary>
+    public static readonly Setting<bool> InsecureSkipVerify = Add(new Setting<bool>("tls_insecure_skip_verify", SettingFormats.Bool, false, Yaml)
+    {
+        Aliases = ["insecure_skip_verify"],
+        Doc = "Skip TLS certificate validation (self-signed test clusters only).",
+        Example = "true",
+        ReportField = "insecureSkipVerify",
+    });
+
+    /// <summary>The HTTP client of the target's requests.</summary>
+    public static readonly Setting<HttpClientKind> HttpClient = Add(new Setting<HttpClientKind>("http_client", SettingFormats.Choice(HttpClientKindNames.Names), HttpClientKind.Auto, Yaml | Cli)
+    {
+        Doc = "auto: the runner's own HTTP/1.1 client, plain for `http://` and over TLS for `https://`; httpclient: .NET's HttpClient (HTTP/2 by ALPN on `https://`).",
+        Example = "httpclient",
+    });
+
+    /// <summary>Kernel receive timestamps.</summary>
+    public static readonly Setting<bool> KernelTimestamps = Add(new Setting<bool>("kernel_timestamps", SettingFormats.Bool, true, Yaml | Cli)
+    {
+        Doc = "Stamp streamed chunks with the kernel's receive time (Linux, the runner's own client), so TTFT and ITL leave out the runner's own queueing; false stamps at the read.",
+        Example = "false",
+    });
+
+    /// <summary>Every setting, in merge order.</summary>
+    public static IReadOnlyList<Setting> All => Entries;
+
+    /// <summary>The setting a YAML key names (any spelling, aliases included), or null.</summary>
+    public static Setting? FindByKey(string key) => Entries.FirstOrDefault(s => s.IsNamed(key));
+
+    /// <summary>The setting a queue message's override key names (case-insensitive), or null.</summary>
+    public static Setting? FindByOverrideKey(string key) =>
+        Entries.FirstOrDefault(s => s.OverrideKey is { } k && string.Equals(k, key, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The settings given in <paramref name="channel"/>.</summary>
+    public static IEnumerable<Setting> In(SettingChannels channel) => Entries.Where(s => s.Channels.HasFlag(channel));
+
+    internal static object?[] Defaults() => [.. Entries.Select(s => s.DefaultValue)];
+
+    private static Setting<T> Add<T>(Setting<T> setting)
+    {
+        setting.Index = Entries.Count;
+        Entries.Add(setting);
+        return setting;
+    }
+}
