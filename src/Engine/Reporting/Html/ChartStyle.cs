@@ -80,10 +80,15 @@ internal static class ChartStyle
             TextColor = OxyColor.FromRgb(34, 34, 34),
             Padding = new OxyThickness(8, 8, 16, 8),
         };
+        // Legends above the plot, in a row, where series fill the plot area (time series, curves against load); inside a
+        // corner where the plot leaves one empty (a cumulative distribution's lower right).
+        var above = legend == LegendPosition.TopCenter;
         model.Legends.Add(new Legend
         {
             LegendPosition = legend,
-            LegendPlacement = LegendPlacement.Inside,
+            LegendPlacement = above ? LegendPlacement.Outside : LegendPlacement.Inside,
+            LegendOrientation = above ? LegendOrientation.Horizontal : LegendOrientation.Vertical,
+            LegendBorderThickness = above ? 0 : 1,
             LegendBackground = OxyColor.FromAColor(220, OxyColors.White),
             LegendBorder = OxyColor.FromRgb(200, 200, 200),
             LegendFontSize = 11,

@@ -81,10 +81,13 @@ internal static class DistributionCharts
     private static int Position(List<StageView> stages, StageView stage) => stages.IndexOf(stage);
 
     /// <summary>
-    /// Where the axis starts: the value at the first percentile, so a few extreme values (gaps of 0 µs between chunks
-    /// read together) do not stretch a log axis over decades nobody reads; the curve enters from the left edge.
+    /// Where the axis starts: the value at the first percentile, and no lower than a twentieth of the median, so a few
+    /// extreme values (gaps of 0 µs between chunks read together) do not stretch a log axis over decades nobody reads;
+    /// the curve then enters from the left edge at the share below it.
     /// </summary>
-    private static double Low(Stat stat)
+    private static double Low(Stat stat) => Math.Max(FirstPercentile(stat), (stat.P50 ?? 0) / 20);
+
+    private static double FirstPercentile(Stat stat)
     {
         if (stat.Histogram is not { } h || h.Total == 0)
         {

@@ -23,7 +23,7 @@ internal static class LoadCharts
 
         var objective = Slo.Objective(report, key);
         var capacity = CapacityStage(report);
-        var model = ChartStyle.Model($"{name} against throughput", "one point per stage", LegendPosition.LeftTop);
+        var model = ChartStyle.Model($"{name} against throughput", "one point per stage", LegendPosition.TopCenter);
         model.Axes.Add(ChartStyle.Axis(AxisPosition.Bottom, "throughput (successful requests)", "req/s", minimum: 0));
         var values = stages.SelectMany(s => Lines.Select(l => s.Stat(key)!.Percentile(l.P) ?? 0)).Append(objective ?? 0).Where(v => v > 0).ToList();
         model.Axes.Add(ChartStyle.Axis(AxisPosition.Left, name, "ms", ChartStyle.WantsLog(values.DefaultIfEmpty(1).Min(), values.DefaultIfEmpty(1).Max()), minimum: values.Count == 0 ? 0 : null));
@@ -83,7 +83,7 @@ internal static class LoadCharts
         var by = capacity.Text("by") ?? "load";
         var unit = by == "rate" ? "req/s" : "concurrent streams";
         var loads = probes.Select(p => p.Number("load")!.Value).ToList();
-        var model = ChartStyle.Model("Capacity search", $"SLO attainment of each probe, by {by}", LegendPosition.LeftBottom);
+        var model = ChartStyle.Model("Capacity search", $"SLO attainment of each probe, by {by}", LegendPosition.TopCenter);
         var log2 = loads.Min() > 0 && loads.Max() / loads.Min() >= 8;
         var x = log2 ? (Axis)new LogarithmicAxis { Base = 2 } : new LinearAxis { MinimumPadding = 0.05, MaximumPadding = 0.05 };
         x.Position = AxisPosition.Bottom;

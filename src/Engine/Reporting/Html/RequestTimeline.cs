@@ -7,7 +7,7 @@ namespace GuidellmFunctions.Engine.Reporting.Html;
 /// <summary>
 /// The per-request records of a run reduced to what the page draws over time, in memory bounded by the number of time
 /// bins, never by the number of requests: requests in flight (time-weighted mean per bin), a sample of the requests'
-/// TTFT (every request when few, a uniform random sample otherwise, with each bin's p50 and p99 within 5%), and failures
+/// TTFT (every request when few, a uniform random sample otherwise, with each bin's p50 and p99 within 1%), and failures
 /// by reason per bin. Times are seconds from the run's start.
 /// </summary>
 internal sealed class RequestTimeline
@@ -16,10 +16,11 @@ internal sealed class RequestTimeline
     private const int MaxSamples = 2000;
     private const int MaxMessages = 64;
 
-    // Per-bin TTFT buckets: 10% wide from 0.01 ms, so a bin's percentile read at a bucket's middle is within 5%.
-    private const int CoarseBuckets = 240;
+    // Per-bin TTFT buckets: 2% wide from 0.01 ms to beyond 10^7 ms, so a bin's percentile read at a bucket's middle is
+    // within 1%; 4 KiB per bin.
+    private const int CoarseBuckets = 1050;
     private const double CoarseBase = 0.01;
-    private static readonly double CoarseStep = Math.Log(1.1);
+    private static readonly double CoarseStep = Math.Log(1.02);
 
     private static readonly double[] NiceWidths = [0.05, 0.1, 0.2, 0.25, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 21600, 86400];
 
@@ -83,7 +84,7 @@ internal sealed class RequestTimeline
         }
     }
 
-    /// <summary>The <paramref name="percentile"/> of each bin's TTFT (within 5%), NaN for a bin with none.</summary>
+    /// <summary>The <paramref name="percentile"/> of each bin's TTFT (within 1%), NaN for a bin with none.</summary>
     public double[] TtftPercentile(double percentile)
     {
         var values = new double[Bins];

@@ -14,7 +14,7 @@ internal static class TimelineCharts
     public static Figure? InFlight(SvgCharts charts, ReportDocument report, ReportDocument? baseline)
     {
         var timeline = report.Timeline!;
-        var model = ChartStyle.Model("Requests in flight", $"mean over each {Figures.Number(timeline.BinSeconds)} s", LegendPosition.RightTop);
+        var model = ChartStyle.Model("Requests in flight", $"mean over each {Figures.Number(timeline.BinSeconds)} s", LegendPosition.TopCenter);
         model.Axes.Add(ChartStyle.Axis(AxisPosition.Bottom, TimeTitle, "s", minimum: 0));
         model.Axes.Add(ChartStyle.Axis(AxisPosition.Left, "requests in flight", "requests", minimum: 0));
         StageLines(model, report.Stages);
@@ -34,7 +34,7 @@ internal static class TimelineCharts
     {
         var timeline = report.Timeline!;
         var points = timeline.TtftPoints().ToList();
-        var model = ChartStyle.Model("TTFT of each request", timeline.Sampled ? $"a sample of {Figures.Count(points.Count)} of {Figures.Count(timeline.TtftCount)} requests, with each {Figures.Number(timeline.BinSeconds)} s bin's p50 and p99" : $"all {Figures.Count(timeline.TtftCount)} successful requests", LegendPosition.RightTop);
+        var model = ChartStyle.Model("TTFT of each request", timeline.Sampled ? $"a sample of {Figures.Count(points.Count)} of {Figures.Count(timeline.TtftCount)} requests, with each {Figures.Number(timeline.BinSeconds)} s bin's p50 and p99" : $"all {Figures.Count(timeline.TtftCount)} successful requests", LegendPosition.TopCenter);
         model.Axes.Add(ChartStyle.Axis(AxisPosition.Bottom, "sent at: " + TimeTitle, "s", minimum: 0));
         var low = points.Select(p => p.Ttft).Where(v => v > 0).DefaultIfEmpty(1).Min();
         var high = points.Select(p => p.Ttft).DefaultIfEmpty(1).Max();
@@ -74,7 +74,7 @@ internal static class TimelineCharts
             ? "No request succeeded, so no TTFT was measured."
             : $"TTFT of {(timeline.Sampled ? $"a sample of {points.Count} of " : string.Empty)}{Figures.Count(timeline.TtftCount)} successful requests by the time each was sent: from {Figures.Ms(low)} to {Figures.Ms(high)}; the bins' median TTFT ranges from {Figures.Ms(p50.Min())} to {Figures.Ms(p50.Max())}.";
         return charts.Render(model, "timeline-ttft", text, timeline.Sampled
-            ? "With many requests the dots are a uniform random sample (dense where requests were); the p50 and p99 lines are read from every request of each bin (within 5%)."
+            ? "With many requests the dots are a uniform random sample (dense where requests were); the p50 and p99 lines are read from every request of each bin (within 1%)."
             : "One dot per successful request, at the moment it was sent.");
     }
 
@@ -82,7 +82,7 @@ internal static class TimelineCharts
     {
         var timeline = report.Timeline!;
         var failures = timeline.Failures;
-        var model = ChartStyle.Model("Failures by reason", $"failed requests per {Figures.Number(timeline.BinSeconds)} s, by when they ended", LegendPosition.RightTop);
+        var model = ChartStyle.Model("Failures by reason", $"failed requests per {Figures.Number(timeline.BinSeconds)} s, by when they ended", LegendPosition.TopCenter);
         model.Axes.Add(ChartStyle.Axis(AxisPosition.Bottom, "ended at: " + TimeTitle, "s", minimum: 0, maximum: Math.Max(timeline.BinSeconds, timeline.Bins * timeline.BinSeconds)));
         model.Axes.Add(ChartStyle.Axis(AxisPosition.Left, "failed requests", $"per {Figures.Number(timeline.BinSeconds)} s", minimum: 0, maximum: failures.Count == 0 ? 1 : null));
         StageLines(model, report.Stages);
