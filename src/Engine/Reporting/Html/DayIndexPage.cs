@@ -18,6 +18,17 @@ internal static class DayIndexPage
             .Element("title", $"{environment}/{target} runs of {day} · guidellm-runner")
             .Raw("<style>").Raw(PageStyle.Css).Raw("</style>\n</head>\n<body>\n");
         page.Open("h1").Text(target).Raw(" ").Element("small", $"{environment} · runs of {day} (UTC)").Close("h1");
+        if (DateOnly.TryParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            // A dashboard in another time zone may land on the day next to the run's UTC day: its neighbours are a click away.
+            static string Folder(DateOnly d) => d.ToString("'../../../'yyyy'/'MM'/'dd'/index.html'", CultureInfo.InvariantCulture);
+            page.Open("nav", "aria-label=\"Days\"")
+                .Element("a", $"← {date.AddDays(-1):yyyy-MM-dd}", $"href=\"{Folder(date.AddDays(-1))}\"")
+                .Element("a", $"{date.AddDays(1):yyyy-MM-dd} →", $"href=\"{Folder(date.AddDays(1))}\"")
+                .Text(" (days with no run have no index)")
+                .Close("nav");
+        }
+
         if (list.Count == 0)
         {
             page.Element("p", "No run report in this folder.", "class=\"notice\"");
