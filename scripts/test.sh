@@ -9,6 +9,9 @@ command -v prometheus >/dev/null 2>&1 || need+=(prometheus)
 command -v victoria-metrics >/dev/null 2>&1 || need+=(victoria-metrics)
 # kubectl renders deploy/keda (its built-in kustomize); the machine image ships it, apt is the fallback.
 command -v kubectl >/dev/null 2>&1 || need+=(kubectl)
+# Chromium (headless) opens the HTML reports in the page tests; it needs one font to draw their text.
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+[ -n "$(find /usr/share/fonts -name '*.[ot]tf' -print -quit 2>/dev/null)" ] || need+=(fonts-dejavu-core)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing ${need[*]} (Debian packages)"
   sudo_cmd=""
