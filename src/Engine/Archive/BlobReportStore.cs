@@ -136,7 +136,7 @@ public sealed partial class BlobReportStore : IReportStore
         var pageBlob = _container.GetBlobClient(ReportLayout.PagePath(name));
         try
         {
-            if (ReportPages.TryRender(json, EffectiveConfig.RedactUrl(_container.GetBlobClient(name).Uri), requestsFile is not null && File.Exists(requestsFile) ? requestsFile : null, _logger) is { } page)
+            if (await ReportPages.TryRenderAsync(json, EffectiveConfig.RedactUrl(_container.GetBlobClient(name).Uri), requestsFile is not null && File.Exists(requestsFile) ? requestsFile : null, _logger).ConfigureAwait(false) is { } page)
             {
                 await pageBlob.UploadAsync(new BinaryData(page), new BlobUploadOptions
                 {

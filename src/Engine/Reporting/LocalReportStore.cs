@@ -78,7 +78,7 @@ public sealed class LocalReportStore : IReportStore
     private async Task WritePagesAsync(string relative, string path, byte[] json)
     {
         var requests = Path.Combine(Root, ReportLayout.RequestsPath(relative));
-        if (ReportPages.TryRender(json, path, File.Exists(requests) ? requests : null, _logger) is { } page)
+        if (await ReportPages.TryRenderAsync(json, path, File.Exists(requests) ? requests : null, _logger).ConfigureAwait(false) is { } page)
         {
             await WriteAtomicAsync(Path.Combine(Root, ReportLayout.PagePath(relative)), page).ConfigureAwait(false);
         }

@@ -20,7 +20,7 @@ internal static class BarCharts
         }
 
         var target = Html.Slo.Target(report);
-        var attainment = Bars("SLO attainment", "share of evaluated requests meeting every objective", stages, "requests meeting the SLO", "%",
+        var attainment = Bars("SLO attainment", "share of evaluated requests meeting every objective" + (target is { } goal ? $"; the dashed line is the target, {Figures.Percent(goal)}" : string.Empty), stages, "requests meeting the SLO", "%",
             [("attainment", ChartStyle.Color(0, 3), stages.Select(s => s.Slo.Number("attainment") * 100).ToArray())], maximum: 100);
         var text = new StringBuilder("SLO attainment per stage: ");
         foreach (var s in stages)
@@ -30,7 +30,7 @@ internal static class BarCharts
 
         if (target is { } t)
         {
-            attainment.Annotations.Add(new LineAnnotation { Type = LineAnnotationType.Vertical, X = t * 100, Color = ChartStyle.Objective, LineStyle = LineStyle.Dash, StrokeThickness = 1.5, Text = $"target {Figures.Percent(t)}", TextColor = ChartStyle.Objective });
+            attainment.Annotations.Add(new LineAnnotation { Type = LineAnnotationType.Vertical, X = t * 100, Color = ChartStyle.Objective, LineStyle = LineStyle.Dash, StrokeThickness = 1.5 });
             text.Append(CultureInfo.InvariantCulture, $"target {Figures.Percent(t)}.");
         }
 
@@ -76,10 +76,12 @@ internal static class BarCharts
         var categories = new CategoryAxis { Position = AxisPosition.Left, StartPosition = 1, EndPosition = 0, GapWidth = 0.4 };
         categories.Labels.AddRange(stages.Select(s => s.Label));
         model.Axes.Add(categories);
-        model.Axes.Add(ChartStyle.Axis(AxisPosition.Bottom, valueTitle, unit, minimum: 0, maximum: maximum));
+        var axis = ChartStyle.Axis(AxisPosition.Bottom, valueTitle, unit, minimum: 0, maximum: maximum);
+        axis.MaximumPadding = maximum is null ? 0.12 : 0;
+        model.Axes.Add(axis);
         foreach (var (name, color, values) in series)
         {
-            var bars = new BarSeries { Title = name, FillColor = color, StrokeThickness = 0, LabelFormatString = "{0:0.##}", LabelPlacement = LabelPlacement.Inside, TextColor = OxyColors.White, FontSize = 10 };
+            var bars = new BarSeries { Title = name, FillColor = color, StrokeThickness = 0, LabelFormatString = "{0:0.#}", LabelPlacement = LabelPlacement.Outside, TextColor = ChartStyle.Reference, FontSize = 10 };
             foreach (var v in values)
             {
                 bars.Items.Add(new BarItem(v ?? double.NaN));

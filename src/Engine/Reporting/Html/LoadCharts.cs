@@ -61,7 +61,7 @@ internal static class LoadCharts
 
         if (capacity is { Stage: { } at } && stages.Contains(at) && at.Stat(key)?.P95 is { } y)
         {
-            model.Annotations.Add(new PointAnnotation { X = at.RequestsPerSecond!.Value, Y = y, Shape = MarkerType.Diamond, Size = 7, Fill = ChartStyle.Good, Stroke = OxyColors.Black, StrokeThickness = 1, Text = "capacity: " + capacity.Value.Words, TextColor = ChartStyle.Good, FontSize = 11 });
+            model.Annotations.Add(new PointAnnotation { X = at.RequestsPerSecond!.Value, Y = y, Shape = MarkerType.Diamond, Size = 7, Fill = ChartStyle.Good, Stroke = OxyColors.Black, StrokeThickness = 1, Text = "capacity: " + capacity.Value.Words, TextColor = ChartStyle.Good, FontSize = 11, TextVerticalAlignment = VerticalAlignment.Bottom });
             text.Append(CultureInfo.InvariantCulture, $"capacity {capacity.Value.Words} at {Figures.Number(at.RequestsPerSecond)} req/s.");
         }
 
@@ -116,7 +116,7 @@ internal static class LoadCharts
 
         if (capacity.Number("max") is { } max)
         {
-            model.Annotations.Add(new LineAnnotation { Type = LineAnnotationType.Vertical, X = max, Color = ChartStyle.Good, StrokeThickness = 2, Text = $"capacity {Figures.Number(max)}", TextColor = ChartStyle.Good });
+            model.Annotations.Add(new LineAnnotation { Type = LineAnnotationType.Vertical, X = max, Color = ChartStyle.Good, StrokeThickness = 2, Text = $"capacity {Figures.Number(max)}", TextColor = ChartStyle.Good, TextLinePosition = 0.5 });
             text.Append(CultureInfo.InvariantCulture, $"capacity {Figures.Number(max)} {unit}");
         }
         else
@@ -142,7 +142,7 @@ internal static class LoadCharts
             return null;
         }
 
-        var words = $"{Figures.Number(max)} {(capacity.Text("by") == "rate" ? "req/s" : "streams")}";
+        var words = capacity.Text("by") == "rate" ? $"rate {Figures.Number(max)}/s" : $"{Figures.Number(max)} streams";
         var stage = report.Stages.LastOrDefault(s => s.Load is { } load && Math.Abs(load - max) <= 1e-9 * Math.Max(1, max));
         return (stage, words);
     }

@@ -9,8 +9,25 @@ namespace GuidellmFunctions.Engine.Reporting.Html;
 /// </summary>
 internal static partial class ReportPages
 {
+    // One page drawn at a time in a process: targets of a run end together, and seven pages drawn at once held seven
+    // times the memory (the benchmark's 7-target case) for no gain on two cores.
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+
     /// <summary>The page of the report <paramref name="json"/> with the records at <paramref name="requestsFile"/>; null (logged) when it cannot be drawn.</summary>
-    public static byte[]? TryRender(ReadOnlyMemory<byte> json, string source, string? requestsFile, ILogger logger)
+    public static async Task<byte[]?> TryRenderAsync(ReadOnlyMemory<byte> json, string source, string? requestsFile, ILogger logger)
+    {
+        await Gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            return TryRender(json, source, requestsFile, logger);
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
+    private static byte[]? TryRender(ReadOnlyMemory<byte> json, string source, string? requestsFile, ILogger logger)
     {
         try
         {

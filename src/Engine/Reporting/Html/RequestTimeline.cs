@@ -206,12 +206,14 @@ internal sealed class RequestTimeline
                 return;
             }
 
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            // The writer puts what the page reads first; once it has all of it, the rest of the line is not parsed.
+            while (!record.Complete && reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 if (reader.ValueTextEquals("stage"u8))
                 {
                     reader.Read();
                     record.Stage = reader.TokenType == JsonTokenType.Number ? reader.GetInt32() : 0;
+                    record.HasStage = true;
                 }
                 else if (reader.ValueTextEquals("status"u8))
                 {
@@ -372,6 +374,7 @@ internal sealed class RequestTimeline
 
     private struct Record
     {
+        public bool HasStage;
         public int Stage;
         public int Status;
         public string? Reason;
@@ -379,5 +382,8 @@ internal sealed class RequestTimeline
         public double? SentMs;
         public double? E2eMs;
         public double? TtftMs;
+
+        /// <summary>Every field the page reads is known: a successful request's TTFT too (the writer puts it before its E2E).</summary>
+        public readonly bool Complete => HasStage && Status != 0 && SentMs is not null && E2eMs is not null && (Status != 1 || TtftMs is not null) && (Status != 2 || Error is not null);
     }
 }
