@@ -13,6 +13,14 @@ internal sealed class HtmlWriter
         return this;
     }
 
+    /// <summary>Appends what <paramref name="other"/> wrote, without making one string of it first.</summary>
+    public HtmlWriter Raw(HtmlWriter other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        _html.Append(other._html);
+        return this;
+    }
+
     public HtmlWriter Text(string? text)
     {
         _html.Append(Escape(text));

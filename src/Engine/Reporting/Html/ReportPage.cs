@@ -15,12 +15,12 @@ public static class ReportPage
     {
         ArgumentNullException.ThrowIfNull(report);
         var charts = new SvgCharts();
-        var sections = new List<(string Id, string Title, string Body)>();
+        var sections = new List<(string Id, string Title, HtmlWriter Body)>();
         void Add(string id, string title, HtmlWriter? body)
         {
             if (body is not null)
             {
-                sections.Add((id, title, body.ToString()));
+                sections.Add((id, title, body));
             }
         }
 

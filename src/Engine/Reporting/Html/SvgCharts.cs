@@ -42,17 +42,25 @@ internal sealed partial class SvgCharts
             return null;
         }
 
+        // One pass over the exporter's text (a scatter chart's is hundreds of kilobytes: each copy is garbage on the
+        // large object heap): indentation and font attributes out, clip-path ids made the chart's own, styles to classes.
         var classes = new Dictionary<string, string>(StringComparer.Ordinal);
-        svg = Whitespace().Replace(svg, string.Empty);
-        svg = FontFamily().Replace(svg, string.Empty);
-        svg = svg.Replace("id=\"clipPath", $"id=\"{prefix}c", StringComparison.Ordinal)
-                 .Replace("url(#clipPath", $"url(#{prefix}c", StringComparison.Ordinal);
-        svg = InlineStyle().Replace(svg, m =>
+        svg = Rewrite().Replace(svg, m =>
         {
-            var style = m.Groups[1].Value.TrimEnd(';');
-            if (m.Groups[2].Success)
+            if (m.Groups["clip"].Success)
             {
-                style += ";shape-rendering:" + m.Groups[2].Value;
+                return m.Value.Replace("clipPath", prefix + "c", StringComparison.Ordinal);
+            }
+
+            if (!m.Groups["style"].Success)
+            {
+                return string.Empty;
+            }
+
+            var style = m.Groups["style"].Value.TrimEnd(';');
+            if (m.Groups["render"].Success)
+            {
+                style += ";shape-rendering:" + m.Groups["render"].Value;
             }
 
             if (!classes.TryGetValue(style, out var name))
@@ -86,14 +94,8 @@ internal sealed partial class SvgCharts
 
     private static string CultureFormat(FormattableString text) => FormattableString.Invariant(text);
 
-    [GeneratedRegex(@"\r?\n\s*")]
-    private static partial Regex Whitespace();
-
-    [GeneratedRegex(@" font-family=""[^""]*""")]
-    private static partial Regex FontFamily();
-
-    [GeneratedRegex(@"style=""([^""]*)""(?: shape-rendering=""([^""]*)"")?")]
-    private static partial Regex InlineStyle();
+    [GeneratedRegex(@"\r?\n\s*| font-family=""[^""]*""|(?<clip>(?:id=""|url\(#)clipPath)|style=""(?<style>[^""]*)""(?: shape-rendering=""(?<render>[^""]*)"")?")]
+    private static partial Regex Rewrite();
 
     [GeneratedRegex(@"<svg[^>]*>")]
     private static partial Regex OpenTag();
