@@ -46,6 +46,29 @@ public sealed class ReportDocumentTests
     }
 
     [Fact]
+    public void Text_from_a_report_or_a_server_reply_cannot_become_markup()
+    {
+        var report = Parse("""
+            {"schemaVersion":1,"runId":"r1","target":"<script>alert(1)</script>","environment":"e\"><img src=x>","status":"failed",
+             "statusReason":"<b>no</b>","startedAt":"2026-12-01T00:00:00Z",
+             "benchmarks":[{"index":0,"profile":{"kind":"<svg onload=x>"},"durationSeconds":1,"stopReason":"max_seconds",
+               "summary":{"requests":{"total":1,"successful":0,"failed":1,"incomplete":0},"errors":{"<i>x</i>":1}}}]}
+            """);
+        report.ReadRequests(new MemoryStream(Encoding.UTF8.GetBytes("""
+            {"stage":0,"status":"failed","reason":"<i>x</i>","error":"HTTP 500: <script>steal()</script><img src=x onerror=y>","sentMs":1,"e2eMs":2}
+            """)));
+
+        var html = ReportPage.Render(report);
+
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<img", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<b>no", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<svg onload", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<i>x", html, StringComparison.Ordinal);
+        Assert.Contains("&lt;script&gt;steal()&lt;/script&gt;", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Mistyped_or_broken_sections_read_as_absent_and_a_broken_histogram_falls_back_to_the_percentiles()
     {
         var report = Parse("""
