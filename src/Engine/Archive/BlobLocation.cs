@@ -8,7 +8,7 @@ namespace GuidellmFunctions.Engine.Archive;
 /// storage connection when the blob is in that account (Azurite included), and DefaultAzureCredential (managed or
 /// workload identity) otherwise. Used for a config blob and for archived reports.
 /// </summary>
-public static class BlobLocation
+internal static class BlobLocation
 {
     /// <summary>True when <paramref name="location"/> is an http(s) URL (a blob), false for a file path.</summary>
     public static bool TryParse(string location, out Uri uri)
