@@ -53,7 +53,7 @@ internal static class PageScenario
             var sent = results[0].Report.Benchmarks.Sum(b => b.Summary.Requests.Total);
             var recordsMb = new FileInfo(report[..^".json".Length] + ReportLayout.RequestsSuffix).Length / 1e6;
             var reportKb = new FileInfo(report).Length / 1e3;
-            suite.Table("8. HTML report of a large run", ["requests", "records (gzip MB)", "report JSON (kB)", "page (MB)", "charts", "first page in a process: s (CPU s)", "warm: s (CPU s)", "peak MiB"],
+            suite.Table("9. HTML report of a large run", ["requests", "records (gzip MB)", "report JSON (kB)", "page (MB)", "charts", "first page in a process: s (CPU s)", "warm: s (CPU s)", "peak MiB"],
             [[
                 sent.ToString("N0", CultureInfo.InvariantCulture), Suite.F(recordsMb, 1), Suite.F(reportKb, 0), Suite.F(pageMb, 2),
                 r.GetProperty("charts").GetInt32().ToString(CultureInfo.InvariantCulture), $"{Suite.F(cold, 2)} ({Suite.F(coldCpu, 2)})", $"{Suite.F(warm, 2)} ({Suite.F(warmCpu, 2)})",
