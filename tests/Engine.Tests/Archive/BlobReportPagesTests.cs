@@ -25,8 +25,8 @@ public sealed class BlobReportPagesTests(ReportFixtures reports)
         var store = new BlobReportStore(container);
 
         await store.SaveAsync(Sweep("run-a"), Records, CancellationToken.None);
-        await store.SaveAsync(Sweep("run-b") with { Status = "failed" }, Records, CancellationToken.None);
-        var again = await store.SaveAsync(Sweep("run-a") with { Status = "cancelled" }, Records, CancellationToken.None);
+        await store.SaveAsync(Sweep("run-b") with { Status = RunStatus.Failed }, Records, CancellationToken.None);
+        var again = await store.SaveAsync(Sweep("run-a") with { Status = RunStatus.Cancelled }, Records, CancellationToken.None);
 
         Assert.False(again.Written);
         var day = Sweep("x").StartedAt.UtcDateTime;
