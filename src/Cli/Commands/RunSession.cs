@@ -61,6 +61,11 @@ internal static class RunSession
             if (r.Saved is { } saved)
             {
                 console.MarkupLine(Markup.Escape($"{r.Report.Environment}/{r.Report.Target}: {ReportNames.Of(r.Report.Status)}, report {(saved.Written ? "written to" : "already at")} {saved.Location}"));
+                if (saved.Location.EndsWith(".json", StringComparison.Ordinal) && saved.Location[..^".json".Length] + ReportLayout.PageSuffix is var page
+                    && (File.Exists(page) || Uri.IsWellFormedUriString(page, UriKind.Absolute)))
+                {
+                    console.MarkupLine(Markup.Escape($"{r.Report.Environment}/{r.Report.Target}: page {page}"));
+                }
             }
             else
             {
