@@ -59,6 +59,27 @@ public sealed class PromptGenerator
         return Indexed(tokens, RequestTagCounter.Format(stage, index), _tags.Count(stage, index), random);
     }
 
+    /// <summary>
+    /// A shared prefix of <paramref name="tokens"/> tokens cut from the corpus at a place drawn from <paramref name="random"/>,
+    /// ending in a letter, so that a prompt of <see cref="Generate(int, int, long, Random)"/> put after it adds exactly its own
+    /// tokens (its tag's bracket cannot merge with a letter).
+    /// </summary>
+    public (string Text, int Tokens) Prefix(int tokens, Random random)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(tokens, 1);
+        ArgumentNullException.ThrowIfNull(random);
+        for (var attempt = 0; attempt < 64; attempt++)
+        {
+            if (_index.TryFind(tokens, random, out var start, out var end) && char.IsLetter(_index.Unit[(int)((end - 1) % _index.Unit.Length)]))
+            {
+                return (_index.Compose(string.Empty, start, end), tokens);
+            }
+        }
+
+        var (text, count) = Tokenized(tokens, string.Empty, random);
+        return (text, count);
+    }
+
     private (string Prompt, int Tokens) Indexed(int tokens, string tag, int tagTokens, Random random) =>
         tagTokens * 2 <= tokens && _index.TryFind(tokens - tagTokens, random, out var start, out var end)
             ? (_index.Compose(tag, start, end), tokens)
