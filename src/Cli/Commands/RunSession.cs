@@ -18,7 +18,7 @@ internal static class RunSession
         var time = TimeProvider.System;
         using var loggers = ConsoleLog.Create(logLevel);
         using var clients = new TargetHttpClientFactory();
-        var service = new LoadTestService(new RunCoordinator(new LoadTestRunner(clients, new PromptGenerator(), time, loggers)), time, loggers);
+        var service = new LoadTestService(new RunCoordinator(new LoadTestRunner(clients, new PromptGenerator(), time, loggers, StorageConnection.Datasets())), time, loggers);
         runId ??= RunIds.New(time);
         var live = console.Profile.Capabilities.Interactive && !Console.IsOutputRedirected;
         var receivers = (config?.RemoteWrite ?? []).Concat(extraReceivers ?? []).ToList();

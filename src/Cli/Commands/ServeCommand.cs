@@ -63,7 +63,7 @@ internal static class ServeCommand
             try
             {
                 using var clients = new TargetHttpClientFactory();
-                var service = new LoadTestService(new RunCoordinator(new LoadTestRunner(clients, new PromptGenerator(), TimeProvider.System, loggers)), TimeProvider.System, loggers);
+                var service = new LoadTestService(new RunCoordinator(new LoadTestRunner(clients, new PromptGenerator(), TimeProvider.System, loggers, StorageConnection.Datasets())), TimeProvider.System, loggers);
                 await Task.WhenAll(targets.Select(t => LoopAsync(t, loaded, service, parse.GetValue(output)!, metrics, console, cancellationToken))).ConfigureAwait(false);
             }
             finally

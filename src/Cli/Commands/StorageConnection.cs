@@ -16,6 +16,10 @@ internal sealed record StorageConnection(string? ConnectionString, Uri? QueueSer
         ?? Variable("AzureWebJobsStorage__queueServiceUri")
         ?? (Variable("AzureWebJobsStorage__accountName") is { } account ? $"https://{account}.queue.core.windows.net" : null);
 
+    /// <summary>Opens datasets as the Functions host does: a blob in the account of <c>AzureWebJobsStorage</c> with its connection string.</summary>
+    public static Engine.Data.DatasetOpener Datasets() =>
+        new(FromEnvironment() is { } value && Parse(value).ConnectionString is { } connection ? connection : null);
+
     public static StorageConnection Parse(string value) =>
         Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
             ? new StorageConnection(null, uri)

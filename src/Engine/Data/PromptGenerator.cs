@@ -33,6 +33,14 @@ public sealed class PromptGenerator
     /// <summary>Counts <paramref name="text"/>'s tokens.</summary>
     public int CountTokens(string text) => _tokenizer.CountTokens(text);
 
+    /// <summary>Counts <paramref name="text"/>'s tokens up to <paramref name="atMost"/>: a longer text gives <paramref name="atMost"/> + 1, and costs no more to count.</summary>
+    public int CountTokens(string text, int atMost)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var end = _tokenizer.GetIndexByTokenCount(text, atMost, out _, out var count);
+        return end < text.Length ? atMost + 1 : count;
+    }
+
     /// <summary>
     /// A prompt of <paramref name="tokens"/> tokens beginning with <paramref name="tag"/> (dropped when it would take more than
     /// half the prompt), cut from the corpus at an offset

@@ -25,6 +25,7 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton(_ => new ConfigLoader());
         services.TryAddSingleton<TargetHttpClientFactory>();
         services.TryAddSingleton<PromptGenerator>();
+        services.TryAddSingleton(sp => new DatasetOpener(sp.GetRequiredService<IOptions<GuidellmEngineOptions>>().Value.StorageConnection));
         services.TryAddSingleton<LoadTestRunner>();
         services.TryAddSingleton<RunCoordinator>();
         services.TryAddSingleton<Runs.LoadTestService>();
