@@ -25,7 +25,6 @@ public sealed class DatasetRequestSource : IRequestSource, IArrivalSource, IDisp
     private int _stage = -1;
     private long _records;
     private long _filtered;
-    private int _passes;
 
     private DatasetRequestSource(ResolvedTarget target, DatasetReader reader, PromptGenerator prompts, string runId)
     {
@@ -82,7 +81,7 @@ public sealed class DatasetRequestSource : IRequestSource, IArrivalSource, IDisp
     public DatasetReport Describe()
     {
         var spec = _reader.Spec;
-        return new DatasetReport(spec.Name, spec.Location, DatasetNames.Formats.Format(_reader.Format), DatasetNames.Orders.Format(spec.Order), Interlocked.Read(ref _records), _reader.Malformed, _reader.MalformedLines, Interlocked.Read(ref _filtered), Volatile.Read(ref _passes));
+        return new DatasetReport(spec.Name, spec.Location, DatasetNames.Formats.Format(_reader.Format), DatasetNames.Orders.Format(spec.Order), Interlocked.Read(ref _records), _reader.Malformed, _reader.MalformedLines, Interlocked.Read(ref _filtered));
     }
 
     /// <inheritdoc />
@@ -118,11 +117,6 @@ public sealed class DatasetRequestSource : IRequestSource, IArrivalSource, IDisp
         for (var pass = 0; !token.IsCancellationRequested; pass++)
         {
             var before = index;
-            if (pass + 1 > Volatile.Read(ref _passes))
-            {
-                Volatile.Write(ref _passes, pass + 1);
-            }
-
             foreach (var record in _reader.Pass(pass, settings.Seed, fileOrder: replay, token))
             {
                 if (Prepare(record, stage, index) is { } item)

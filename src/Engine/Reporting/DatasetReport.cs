@@ -9,5 +9,4 @@ namespace GuidellmFunctions.Engine.Reporting;
 /// <param name="Malformed">Records skipped as malformed, each counted once.</param>
 /// <param name="MalformedLines">The lines of the first malformed records.</param>
 /// <param name="Filtered">Records skipped by <c>min_prompt_tokens</c> / <c>max_prompt_tokens</c> in the first pass.</param>
-/// <param name="Passes">Most passes over the file one stage made (a stage that needs more requests than the file holds starts it again).</param>
-public sealed record DatasetReport(string? Name, string Location, string Format, string Order, long Records, long Malformed, IReadOnlyList<long> MalformedLines, long Filtered, int Passes);
+public sealed record DatasetReport(string? Name, string Location, string Format, string Order, long Records, long Malformed, IReadOnlyList<long> MalformedLines, long Filtered);
