@@ -121,12 +121,7 @@ internal static class WorkloadScenario
             var (path, records) = WriteDataset(dir, size);
             foreach (var order in (string[])["sequential", "shuffle"])
             {
-                var info = Self.StartInfo("dataset-probe", path, order, records.ToString(CultureInfo.InvariantCulture));
-                info.RedirectStandardOutput = true;
-                using var probe = Process.Start(info)!;
-                var output = await probe.StandardOutput.ReadToEndAsync().ConfigureAwait(false);
-                await probe.WaitForExitAsync().ConfigureAwait(false);
-                using var json = JsonDocument.Parse(output.Trim().Split('\n')[^1]);
+                using var json = await ProbeProcess.RunAsync("dataset-probe", path, order, records.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
                 var peak = json.RootElement.GetProperty("peakWorkingSetBytes").GetInt64() / (1024.0 * 1024);
                 var seconds = json.RootElement.GetProperty("seconds").GetDouble();
                 results.Add((size, order, peak, seconds));
