@@ -48,6 +48,24 @@ public sealed class DatasetOpener
         }
     }
 
+    /// <summary>
+    /// Opens <paramref name="spec"/> as a run would (its format told, its first 1,000 records examined), for
+    /// <c>validate</c>: null when it can be used, else the problem, naming it.
+    /// </summary>
+    public string? Check(DatasetSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        try
+        {
+            _ = DatasetReader.Open(spec, this, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+            return null;
+        }
+        catch (DatasetException ex)
+        {
+            return ex.Message;
+        }
+    }
+
     private static string FirstLine(string message)
     {
         var end = message.IndexOfAny(['\r', '\n']);
