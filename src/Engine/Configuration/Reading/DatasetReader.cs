@@ -88,7 +88,7 @@ internal sealed class DatasetReader(YamlValues yaml)
                     break;
                 case "path":
                     sawPath = true;
-                    spec = spec with { Path = yaml.RequireText(value, at) is { } p ? FullPath(p) : null };
+                    spec = spec with { Path = yaml.RequireText(value, at) is { } p ? FullPath(p, value, at) : null };
                     break;
                 case "url":
                     sawUrl = true;
@@ -145,10 +145,18 @@ internal sealed class DatasetReader(YamlValues yaml)
         return yaml.Errors.Count == before ? spec : null;
     }
 
-    private string FullPath(string path)
+    private string? FullPath(string path, YamlNode node, string at)
     {
-        // A relative path is read from the config file's folder, so a config and its datasets move together.
-        var folder = File.Exists(yaml.Source) ? System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(yaml.Source)) : null;
-        return System.IO.Path.GetFullPath(path, folder ?? Directory.GetCurrentDirectory());
+        try
+        {
+            // A relative path is read from the config file's folder, so a config and its datasets move together.
+            var folder = File.Exists(yaml.Source) ? System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(yaml.Source)) : null;
+            return System.IO.Path.GetFullPath(path, folder ?? Directory.GetCurrentDirectory());
+        }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            yaml.Error(node, at, $"not a valid file path ({ex.GetType().Name})");
+            return null;
+        }
     }
 }
