@@ -7,13 +7,13 @@ using Spectre.Console;
 namespace GuidellmFunctions.Benchmarks;
 
 /// <summary>
-/// The benchmark suite: <c>[--quick] [--only capacity,streaming,accuracy,dispatch,memory,encoding,workloads,soak] [--minutes M] [--simulator URL] [--output FILE]</c>
+/// The benchmark suite: <c>[--quick] [--only capacity,streaming,accuracy,dispatch,memory,encoding,simulator,workloads,soak] [--minutes M] [--simulator URL] [--output FILE]</c>
 /// runs the scenarios and writes the summary; <c>micro [BenchmarkDotNet args]</c> runs the
 /// micro-benchmarks (SSE parsing, remote_write encoding, request preparation). <c>simulator-host</c>, <c>memory-probe</c> and <c>dataset-probe</c> are the child processes the suite starts.
 /// </summary>
 public static class Program
 {
-    private static readonly string[] AllScenarios = ["capacity", "streaming", "accuracy", "dispatch", "memory", "encoding", "workloads"];
+    private static readonly string[] AllScenarios = ["capacity", "streaming", "accuracy", "dispatch", "memory", "encoding", "simulator", "workloads"];
 
     // Run only when asked for (--only soak): it lasts --minutes (30 by default).
     private static readonly string[] OnRequest = ["soak"];
@@ -78,6 +78,7 @@ public static class Program
                 case "dispatch": await DispatchScenario.RunAsync(suite).ConfigureAwait(false); break;
                 case "memory": await MemoryScenario.RunAsync(suite).ConfigureAwait(false); break;
                 case "encoding": EncodingScenario.Run(suite); break;
+                case "simulator": await SimulatorScenario.RunAsync(suite).ConfigureAwait(false); break;
                 case "workloads": await WorkloadScenario.RunAsync(suite).ConfigureAwait(false); break;
                 case "soak": await SoakScenario.RunAsync(suite, double.Parse(Value(args, "--minutes") ?? "30", System.Globalization.CultureInfo.InvariantCulture)).ConfigureAwait(false); break;
             }

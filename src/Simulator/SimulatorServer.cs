@@ -1,6 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using GuidellmFunctions.Simulator.Metrics;
+using GuidellmFunctions.Simulator.Scheduling;
 using GuidellmFunctions.Simulator.Serving;
 using GuidellmFunctions.Simulator.Tls;
 using Microsoft.AspNetCore.Builder;
@@ -25,11 +26,13 @@ public sealed class SimulatorServer : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly X509Certificate2? _certificate;
+    private readonly StepScheduler _scheduler;
 
-    private SimulatorServer(WebApplication app, X509Certificate2? certificate, SimulatorOptions options, Uri baseAddress, VllmMetrics metrics, GroundTruth truth)
+    private SimulatorServer(WebApplication app, X509Certificate2? certificate, StepScheduler scheduler, SimulatorOptions options, Uri baseAddress, VllmMetrics metrics, GroundTruth truth)
     {
         _app = app;
         _certificate = certificate;
+        _scheduler = scheduler;
         Options = options;
         BaseAddress = baseAddress;
         Metrics = metrics;
@@ -52,9 +55,24 @@ public sealed class SimulatorServer : IAsyncDisposable
     public GroundTruth GroundTruth { get; }
 
     /// <summary>Starts a simulator with <paramref name="options"/>; logs go to <paramref name="logging"/> (none by default).</summary>
-    public static async Task<SimulatorServer> StartAsync(SimulatorOptions options, Action<ILoggingBuilder>? logging = null, CancellationToken cancellationToken = default)
+    /// <exception cref="ArgumentException">The options are not usable; the message lists every problem.</exception>
+    public static Task<SimulatorServer> StartAsync(SimulatorOptions options, Action<ILoggingBuilder>? logging = null, CancellationToken cancellationToken = default) =>
+        StartAsync(options, TimeProvider.System, logging, cancellationToken);
+
+    /// <summary>
+    /// Starts a simulator whose engine runs on <paramref name="time"/> (a fake clock in tests: no step ends until the
+    /// clock is advanced past it); logs go to <paramref name="logging"/> (none by default).
+    /// </summary>
+    /// <exception cref="ArgumentException">The options are not usable; the message lists every problem.</exception>
+    public static async Task<SimulatorServer> StartAsync(SimulatorOptions options, TimeProvider time, Action<ILoggingBuilder>? logging = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(time);
+        if (options.Validate() is { Count: > 0 } errors)
+        {
+            throw new ArgumentException($"simulator options have {errors.Count} problem(s): {string.Join("; ", errors)}", nameof(options));
+        }
+
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         logging?.Invoke(builder.Logging);
@@ -76,20 +94,19 @@ public sealed class SimulatorServer : IAsyncDisposable
         }
 
         builder.WebHost.UseUrls($"{(certificate is null ? "http" : "https")}://{options.Host}:{options.Port}");
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(time);
         var app = builder.Build();
-        var metrics = new VllmMetrics(options.Model, options.MaxBatch);
+        var metrics = new VllmMetrics(options, time);
+        var scheduler = new StepScheduler(options, metrics, time);
         var truth = new GroundTruth(options.GroundTruthCapacity);
-        var handler = new CompletionHandler(options, metrics, truth, TimeProvider.System);
+        var handler = new CompletionHandler(options, scheduler, truth, time);
+        var models = ModelList(options, time.GetUtcNow().ToUnixTimeSeconds());
 
         app.MapPost("/v1/chat/completions", context => handler.HandleAsync(context, chat: true));
         app.MapPost("/v1/completions", context => handler.HandleAsync(context, chat: false));
-        app.MapGet("/v1/models", () => Results.Json(new
-        {
-            @object = "list",
-            data = new[] { new { id = options.Model, @object = "model", created = 0, owned_by = "vllm", root = options.Model, max_model_len = 32768 } },
-        }));
+        app.MapGet("/v1/models", () => Results.Text(models, "application/json"));
         app.MapGet("/health", () => Results.Ok());
+        app.MapGet("/version", () => Results.Json(new { version = options.MetricsNames == MetricsNaming.V1 ? "0.11.0" : "0.6.6" }));
         app.MapGet("/metrics", () => Results.Text(metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"));
 
         // For a client in another process (the benchmarks) to check its measurements against the server's.
@@ -109,13 +126,55 @@ public sealed class SimulatorServer : IAsyncDisposable
         }
         catch
         {
+            scheduler.Dispose();
             await app.DisposeAsync().ConfigureAwait(false);
             certificate?.Dispose();
             throw;
         }
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new SimulatorServer(app, certificate, options, new Uri(address.EndsWith('/') ? address : address + "/"), metrics, truth);
+        return new SimulatorServer(app, certificate, scheduler, options, new Uri(address.EndsWith('/') ? address : address + "/"), metrics, truth);
+    }
+
+    /// <summary>vLLM's <c>/v1/models</c> answer: the served model, its context window and the permission block vLLM adds.</summary>
+    private static string ModelList(SimulatorOptions options, long created)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("object"u8, "list"u8);
+            json.WriteStartArray("data"u8);
+            json.WriteStartObject();
+            json.WriteString("id"u8, options.Model);
+            json.WriteString("object"u8, "model"u8);
+            json.WriteNumber("created"u8, created);
+            json.WriteString("owned_by"u8, "vllm"u8);
+            json.WriteString("root"u8, options.Model);
+            json.WriteNull("parent"u8);
+            json.WriteNumber("max_model_len"u8, options.EffectiveMaxModelLen);
+            json.WriteStartArray("permission"u8);
+            json.WriteStartObject();
+            json.WriteString("id"u8, "modelperm-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(options.Model)))[..32]);
+            json.WriteString("object"u8, "model_permission"u8);
+            json.WriteNumber("created"u8, created);
+            json.WriteBoolean("allow_create_engine"u8, false);
+            json.WriteBoolean("allow_sampling"u8, true);
+            json.WriteBoolean("allow_logprobs"u8, true);
+            json.WriteBoolean("allow_search_indices"u8, false);
+            json.WriteBoolean("allow_view"u8, true);
+            json.WriteBoolean("allow_fine_tuning"u8, false);
+            json.WriteString("organization"u8, "*"u8);
+            json.WriteNull("group"u8);
+            json.WriteBoolean("is_blocking"u8, false);
+            json.WriteEndObject();
+            json.WriteEndArray();
+            json.WriteEndObject();
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 
     /// <summary>Waits until the server stops (Ctrl+C or <paramref name="cancellationToken"/>).</summary>
@@ -134,6 +193,7 @@ public sealed class SimulatorServer : IAsyncDisposable
             // In-flight streams (a stalled one, say) are cut when the grace period ends.
         }
 
+        _scheduler.Dispose();
         await _app.DisposeAsync().ConfigureAwait(false);
         _certificate?.Dispose();
     }

@@ -79,6 +79,11 @@ internal sealed class SimulatorProcess : IAsyncDisposable
             "--output-tokens", Invariant(options.OutputTokens),
             "--tokens-per-chunk", Invariant(options.TokensPerChunk),
             "--max-batch", Invariant(options.MaxBatch),
+            "--prefill-ms-per-token", Invariant(options.PrefillMsPerToken),
+            "--max-batched-tokens", Invariant(options.MaxBatchedTokens),
+            "--kv-cache-tokens", Invariant(options.KvCacheTokens),
+            "--block-size", Invariant(options.BlockSize),
+            "--prefix-caching", options.PrefixCaching ? "1" : "0",
             "--ground-truth", Invariant(options.GroundTruthCapacity),
             "--tls", options.Tls ? "1" : "0",
             "--wire", wireTruth ? "1" : "0");
@@ -116,6 +121,9 @@ internal sealed class SimulatorProcess : IAsyncDisposable
 
         return records;
     }
+
+    /// <summary>The server's <c>/metrics</c> text.</summary>
+    public Task<string> MetricsAsync() => _http.GetStringAsync(new Uri("metrics", UriKind.Relative));
 
     public async Task<bool> HealthyAsync() => (await _http.GetAsync(new Uri("health", UriKind.Relative)).ConfigureAwait(false)).IsSuccessStatusCode;
 
@@ -164,6 +172,11 @@ internal sealed class SimulatorProcess : IAsyncDisposable
             OutputTokens = (int)Arg("--output-tokens", 16),
             TokensPerChunk = (int)Arg("--tokens-per-chunk", 1),
             MaxBatch = (int)Arg("--max-batch", 100_000),
+            PrefillMsPerToken = Arg("--prefill-ms-per-token", 0),
+            MaxBatchedTokens = (int)Arg("--max-batched-tokens", 0),
+            KvCacheTokens = (int)Arg("--kv-cache-tokens", 0),
+            BlockSize = (int)Arg("--block-size", 16),
+            PrefixCaching = Arg("--prefix-caching", 1) != 0,
             GroundTruthCapacity = (int)Arg("--ground-truth", 0),
             Tls = Arg("--tls", 0) != 0,
         };

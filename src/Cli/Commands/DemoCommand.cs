@@ -14,18 +14,32 @@ internal static class DemoCommand
         var seconds = new Option<double>("--max-seconds") { Description = "Burst length", DefaultValueFactory = _ => 10 };
         var rate = new Option<double>("--rate") { Description = "Requests per second (constant profile)", DefaultValueFactory = _ => 8 };
         var logLevel = CommonOptions.LogLevel();
-        var command = new Command("demo", "Run a short streaming burst against the built-in simulator (TTFT 100 ms, ITL 10 ms)");
+        var simulator = new SimulatorSettings();
+        var command = new Command("demo", "Run a short streaming burst against the built-in simulator (an 8B model on one GPU by default; the simulate verb's settings apply)");
         foreach (var option in (Option[])[output, seconds, rate, logLevel])
         {
             command.Options.Add(option);
         }
 
+        simulator.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var server = await SimulatorServer.StartAsync(new SimulatorOptions { Port = 0, TtftMs = 100, ItlMs = 10, MaxBatch = 64 }, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var errors = new List<string>();
+            var options = simulator.Bind(parse, SimulatorOptions.Gpu8B with { Port = 0 }, errors);
+            if (errors.Count > 0)
+            {
+                foreach (var error in errors)
+                {
+                    console.MarkupLine($"[red]{Markup.Escape(error)}[/]");
+                }
+
+                return ExitCodes.InvalidInput;
+            }
+
+            var server = await SimulatorServer.StartAsync(options, cancellationToken: cancellationToken).ConfigureAwait(false);
             await using (server.ConfigureAwait(false))
             {
-                console.MarkupLine($"Simulator listening at [blue]{server.V1}[/]");
+                console.MarkupLine($"Simulator listening at [blue]{server.V1}[/] ({Markup.Escape(SimulatorSettings.Describe(options))})");
                 var config = new ConfigLoader(_ => null).LoadText(
                     $"""
                     environments:

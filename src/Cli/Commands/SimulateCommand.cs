@@ -1,6 +1,5 @@
 using System.CommandLine;
 using GuidellmFunctions.Simulator;
-using GuidellmFunctions.Simulator.Faults;
 using Spectre.Console;
 
 namespace GuidellmFunctions.Cli.Commands;
@@ -10,61 +9,42 @@ internal static class SimulateCommand
 {
     public static Command Create(IAnsiConsole console)
     {
-        var defaults = new SimulatorOptions();
+        var defaults = SimulatorOptions.Gpu8B;
         var port = new Option<int>("--port", "-p") { Description = "Port (0 picks a free one)", DefaultValueFactory = _ => 8000 };
         var host = new Option<string>("--host") { Description = "Address to bind", DefaultValueFactory = _ => defaults.Host };
-        var model = new Option<string>("--model") { Description = "Model served", DefaultValueFactory = _ => defaults.Model };
-        var ttft = new Option<double>("--ttft-ms") { Description = "Prefill time to the first token", DefaultValueFactory = _ => defaults.TtftMs };
-        var itl = new Option<double>("--itl-ms") { Description = "Time per output token with one request running", DefaultValueFactory = _ => defaults.ItlMs };
-        var itlLoad = new Option<double>("--itl-load-factor") { Description = "ITL grows by this fraction at a full batch", DefaultValueFactory = _ => defaults.ItlLoadFactor };
-        var outputTokens = new Option<int>("--output-tokens") { Description = "Output length when the request does not force one", DefaultValueFactory = _ => defaults.OutputTokens };
-        var perChunk = new Option<int>("--tokens-per-chunk") { Description = "Tokens per streamed chunk", DefaultValueFactory = _ => defaults.TokensPerChunk };
-        var maxBatch = new Option<int>("--max-batch") { Description = "Requests decoded at once; the rest queue", DefaultValueFactory = _ => defaults.MaxBatch };
-        var faults = new Option<string[]>("--fault") { Description = $"KIND=RATE, repeatable; kinds: {FaultRule.Kinds}" };
-        var stall = new Option<double>("--stall-seconds") { Description = "Length of stall and slow_headers faults", DefaultValueFactory = _ => defaults.StallTime.TotalSeconds };
         var apiKey = new Option<string?>("--api-key") { Description = "Require this Bearer key" };
-        var seed = new Option<int>("--seed") { Description = "Seed of fault draws", DefaultValueFactory = _ => defaults.Seed };
         var tls = new Option<bool>("--tls") { Description = "Serve https with a self-signed certificate made at start (clients set tls_insecure_skip_verify)" };
-        var command = new Command("simulate", "Serve an OpenAI/vLLM-compatible simulator with configurable latency, batching and faults");
-        foreach (var option in (Option[])[port, host, model, ttft, itl, itlLoad, outputTokens, perChunk, maxBatch, faults, stall, apiKey, seed, tls])
+        var settings = new SimulatorSettings();
+        var command = new Command(
+            "simulate",
+            "Serve an OpenAI/vLLM-compatible simulator that schedules like vLLM (prefill and decode costs, continuous batching, prefix cache, KV capacity and preemption) with vLLM's /metrics and faults. "
+            + "The defaults are an 8B model on one 80 GB GPU; --prefill-ms-per-token 0 --kv-cache-tokens 0 --max-batched-tokens 0 --itl-load-factor 0 make an ideal server whose TTFT is exactly --ttft-ms and whose decode steps last exactly --itl-ms");
+        foreach (var option in (Option[])[port, host, apiKey, tls])
         {
             command.Options.Add(option);
         }
 
+        settings.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            List<FaultRule> rules;
-            try
-            {
-                rules = [.. (parse.GetValue(faults) ?? []).Select(FaultRule.Parse)];
-                if (rules.Sum(r => r.Rate) > 1)
-                {
-                    throw new FormatException($"fault rates add up to {rules.Sum(r => r.Rate)}, more than 1");
-                }
-            }
-            catch (FormatException ex)
-            {
-                console.MarkupLine($"[red]{Markup.Escape(ex.Message)}[/]");
-                return ExitCodes.InvalidInput;
-            }
-
-            var options = defaults with
+            var errors = new List<string>();
+            var options = settings.Bind(parse, defaults with
             {
                 Port = parse.GetValue(port),
                 Host = parse.GetValue(host)!,
-                Model = parse.GetValue(model)!,
-                TtftMs = parse.GetValue(ttft),
-                ItlMs = parse.GetValue(itl),
-                ItlLoadFactor = parse.GetValue(itlLoad),
-                OutputTokens = Math.Max(1, parse.GetValue(outputTokens)),
-                TokensPerChunk = Math.Max(1, parse.GetValue(perChunk)),
-                MaxBatch = Math.Max(1, parse.GetValue(maxBatch)),
-                Faults = rules,
-                StallTime = TimeSpan.FromSeconds(parse.GetValue(stall)),
                 ApiKey = parse.GetValue(apiKey),
-                Seed = parse.GetValue(seed),
                 Tls = parse.GetValue(tls),
-            };
+            }, errors);
+            if (errors.Count > 0)
+            {
+                foreach (var error in errors)
+                {
+                    console.MarkupLine($"[red]{Markup.Escape(error)}[/]");
+                }
+
+                return ExitCodes.InvalidInput;
+            }
+
             SimulatorServer server;
             try
             {
@@ -79,7 +59,7 @@ internal static class SimulateCommand
 
             await using (server.ConfigureAwait(false))
             {
-                console.MarkupLine($"Simulating [bold]{Markup.Escape(options.Model)}[/] at [blue]{server.V1}[/] (TTFT {options.TtftMs} ms, ITL {options.ItlMs} ms, batch {options.MaxBatch}); Ctrl+C stops");
+                console.MarkupLine($"Simulating [bold]{Markup.Escape(options.Model)}[/] at [blue]{server.V1}[/] ({Markup.Escape(SimulatorSettings.Describe(options))}); Ctrl+C stops");
                 try
                 {
                     await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);

@@ -3,7 +3,7 @@ using System.Text;
 
 namespace GuidellmFunctions.Simulator.Metrics;
 
-/// <summary>A classic Prometheus histogram (cumulative buckets, sum, count). Thread-safe.</summary>
+/// <summary>A classic Prometheus histogram (cumulative buckets, sum, count), rendered as Python's client renders it. Thread-safe.</summary>
 internal sealed class PromHistogram(string name, string help, double[] bounds)
 {
     private readonly long[] _counts = new long[bounds.Length + 1];
@@ -11,12 +11,23 @@ internal sealed class PromHistogram(string name, string help, double[] bounds)
     private double _sum;
     private long _count;
 
+    public long Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _count;
+            }
+        }
+    }
+
     public void Observe(double value)
     {
+        var i = Array.BinarySearch(bounds, value);
         lock (_lock)
         {
-            var i = Array.FindIndex(bounds, b => value <= b);
-            _counts[i < 0 ? bounds.Length : i]++;
+            _counts[i < 0 ? ~i : i]++;
             _sum += value;
             _count++;
         }
@@ -31,12 +42,12 @@ internal sealed class PromHistogram(string name, string help, double[] bounds)
             for (var i = 0; i < bounds.Length; i++)
             {
                 cumulative += _counts[i];
-                text.Append(CultureInfo.InvariantCulture, $"{name}_bucket{{{labels},le=\"{bounds[i]}\"}} {cumulative}\n");
+                text.Append(CultureInfo.InvariantCulture, $"{name}_bucket{{{labels},le=\"{PromText.Number(bounds[i])}\"}} {PromText.Number(cumulative)}\n");
             }
 
             cumulative += _counts[^1];
-            text.Append(CultureInfo.InvariantCulture, $"{name}_bucket{{{labels},le=\"+Inf\"}} {cumulative}\n");
-            text.Append(CultureInfo.InvariantCulture, $"{name}_sum{{{labels}}} {_sum}\n{name}_count{{{labels}}} {_count}\n");
+            text.Append(CultureInfo.InvariantCulture, $"{name}_bucket{{{labels},le=\"+Inf\"}} {PromText.Number(cumulative)}\n");
+            text.Append(CultureInfo.InvariantCulture, $"{name}_sum{{{labels}}} {PromText.Number(_sum)}\n{name}_count{{{labels}}} {PromText.Number(_count)}\n");
         }
     }
 }

@@ -1,32 +1,32 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using GuidellmFunctions.Simulator.Faults;
-using GuidellmFunctions.Simulator.Metrics;
+using GuidellmFunctions.Simulator.Scheduling;
 using Microsoft.AspNetCore.Http;
 using Microsoft.ML.Tokenizers;
 
 namespace GuidellmFunctions.Simulator.Serving;
 
 /// <summary>
-/// Serves <c>/v1/chat/completions</c> and <c>/v1/completions</c> like vLLM: requests wait for one of <c>max_batch</c> slots,
-/// the first token comes a prefill time after admission, the rest at the decode rate (slower as the batch fills), streamed
-/// as vLLM streams them (a role chunk, content chunks, a finish chunk, a usage chunk, <c>[DONE]</c>).
+/// Serves <c>/v1/chat/completions</c> and <c>/v1/completions</c> as vLLM's OpenAI server does: the request goes to the
+/// engine (<see cref="StepScheduler"/>), the response headers go out at once, and each token is streamed when the engine
+/// step that makes it ends (the chat role chunk with the first token, the finish reason with the last, then the usage
+/// chunk and <c>[DONE]</c>).
 /// </summary>
 internal sealed class CompletionHandler
 {
-    private static readonly string[] Words = ["the", " model", " answers", " with", " tokens", " that", " arrive", " one", " by", " one", ",", " steady", " as", " rain", "."];
     private static readonly Lazy<Tokenizer> Tokenizer = new(() => TiktokenTokenizer.CreateForModel("gpt-4"));
 
     private readonly SimulatorOptions _options;
-    private readonly SemaphoreSlim _batch;
+    private readonly StepScheduler _scheduler;
     private readonly FaultInjector _faults;
-    private readonly VllmMetrics _metrics;
     private readonly GroundTruth _truth;
     private readonly TimeProvider _time;
     private long _ids;
 
-    public CompletionHandler(SimulatorOptions options, VllmMetrics metrics, GroundTruth truth, TimeProvider time)
+    public CompletionHandler(SimulatorOptions options, StepScheduler scheduler, GroundTruth truth, TimeProvider time)
     {
         if (options.CountPromptTokens)
         {
@@ -35,9 +35,8 @@ internal sealed class CompletionHandler
         }
 
         _options = options;
-        _batch = new SemaphoreSlim(options.MaxBatch, options.MaxBatch);
+        _scheduler = scheduler;
         _faults = new FaultInjector(options.Faults, options.Seed);
-        _metrics = metrics;
         _truth = truth;
         _time = time;
     }
@@ -96,23 +95,25 @@ internal sealed class CompletionHandler
             await Task.Delay(_options.StallTime, _time, ct).ConfigureAwait(false);
         }
 
-        var promptTokens = _options.CountPromptTokens ? Tokenizer.Value.CountTokens(request.Prompt) : Math.Max(1, Encoding.UTF8.GetByteCount(request.Prompt) / 4);
-        var outputTokens = request.MaxTokens is { } max ? (request.IgnoreEos ? max : Math.Min(max, _options.OutputTokens)) : _options.OutputTokens;
-
-        _metrics.Queued();
-        try
+        var (promptTokens, hashes) = Tokenize(request.Prompt);
+        var maxModelLen = _options.EffectiveMaxModelLen;
+        if (promptTokens + (request.MaxTokens ?? 1) > maxModelLen)
         {
-            await _batch.WaitAsync(ct).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            _metrics.LeftQueue();
+            var message = request.MaxTokens is { } m
+                ? $"This model's maximum context length is {maxModelLen} tokens. However, you requested {promptTokens + m} tokens ({promptTokens} in the messages, {m} in the completion). Please reduce the length of the messages or completion."
+                : $"This model's maximum context length is {maxModelLen} tokens. However, your messages resulted in {promptTokens} tokens. Please reduce the length of the messages.";
+            await ErrorAsync(context, 400, "BadRequestError", message).ConfigureAwait(false);
             return;
         }
 
-        var admitted = _time.GetTimestamp();
-        _metrics.Admitted(Ms(arrival, admitted) / 1000.0);
-        var run = new Generation(this, context, request, chat, requestId, arrival, admitted, promptTokens, outputTokens, fault);
+        // Generation ends at the model's natural length (EOS), unless max_tokens or the context window come first.
+        var limit = request.MaxTokens ?? (maxModelLen - promptTokens);
+        var natural = request.IgnoreEos ? int.MaxValue : _options.OutputTokens;
+        var outputTokens = Math.Min(natural, Math.Min(limit, maxModelLen - promptTokens));
+        var finish = natural <= outputTokens ? FinishReason.Stop : FinishReason.Length;
+        var engine = new EngineRequest(requestId, arrival, promptTokens, hashes, outputTokens, finish);
+        _scheduler.Submit(engine);
+        var run = new Generation(this, context, request, chat, engine, fault);
         try
         {
             await run.ExecuteAsync().ConfigureAwait(false);
@@ -123,8 +124,43 @@ internal sealed class CompletionHandler
         }
         finally
         {
-            _batch.Release();
+            _scheduler.Abort(engine);
             run.Record();
+            run.Dispose();
+        }
+    }
+
+    private (int Count, ulong[] Hashes) Tokenize(string prompt)
+    {
+        if (_options.CountPromptTokens)
+        {
+            if (!_scheduler.HashesPrompts)
+            {
+                return (Math.Max(1, Tokenizer.Value.CountTokens(prompt)), []);
+            }
+
+            var ids = Tokenizer.Value.EncodeToIds(prompt);
+            var span = ids is List<int> list ? CollectionsMarshal.AsSpan(list) : [.. ids];
+            return (Math.Max(1, span.Length), PromptBlocks.Hash(span, _scheduler.BlockSize));
+        }
+
+        // Without the tokenizer, every 4 bytes of UTF-8 stand for a token, for hashing too.
+        var length = Encoding.UTF8.GetByteCount(prompt);
+        if (!_scheduler.HashesPrompts)
+        {
+            return (Math.Max(1, length / 4), []);
+        }
+
+        var bytes = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            var written = Encoding.UTF8.GetBytes(prompt, bytes);
+            var tokens = MemoryMarshal.Cast<byte, int>(bytes.AsSpan(0, written / 4 * 4));
+            return (Math.Max(1, tokens.Length), PromptBlocks.Hash(tokens, _scheduler.BlockSize));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(bytes);
         }
     }
 
@@ -141,16 +177,16 @@ internal sealed class CompletionHandler
         await context.Response.WriteAsync(body).ConfigureAwait(false);
     }
 
-    private sealed class Generation(CompletionHandler owner, HttpContext context, ParsedRequest request, bool chat, string requestId, long arrival, long admitted, int promptTokens, int outputTokens, FaultRule? fault)
+    /// <summary>One response: sends what the engine produces for its request, records what the server saw.</summary>
+    private sealed class Generation(CompletionHandler owner, HttpContext context, ParsedRequest request, bool chat, EngineRequest engine, FaultRule? fault) : IDisposable
     {
-        private readonly ArrayBufferWriter<byte> _buffer = new(512);
-        private readonly string _id = (chat ? "chatcmpl-" : "cmpl-") + requestId;
-        private readonly long _created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        private readonly ChunkWriter _writer = new(chat, (chat ? "chatcmpl-" : "cmpl-") + engine.Id, owner._time.GetUtcNow().ToUnixTimeSeconds(), owner._options.Model);
         private long _firstContent;
         private long _lastContent;
         private long _end;
         private int _chunks;
-        private int _generated;
+        private int _pending;
+        private int _sent;
         private double _gapSumMs;
 
         public bool Aborted { get; set; }
@@ -159,21 +195,29 @@ internal sealed class CompletionHandler
 
         public async Task ExecuteAsync()
         {
-            var options = owner._options;
-            var running = Math.Max(1, owner._metrics.Running);
-            var itl = options.ItlMs * (1 + (options.ItlLoadFactor * (running - 1) / Math.Max(1, options.MaxBatch)));
-            var perChunk = Math.Max(1, options.TokensPerChunk);
-            var chunkCount = (outputTokens + perChunk - 1) / perChunk;
-            var faultAt = fault is null ? -1 : chunkCount / 2;
             var ct = context.RequestAborted;
-            var firstDue = admitted + Ticks(options.TtftMs);
-
+            using var wake = ct.UnsafeRegister(static s => ((EngineRequest)s!).Wake(), engine);
             if (!request.Stream)
             {
-                await DelayUntil(firstDue + Ticks(itl * Math.Max(0, outputTokens - 1)), ct).ConfigureAwait(false);
-                _generated = outputTokens;
+                while (!engine.IsDone)
+                {
+                    await engine.WaitAsync().ConfigureAwait(false);
+                    ct.ThrowIfCancellationRequested();
+                }
+
+                if (engine.State != RequestState.Finished)
+                {
+                    Aborted = true;
+                    return;
+                }
+
+                _sent = engine.Produced;
+                _chunks = 1;
                 _firstContent = _lastContent = Time.GetTimestamp();
-                await WriteWholeAsync().ConfigureAwait(false);
+                context.Response.StatusCode = 200;
+                context.Response.ContentType = "application/json";
+                _writer.Whole(_sent, Reason(), engine.PromptTokens, engine.CachedTokens);
+                await context.Response.Body.WriteAsync(_writer.Written, ct).ConfigureAwait(false);
                 _end = Time.GetTimestamp();
                 return;
             }
@@ -181,240 +225,136 @@ internal sealed class CompletionHandler
             context.Response.StatusCode = 200;
             context.Response.ContentType = "text/event-stream";
             context.Response.Headers.CacheControl = "no-cache";
-            if (chat)
+            // vLLM's streaming response sends its headers when the request enters the engine, its first event with the first token.
+            await context.Response.StartAsync(ct).ConfigureAwait(false);
+            var perChunk = Math.Max(1, owner._options.TokensPerChunk);
+            var faultAt = fault is null ? -1 : (engine.OutputTokens + perChunk - 1) / perChunk / 2;
+            var chunkIndex = 0;
+            while (true)
             {
-                await SendAsync(w => Chunk(w, role: true, content: string.Empty, finish: null), ct).ConfigureAwait(false);
-            }
-
-            for (var c = 0; c < chunkCount; c++)
-            {
-                if (c == faultAt)
+                var done = engine.IsDone;
+                var produced = engine.Produced;
+                _writer.Clear();
+                while (_sent < produced)
                 {
-                    switch (fault!.Kind)
+                    if (chunkIndex == faultAt && await InjectAsync(ct).ConfigureAwait(false))
                     {
-                        case FaultKind.Disconnect:
-                            Aborted = true;
-                            context.Abort();
-                            return;
-                        case FaultKind.Stall:
-                            await Task.Delay(options.StallTime, Time, ct).ConfigureAwait(false);
-                            break;
-                        case FaultKind.ErrorObject:
-                            await SendAsync(ErrorChunk, ct).ConfigureAwait(false);
-                            await SendRawAsync("data: [DONE]\n\n"u8.ToArray(), ct).ConfigureAwait(false);
-                            _end = Time.GetTimestamp();
-                            return;
-                        case FaultKind.NoDone:
-                            _end = Time.GetTimestamp();
-                            return;
+                        return;
                     }
+
+                    if (chunkIndex == 0 && chat)
+                    {
+                        _writer.Role();
+                    }
+
+                    var tokens = Math.Min(perChunk, produced - _sent);
+                    var last = done && engine.State == RequestState.Finished && _sent + tokens == produced;
+                    _writer.Content(_sent, tokens, last ? Reason() : null);
+                    _sent += tokens;
+                    _chunks++;
+                    _pending++;
+                    chunkIndex++;
                 }
 
-                var tokens = Math.Min(perChunk, outputTokens - _generated);
-                await DelayUntil(firstDue + Ticks(itl * (long)c * perChunk), ct).ConfigureAwait(false);
-                var text = Text(_generated, tokens);
-                _generated += tokens;
-                await SendAsync(w => Chunk(w, role: false, content: text, finish: null), ct).ConfigureAwait(false);
-                var now = Time.GetTimestamp();
-                if (_firstContent == 0)
+                var finished = done && engine.State == RequestState.Finished;
+                if (finished)
                 {
-                    _firstContent = now;
-                }
-                else
-                {
-                    var gap = Time.GetElapsedTime(_lastContent, now).TotalMilliseconds;
-                    _gapSumMs += gap;
-                    owner._metrics.Token(gap / 1000.0, tokens);
+                    if (request.IncludeUsage)
+                    {
+                        _writer.Usage(engine.PromptTokens, _sent, engine.CachedTokens);
+                    }
+
+                    _writer.Done();
                 }
 
-                if (_chunks == 0)
+                if (!_writer.IsEmpty)
                 {
-                    owner._metrics.Token(-1, tokens);
+                    await FlushAsync(ct).ConfigureAwait(false);
                 }
 
-                _lastContent = now;
-                _chunks++;
+                if (done)
+                {
+                    Aborted = !finished;
+                    _end = Time.GetTimestamp();
+                    return;
+                }
+
+                await engine.WaitAsync().ConfigureAwait(false);
+                ct.ThrowIfCancellationRequested();
             }
-
-            await SendAsync(w => Chunk(w, role: false, content: null, finish: request.IgnoreEos || request.MaxTokens is not null ? "length" : "stop"), ct).ConfigureAwait(false);
-            if (request.IncludeUsage)
-            {
-                await SendAsync(UsageChunk, ct).ConfigureAwait(false);
-            }
-
-            await SendRawAsync("data: [DONE]\n\n"u8.ToArray(), ct).ConfigureAwait(false);
-            _end = Time.GetTimestamp();
         }
+
+        /// <summary>The request's fault, halfway through the stream; true when the response ends with it.</summary>
+        private async Task<bool> InjectAsync(CancellationToken ct)
+        {
+            // What was made before the fault goes out first.
+            if (!_writer.IsEmpty)
+            {
+                await FlushAsync(ct).ConfigureAwait(false);
+                _writer.Clear();
+            }
+
+            switch (fault!.Kind)
+            {
+                case FaultKind.Disconnect:
+                    Aborted = true;
+                    context.Abort();
+                    return true;
+                case FaultKind.Stall:
+                    await Task.Delay(owner._options.StallTime, Time, ct).ConfigureAwait(false);
+                    return false;
+                case FaultKind.ErrorObject:
+                    _writer.Error("injected fault error_object: engine step failed");
+                    _writer.Done();
+                    await context.Response.Body.WriteAsync(_writer.Written, ct).ConfigureAwait(false);
+                    await context.Response.Body.FlushAsync(ct).ConfigureAwait(false);
+                    _end = Time.GetTimestamp();
+                    return true;
+                case FaultKind.NoDone:
+                    _end = Time.GetTimestamp();
+                    return true;
+                default:
+                    return false;
+            }
+        }
+
+        /// <summary>Sends what is written; the first and last content flush times are the server's own record of TTFT and ITL.</summary>
+        private async Task FlushAsync(CancellationToken ct)
+        {
+            await context.Response.Body.WriteAsync(_writer.Written, ct).ConfigureAwait(false);
+            await context.Response.Body.FlushAsync(ct).ConfigureAwait(false);
+            if (_pending == 0)
+            {
+                return;
+            }
+
+            _pending = 0;
+            var now = Time.GetTimestamp();
+            if (_firstContent == 0)
+            {
+                _firstContent = now;
+            }
+            else
+            {
+                _gapSumMs += Time.GetElapsedTime(_lastContent, now).TotalMilliseconds;
+            }
+
+            _lastContent = now;
+        }
+
+        private string Reason() => engine.FinishReason == FinishReason.Length ? "length" : "stop";
 
         public void Record()
         {
             var end = _end == 0 ? Time.GetTimestamp() : _end;
-            var ttft = _firstContent == 0 ? 0 : Time.GetElapsedTime(arrival, _firstContent).TotalMilliseconds;
-            var e2e = Time.GetElapsedTime(arrival, end).TotalMilliseconds;
+            var ttft = _firstContent == 0 ? 0 : Time.GetElapsedTime(engine.Arrival, _firstContent).TotalMilliseconds;
+            var e2e = Time.GetElapsedTime(engine.Arrival, end).TotalMilliseconds;
             var itlMean = _chunks > 1 ? _gapSumMs / (_chunks - 1) : 0;
-            var tpot = _generated > 1 && _firstContent != 0 ? Time.GetElapsedTime(_firstContent, _lastContent).TotalSeconds / (_generated - 1) : 0;
-            owner._metrics.Finished(promptTokens, _generated, ttft / 1000.0, e2e / 1000.0, tpot, byLength: true, aborted: Aborted || fault is not null);
+            var queued = Time.GetElapsedTime(engine.Arrival, engine.WasAdmitted ? engine.AdmittedAt : end).TotalMilliseconds;
             var outcome = fault?.Name ?? (Aborted ? "aborted" : "ok");
-            owner._truth.Add(new GroundTruthRecord(requestId, outcome, Time.GetElapsedTime(arrival, admitted).TotalMilliseconds, ttft, itlMean, e2e, promptTokens, _generated, _chunks, arrival, _firstContent));
+            owner._truth.Add(new GroundTruthRecord(engine.Id, outcome, queued, ttft, itlMean, e2e, engine.PromptTokens, _sent, _chunks, engine.Arrival, _firstContent, engine.CachedTokens, engine.Preemptions));
         }
 
-        private long Ticks(double ms) => (long)(ms * Time.TimestampFrequency / 1000.0);
-
-        private async Task DelayUntil(long due, CancellationToken ct)
-        {
-            // Timers round to milliseconds and may fire before the monotonic clock reaches the due time: a server
-            // never answers before its time, so wait again (at least a millisecond) for whatever is left.
-            TimeSpan wait;
-            while ((wait = Time.GetElapsedTime(Time.GetTimestamp(), due)) > TimeSpan.Zero)
-            {
-                await Task.Delay(wait < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : wait, Time, ct).ConfigureAwait(false);
-            }
-        }
-
-        private static string Text(int start, int count)
-        {
-            var builder = new StringBuilder(count * 8);
-            for (var i = 0; i < count; i++)
-            {
-                builder.Append(Words[(start + i) % Words.Length]);
-            }
-
-            return builder.ToString();
-        }
-
-        private async Task SendAsync(Action<Utf8JsonWriter> write, CancellationToken ct)
-        {
-            _buffer.ResetWrittenCount();
-            _buffer.Write("data: "u8);
-            using (var json = new Utf8JsonWriter(_buffer))
-            {
-                write(json);
-            }
-
-            _buffer.Write("\n\n"u8);
-            await context.Response.Body.WriteAsync(_buffer.WrittenMemory, ct).ConfigureAwait(false);
-            await context.Response.Body.FlushAsync(ct).ConfigureAwait(false);
-        }
-
-        private async Task SendRawAsync(byte[] bytes, CancellationToken ct)
-        {
-            await context.Response.Body.WriteAsync(bytes, ct).ConfigureAwait(false);
-            await context.Response.Body.FlushAsync(ct).ConfigureAwait(false);
-        }
-
-        private void Header(Utf8JsonWriter w, string objectName)
-        {
-            w.WriteStartObject();
-            w.WriteString("id"u8, _id);
-            w.WriteString("object"u8, objectName);
-            w.WriteNumber("created"u8, _created);
-            w.WriteString("model"u8, owner._options.Model);
-        }
-
-        private void Chunk(Utf8JsonWriter w, bool role, string? content, string? finish)
-        {
-            Header(w, chat ? "chat.completion.chunk" : "text_completion");
-            w.WriteStartArray("choices"u8);
-            w.WriteStartObject();
-            w.WriteNumber("index"u8, 0);
-            if (chat)
-            {
-                w.WriteStartObject("delta"u8);
-                if (role)
-                {
-                    w.WriteString("role"u8, "assistant"u8);
-                }
-
-                if (content is not null)
-                {
-                    w.WriteString("content"u8, content);
-                }
-
-                w.WriteEndObject();
-            }
-            else
-            {
-                w.WriteString("text"u8, content ?? string.Empty);
-            }
-
-            w.WriteNull("logprobs"u8);
-            if (finish is null)
-            {
-                w.WriteNull("finish_reason"u8);
-            }
-            else
-            {
-                w.WriteString("finish_reason"u8, finish);
-            }
-
-            w.WriteEndObject();
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }
-
-        private void UsageChunk(Utf8JsonWriter w)
-        {
-            Header(w, chat ? "chat.completion.chunk" : "text_completion");
-            w.WriteStartArray("choices"u8);
-            w.WriteEndArray();
-            WriteUsage(w);
-            w.WriteEndObject();
-        }
-
-        private void WriteUsage(Utf8JsonWriter w)
-        {
-            w.WriteStartObject("usage"u8);
-            w.WriteNumber("prompt_tokens"u8, promptTokens);
-            w.WriteNumber("completion_tokens"u8, _generated);
-            w.WriteNumber("total_tokens"u8, promptTokens + _generated);
-            w.WriteEndObject();
-        }
-
-        private void ErrorChunk(Utf8JsonWriter w)
-        {
-            w.WriteStartObject();
-            w.WriteStartObject("error"u8);
-            w.WriteString("object"u8, "error"u8);
-            w.WriteString("message"u8, "injected fault error_object: engine step failed"u8);
-            w.WriteString("type"u8, "InternalServerError"u8);
-            w.WriteNumber("code"u8, 500);
-            w.WriteEndObject();
-            w.WriteEndObject();
-        }
-
-        private async Task WriteWholeAsync()
-        {
-            context.Response.StatusCode = 200;
-            context.Response.ContentType = "application/json";
-            _buffer.ResetWrittenCount();
-            using (var w = new Utf8JsonWriter(_buffer))
-            {
-                Header(w, chat ? "chat.completion" : "text_completion");
-                w.WriteStartArray("choices"u8);
-                w.WriteStartObject();
-                w.WriteNumber("index"u8, 0);
-                var text = Text(0, outputTokens);
-                if (chat)
-                {
-                    w.WriteStartObject("message"u8);
-                    w.WriteString("role"u8, "assistant"u8);
-                    w.WriteString("content"u8, text);
-                    w.WriteEndObject();
-                }
-                else
-                {
-                    w.WriteString("text"u8, text);
-                }
-
-                w.WriteString("finish_reason"u8, "length"u8);
-                w.WriteEndObject();
-                w.WriteEndArray();
-                WriteUsage(w);
-                w.WriteEndObject();
-            }
-
-            _chunks = 1;
-            await context.Response.Body.WriteAsync(_buffer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
-        }
+        public void Dispose() => _writer.Dispose();
     }
 }

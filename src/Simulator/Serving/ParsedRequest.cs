@@ -24,7 +24,7 @@ internal sealed record ParsedRequest(string? Model, bool Stream, bool IncludeUsa
             }
 
             prompt = string.Join('\n', messages.EnumerateArray().Select(m =>
-                m.ValueKind == JsonValueKind.Object && m.TryGetProperty("content", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : string.Empty));
+                m.ValueKind == JsonValueKind.Object && m.TryGetProperty("content", out var c) ? Content(c) : string.Empty));
         }
         else
         {
@@ -59,4 +59,13 @@ internal sealed record ParsedRequest(string? Model, bool Stream, bool IncludeUsa
         var model = root.TryGetProperty("model", out var md) && md.ValueKind == JsonValueKind.String ? md.GetString() : null;
         return new ParsedRequest(model, stream, includeUsage, maxTokens, ignoreEos, prompt);
     }
+
+    /// <summary>A message's text: the string, or its text parts (<c>[{"type": "text", "text": ...}]</c>) joined.</summary>
+    private static string Content(JsonElement content) => content.ValueKind switch
+    {
+        JsonValueKind.String => content.GetString() ?? string.Empty,
+        JsonValueKind.Array => string.Concat(content.EnumerateArray().Select(part =>
+            part.ValueKind == JsonValueKind.Object && part.TryGetProperty("text", out var text) && text.ValueKind == JsonValueKind.String ? text.GetString() : string.Empty)),
+        _ => string.Empty,
+    };
 }

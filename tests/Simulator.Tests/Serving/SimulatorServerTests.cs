@@ -15,7 +15,7 @@ public sealed class SimulatorServerTests
         Encoding.UTF8, "application/json");
 
     [Fact]
-    public async Task Streams_like_vllm_role_chunk_content_finish_usage_done()
+    public async Task Streams_like_vllm_role_chunk_content_the_last_with_its_finish_reason_usage_done()
     {
         await using var server = await SimulatorServer.StartAsync(new SimulatorOptions { TtftMs = 1, ItlMs = 1 });
         using var http = new HttpClient { BaseAddress = server.BaseAddress };
@@ -24,15 +24,39 @@ public sealed class SimulatorServerTests
         var events = (await response.Content.ReadAsStringAsync()).Split("\n\n", StringSplitOptions.RemoveEmptyEntries).Select(e => e["data: ".Length..]).ToList();
 
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType!.MediaType);
-        Assert.Equal(7, events.Count);
-        Assert.Equal("assistant", JsonDocument.Parse(events[0]).RootElement.GetProperty("choices")[0].GetProperty("delta").GetProperty("role").GetString());
-        Assert.All(events.Skip(1).Take(3), e => Assert.False(string.IsNullOrEmpty(JsonDocument.Parse(e).RootElement.GetProperty("choices")[0].GetProperty("delta").GetProperty("content").GetString())));
-        Assert.Equal("length", JsonDocument.Parse(events[4]).RootElement.GetProperty("choices")[0].GetProperty("finish_reason").GetString());
-        var usage = JsonDocument.Parse(events[5]).RootElement;
+        Assert.Equal(6, events.Count);
+        var role = JsonDocument.Parse(events[0]).RootElement.GetProperty("choices")[0];
+        Assert.Equal("assistant", role.GetProperty("delta").GetProperty("role").GetString());
+        Assert.Equal(string.Empty, role.GetProperty("delta").GetProperty("content").GetString());
+        var content = events.Skip(1).Take(3).Select(e => JsonDocument.Parse(e).RootElement.GetProperty("choices")[0]).ToList();
+        Assert.All(content, c => Assert.False(string.IsNullOrEmpty(c.GetProperty("delta").GetProperty("content").GetString())));
+        Assert.Equal([JsonValueKind.Null, JsonValueKind.Null, JsonValueKind.String], content.Select(c => c.GetProperty("finish_reason").ValueKind));
+        Assert.Equal("length", content[2].GetProperty("finish_reason").GetString());
+        var usage = JsonDocument.Parse(events[4]).RootElement;
         Assert.Equal(0, usage.GetProperty("choices").GetArrayLength());
         Assert.Equal(3, usage.GetProperty("usage").GetProperty("completion_tokens").GetInt32());
         Assert.Equal(7, usage.GetProperty("usage").GetProperty("prompt_tokens").GetInt32());
-        Assert.Equal("[DONE]", events[6]);
+        Assert.Equal(10, usage.GetProperty("usage").GetProperty("total_tokens").GetInt32());
+        Assert.False(usage.GetProperty("usage").TryGetProperty("prompt_tokens_details", out _));
+        Assert.Equal("[DONE]", events[5]);
+    }
+
+    [Fact]
+    public async Task Text_completions_stream_text_choices_without_a_role_chunk_and_end_at_eos_with_stop()
+    {
+        await using var server = await SimulatorServer.StartAsync(new SimulatorOptions { TtftMs = 1, ItlMs = 1, OutputTokens = 2 });
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+        var body = $$"""{"model":"{{server.Options.Model}}","prompt":"Once upon a time","max_tokens":50,"stream":true}""";
+
+        using var response = await http.PostAsync("v1/completions", new StringContent(body, Encoding.UTF8, "application/json"));
+        var events = (await response.Content.ReadAsStringAsync()).Split("\n\n", StringSplitOptions.RemoveEmptyEntries).Select(e => e["data: ".Length..]).ToList();
+
+        Assert.Equal(3, events.Count);
+        var choices = events.Take(2).Select(e => JsonDocument.Parse(e).RootElement).ToList();
+        Assert.All(choices, c => Assert.Equal("text_completion", c.GetProperty("object").GetString()));
+        Assert.All(choices, c => Assert.False(string.IsNullOrEmpty(c.GetProperty("choices")[0].GetProperty("text").GetString())));
+        Assert.Equal("stop", choices[1].GetProperty("choices")[0].GetProperty("finish_reason").GetString());
+        Assert.Equal("[DONE]", events[2]);
     }
 
     [Fact]
@@ -78,14 +102,46 @@ public sealed class SimulatorServerTests
         Assert.Equal("assistant", body.GetProperty("choices")[0].GetProperty("message").GetProperty("role").GetString());
 
         var models = JsonDocument.Parse(await http.GetStringAsync("v1/models")).RootElement;
-        Assert.Equal("org/model-x", models.GetProperty("data")[0].GetProperty("id").GetString());
+        var model = Assert.Single(models.GetProperty("data").EnumerateArray());
+        Assert.Equal("org/model-x", model.GetProperty("id").GetString());
+        Assert.Equal("vllm", model.GetProperty("owned_by").GetString());
+        Assert.Equal(SimulatorOptions.DefaultMaxModelLen, model.GetProperty("max_model_len").GetInt32());
+        Assert.Equal("model_permission", model.GetProperty("permission")[0].GetProperty("object").GetString());
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("health")).StatusCode);
 
         var metrics = await http.GetStringAsync("metrics");
-        foreach (var name in (string[])["vllm:num_requests_running{model_name=\"org/model-x\"} 0", "vllm:num_requests_waiting{", "vllm:time_to_first_token_seconds_bucket{", "vllm:e2e_request_latency_seconds_count{model_name=\"org/model-x\"} 1", "vllm:generation_tokens_total{", "vllm:prompt_tokens_total{model_name=\"org/model-x\"} 7", "vllm:avg_generation_throughput_toks_per_s{"])
+        foreach (var name in (string[])["vllm:num_requests_running{model_name=\"org/model-x\",engine=\"0\"} 0.0", "vllm:num_requests_waiting{", "vllm:time_to_first_token_seconds_bucket{", "vllm:e2e_request_latency_seconds_count{model_name=\"org/model-x\",engine=\"0\"} 1.0", "vllm:generation_tokens_total{model_name=\"org/model-x\",engine=\"0\"} 5.0", "vllm:prompt_tokens_total{model_name=\"org/model-x\",engine=\"0\"} 7.0", "vllm:request_success_total{model_name=\"org/model-x\",engine=\"0\",finished_reason=\"length\"} 1.0"])
         {
             Assert.Contains(name, metrics, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task A_request_longer_than_the_context_window_gets_vllms_400()
+    {
+        await using var server = await SimulatorServer.StartAsync(new SimulatorOptions { MaxModelLen = 100 });
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+
+        using var response = await http.PostAsync("v1/chat/completions", Chat(server.Options.Model, stream: true, maxTokens: 95));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var message = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetProperty("message").GetString();
+        Assert.Equal("This model's maximum context length is 100 tokens. However, you requested 102 tokens (7 in the messages, 95 in the completion). Please reduce the length of the messages or completion.", message);
+    }
+
+    [Fact]
+    public async Task Unusable_options_are_refused_at_start_with_every_problem()
+    {
+        var options = new SimulatorOptions { TtftMs = -1, MaxBatch = 0, KvCacheTokens = 8, MaxBatchedTokens = 10, MaxModelLen = 1 };
+
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => SimulatorServer.StartAsync(options));
+
+        foreach (var problem in (string[])["ttft-ms", "max-batch must be at least 1", "kv-cache-tokens (8) must hold at least one block of 16", "max-model-len must be at least 2"])
+        {
+            Assert.Contains(problem, ex.Message, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("max-model-len (40000) is larger than the KV cache (160 tokens)", string.Join("\n", (options with { TtftMs = 0, MaxBatch = 1, KvCacheTokens = 160, MaxModelLen = 40000 }).Validate()), StringComparison.Ordinal);
     }
 
     [Fact]
