@@ -24,7 +24,8 @@ public sealed class WorkloadIntegrationTests : IAsyncLifetime, IDisposable
 
     public async Task InitializeAsync()
     {
-        _server = await SimulatorServer.StartAsync(new SimulatorOptions { TtftMs = 5, ItlMs = 1, ItlLoadFactor = 0 });
+        // A KV capacity turns on the prefix cache (issue 27), which the shared-prefix and conversation tests read.
+        _server = await SimulatorServer.StartAsync(new SimulatorOptions { TtftMs = 5, ItlMs = 1, ItlLoadFactor = 0, KvCacheTokens = 400_000 });
         _proxy = await CapturingProxy.StartAsync(_server.V1);
     }
 
@@ -216,6 +217,48 @@ public sealed class WorkloadIntegrationTests : IAsyncLifetime, IDisposable
         Assert.Equal(120 * 0.25, scheduled[1], 0.01);
         Assert.Equal((120 + 35 + 400) * 0.25, scheduled[3], 0.01);
         Assert.Equal(374, _proxy.Exchanges["azure-0-0"].LastUserText is { } p ? Prompts.CountTokens(p) : 0);
+    }
+
+    [Fact]
+    public async Task The_servers_prefix_cache_holds_the_shared_prefixes_and_each_conversations_history()
+    {
+        var prefix = new BenchmarkSettings
+        {
+            Profile = ProfileKind.Synchronous, MaxRequests = 8, MaxDuration = TimeSpan.FromSeconds(60),
+            Data = new DataSpec(new TokenDistribution(32), new TokenDistribution(4)) { PrefixTokens = 256, PrefixCount = 2 },
+        };
+        var conversation = new BenchmarkSettings
+        {
+            Profile = ProfileKind.Synchronous, MaxRequests = 2, MaxDuration = TimeSpan.FromSeconds(60),
+            Data = new DataSpec(new TokenDistribution(200), new TokenDistribution(40)) { Turns = 3 },
+        };
+        var hitsBefore = _server.Metrics.PrefixCacheHits;
+
+        await RunAsync(prefix, "cache");
+        await RunAsync(conversation, "history");
+
+        var block = _server.Options.BlockSize;
+        var cached = await CachedTokensAsync([.. Enumerable.Range(0, 8).Select(i => $"cache-0-{i}")]);
+        Assert.All(cached.Take(2), c => Assert.InRange(c, 0, block));
+        Assert.All(cached.Skip(2), c => Assert.InRange(c, 256 - block, 256 + 32));
+        var turns = await CachedTokensAsync(["history-0-0", "history-0-0-t1", "history-0-0-t2"]);
+        var firstTurn = Prompts.CountTokens(_proxy.Exchanges["history-0-0"].LastUserText);
+        var secondTurn = Prompts.CountTokens(string.Join("\n", _proxy.Exchanges["history-0-0-t1"].Messages.Select(m => m.Content)));
+        Assert.InRange(turns[0], 0, block);
+        Assert.True(turns[1] >= firstTurn - block, $"turn 1 found {turns[1]} of turn 0's {firstTurn} tokens cached");
+        Assert.True(turns[2] >= secondTurn - block, $"turn 2 found {turns[2]} of turn 1's {secondTurn} tokens cached");
+        Assert.True(_server.Metrics.PrefixCacheHits - hitsBefore >= cached.Skip(2).Sum() + turns.Sum());
+    }
+
+    private async Task<int[]> CachedTokensAsync(string[] ids)
+    {
+        // The server records a request as its stream ends, a moment after the client has read its end.
+        for (var i = 0; i < 100 && ids.Any(id => _server.GroundTruth.Find(id) is null); i++)
+        {
+            await Task.Delay(20);
+        }
+
+        return [.. ids.Select(id => _server.GroundTruth.Find(id)!.CachedTokens)];
     }
 
     private sealed class TurnCapture : IRunObserver
