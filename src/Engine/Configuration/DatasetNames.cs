@@ -1,7 +1,7 @@
 namespace GuidellmFunctions.Engine.Configuration;
 
 /// <summary>The written names of a dataset's format, order and output lengths.</summary>
-public static class DatasetNames
+internal static class DatasetNames
 {
     /// <summary>Formats.</summary>
     public static EnumNames<DatasetFormat> Formats { get; } = new(

@@ -59,7 +59,7 @@ public sealed class WorkloadIntegrationTests : IAsyncLifetime, IDisposable
 
         var arrived = Arrived("seq");
         var prompts = PlainPrompts();
-        Assert.Equal("completed", report.Status);
+        Assert.Equal(RunStatus.Completed, report.Status);
         Assert.Equal([.. prompts, .. prompts.Take(3)], arrived.Select(e => e.LastUserText));
         Assert.Equal(16, arrived[0].Body.RootElement.GetProperty("max_tokens").GetInt32());
         Assert.Equal(128, arrived[1].Body.RootElement.GetProperty("max_tokens").GetInt32());
@@ -179,7 +179,7 @@ public sealed class WorkloadIntegrationTests : IAsyncLifetime, IDisposable
 
         var records = DatasetReader.Open(new DatasetSpec { Path = Samples.Path("mooncake-trace.jsonl") }, new DatasetOpener(), NullLogger.Instance).Pass(0, 0, fileOrder: true, CancellationToken.None).ToList();
         var stage = report.Benchmarks[0];
-        Assert.Equal(("completed", "dataset_end", 16L), (report.Status, stage.StopReason, stage.Summary.Requests.Successful));
+        Assert.Equal((RunStatus.Completed, "dataset_end", 16L), (report.Status, stage.StopReason, stage.Summary.Requests.Successful));
         var scheduled = observer.Results.OrderBy(r => r.Index).Select(r => r.Scheduled * 1000.0 / TimeProvider.System.TimestampFrequency).ToList();
         var expected = records.Select(r => (r.TimestampMs!.Value - records[0].TimestampMs!.Value) * 0.5).ToList();
         Assert.All(scheduled.Zip(expected), p => Assert.Equal(p.Second, p.First, 0.01));

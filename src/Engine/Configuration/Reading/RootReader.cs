@@ -14,6 +14,7 @@ internal sealed class RootReader(YamlValues yaml)
         IReadOnlyList<RemoteWriteConfig> remoteWrite = [];
         ArchiveConfig? archive = null;
         List<DatasetSpec> datasets = [];
+        var buckets = Export.HistogramLayout.Default;
         foreach (var (keyNode, value) in root.Children)
         {
             var key = YamlValues.KeyText(keyNode);
@@ -38,11 +39,14 @@ internal sealed class RootReader(YamlValues yaml)
                 case "remotewrite":
                     remoteWrite = new RemoteWriteReader(yaml).Read(value, key);
                     break;
+                case "buckets":
+                    buckets = new BucketsReader(yaml).Read(value, key);
+                    break;
                 case "discovery":
                     yaml.Warnings.Add(yaml.At(keyNode, key, "model discovery is not supported; list targets under environments instead (section ignored)"));
                     break;
                 default:
-                    yaml.Error(keyNode, key, "unknown key (expected environments, defaults, datasets, prometheus, remote_write, archive)");
+                    yaml.Error(keyNode, key, "unknown key (expected environments, defaults, datasets, prometheus, remote_write, buckets, archive)");
                     break;
             }
         }
@@ -61,6 +65,7 @@ internal sealed class RootReader(YamlValues yaml)
             Defaults = defaults,
             PrometheusPort = port,
             RemoteWrite = remoteWrite,
+            Buckets = buckets,
             Archive = archive,
             Warnings = yaml.Warnings,
         };
