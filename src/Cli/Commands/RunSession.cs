@@ -15,7 +15,7 @@ internal static class RunSession
     public static async Task<int> ExecuteAsync(IReadOnlyList<ResolvedTarget> targets, string outputDirectory, IAnsiConsole console, LogLevel logLevel, CancellationToken cancellationToken, RunnerConfig? config = null, IReadOnlyList<RemoteWriteConfig>? extraReceivers = null, string? runId = null)
     {
         using var loggers = ConsoleLog.Create(logLevel);
-        var services = EngineServices.Create(loggers);
+        var services = EngineServices.Create(loggers, datasets: StorageConnection.Datasets());
         await using var disposeServices = services.ConfigureAwait(false);
         var service = services.GetRequiredService<LoadTestService>();
         var time = services.GetRequiredService<TimeProvider>();

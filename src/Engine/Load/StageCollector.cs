@@ -24,6 +24,7 @@ public sealed class StageCollector
     private readonly Distribution _tpot = new();
     private readonly Distribution _e2e = new();
     private readonly Distribution _dispatch = new();
+    private readonly TurnStatistics _turns = new();
     private long _successful;
     private long _failed;
     private long _incomplete;
@@ -127,6 +128,7 @@ public sealed class StageCollector
                 DispatchDelayMs = _dispatch.Summarize(),
                 Throughput = new ThroughputSummary(_successful / seconds, _outputTokens / seconds, (_promptTokens + _outputTokens) / seconds),
                 Concurrency = new ConcurrencySummary(meanConcurrency, maxConcurrency),
+                Turns = _turns.Summarize(),
             };
         }
     }
@@ -137,6 +139,7 @@ public sealed class StageCollector
     private void Commit(RequestResult result)
     {
         _dispatch.Record(result.DispatchDelayMs);
+        _turns.Record(result);
         switch (result.Status)
         {
             case RequestStatus.Successful:
