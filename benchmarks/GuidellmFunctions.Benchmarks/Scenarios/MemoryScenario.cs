@@ -25,12 +25,7 @@ internal static class MemoryScenario
         var results = new List<(int Targets, int Requests, double PeakMiB, double Seconds)>();
         foreach (var (targets, requests) in cases)
         {
-            var info = Self.StartInfo("memory-probe", simulator.V1.ToString(), targets.ToString(CultureInfo.InvariantCulture), requests.ToString(CultureInfo.InvariantCulture));
-            info.RedirectStandardOutput = true;
-            using var probe = Process.Start(info)!;
-            var output = await probe.StandardOutput.ReadToEndAsync().ConfigureAwait(false);
-            await probe.WaitForExitAsync().ConfigureAwait(false);
-            using var json = JsonDocument.Parse(output.Trim().Split('\n')[^1]);
+            using var json = await ProbeProcess.RunAsync("memory-probe", simulator.V1.ToString(), targets.ToString(CultureInfo.InvariantCulture), requests.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
             var peak = json.RootElement.GetProperty("peakWorkingSetBytes").GetInt64() / (1024.0 * 1024);
             var seconds = json.RootElement.GetProperty("seconds").GetDouble();
             results.Add((targets, requests, peak, seconds));
@@ -59,7 +54,7 @@ internal static class MemoryScenario
                 Data = new DataSpec(new TokenDistribution(32), new TokenDistribution(16)),
             };
             var resolved = Enumerable.Range(1, targets).Select(i => new ResolvedTarget("bench", new TargetConfig { Name = $"target-{i}", Url = v1, Model = Burst.Model }, settings)).ToList();
-            using var clients = new TargetHttpClientFactory();
+            using var clients = new TargetTransportFactory();
             var coordinator = new RunCoordinator(new LoadTestRunner(clients, new PromptGenerator(), TimeProvider.System));
             var wall = Stopwatch.StartNew();
             var results = await coordinator.RunAsync(resolved, RunIds.New(TimeProvider.System), RunTrigger.Cli, new LocalReportStore(Path.Combine(dir, "out")), Path.Combine(dir, "staging"), null, CancellationToken.None).ConfigureAwait(false);

@@ -131,6 +131,10 @@ public sealed class RequestExecutor
 
             result.LastContentTimestamp = evt.Timestamp;
             result.ContentChunks++;
+            if (chunk.Answer is { } text)
+            {
+                result.AppendAnswer(text);
+            }
         }
 
         if (chunk.PromptTokens >= 0)

@@ -11,7 +11,8 @@ public static class ProfileNames
         (ProfileKind.Constant, "constant", []),
         (ProfileKind.Poisson, "poisson", []),
         (ProfileKind.Sweep, "sweep", []),
-        (ProfileKind.Capacity, "capacity", []));
+        (ProfileKind.Capacity, "capacity", []),
+        (ProfileKind.Replay, "replay", []));
 
     /// <summary>The accepted profile names.</summary>
     public static IReadOnlyList<string> All => Names.All;

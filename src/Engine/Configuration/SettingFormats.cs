@@ -13,6 +13,30 @@ internal static class SettingFormats
         Invariant,
         v => JsonValue.Create(v));
 
+    /// <summary>A number above <paramref name="min"/>, none by default.</summary>
+    public static SettingFormat<double?> OptionalNumber(double min) => new(
+        $"number > {Invariant(min)}, or none",
+        (SettingParser<double?>)((yaml, _, node, path, out value) =>
+        {
+            value = null;
+            if (node is YamlScalarNode { Value: { } text } && string.Equals(text.Trim(), "none", StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+
+            value = yaml.Double(node, path, min, exclusiveMin: true);
+            return value is not null;
+        }),
+        v => v is { } n ? Invariant(n) : "none",
+        v => v is { } n ? JsonValue.Create(n) : null);
+
+    /// <summary>A dataset: a mapping defining one, or the name of one the config defines (<see cref="Reading.DatasetReader"/>).</summary>
+    public static SettingFormat<DatasetSpec?> Dataset { get; } = new(
+        Reading.DatasetReader.Values,
+        (SettingParser<DatasetSpec?>)((yaml, _, node, path, out value) => new Reading.DatasetReader(yaml).TryRead(node, path, out value)),
+        v => v?.ToString() ?? "none",
+        v => v?.ToReport());
+
     public static SettingFormat<int> Int(int min) => new(
         min == int.MinValue ? "whole number" : $"whole number >= {min}",
         (SettingParser<int>)((yaml, _, node, path, out value) => Got(yaml.Int(node, path, min), out value)),
@@ -64,7 +88,7 @@ internal static class SettingFormats
 
     /// <summary>guidellm's <c>data_spec</c> string, or a mapping of the same keys.</summary>
     public static SettingFormat<DataSpec> Data { get; } = new(
-        "prompt_tokens=N,output_tokens=N (each also _stdev, _min, _max; tokenizer), or a mapping of those keys",
+        "prompt_tokens=N,output_tokens=N (each also _stdev, _min, _max; prefix_tokens, prefix_count, turns, tokenizer), or a mapping of those keys",
         (SettingParser<DataSpec>)((yaml, _, node, path, out value) =>
         {
             var problems = new List<string>();
@@ -112,6 +136,77 @@ internal static class SettingFormats
         }),
         v => v ?? "none",
         v => v is null ? null : JsonValue.Create(v));
+
+    /// <summary>
+    /// An <c>http://</c> proxy URL (credentials may be in it), a mapping of <c>url</c>, <c>username</c> and
+    /// <c>password</c>, or <c>none</c>; absent means the environment's proxy.
+    /// </summary>
+    public static SettingFormat<ProxySetting?> Proxy { get; } = new(
+        "http://host:port (user:password@ allowed), {url, username, password}, or none",
+        (SettingParser<ProxySetting?>)((yaml, _, node, path, out value) =>
+        {
+            value = null;
+            string? url = null, username = null;
+            Secret? password = null;
+            if (node is YamlMappingNode map)
+            {
+                foreach (var (k, v) in map.Children)
+                {
+                    var key = Reading.YamlValues.KeyText(k);
+                    switch (key)
+                    {
+                        case "url":
+                            url = yaml.RequireText(v, $"{path}.url");
+                            break;
+                        case "username":
+                            username = yaml.Text(v, $"{path}.username");
+                            break;
+                        case "password":
+                            password = yaml.OptionalSecret(v, $"{path}.password");
+                            break;
+                        default:
+                            yaml.Error(k, $"{path}.{key}", "unknown key (expected url, username, password)");
+                            return false;
+                    }
+                }
+
+                if (url is null)
+                {
+                    yaml.Error(node, $"{path}.url", "missing: a proxy mapping needs its url");
+                    return false;
+                }
+            }
+            else if ((url = yaml.Text(node, path)?.Trim()) is null)
+            {
+                return false;
+            }
+
+            if (url is "" or "none" or "false" or "direct")
+            {
+                value = ProxySetting.Direct;
+                return true;
+            }
+
+            if (!Uri.TryCreate(url.Contains("://", StringComparison.Ordinal) ? url : "http://" + url, UriKind.Absolute, out var uri)
+                || uri.Scheme != Uri.UriSchemeHttp || uri.Host.Length == 0 || uri.AbsolutePath != "/" || uri.Query.Length > 0)
+            {
+                // The value is not quoted: it may hold a password.
+                yaml.Error(node, path, "must be an http://host:port proxy URL, a mapping of url, username and password, or none");
+                return false;
+            }
+
+            if (uri.UserInfo.Length > 0)
+            {
+                var colon = uri.UserInfo.IndexOf(':', StringComparison.Ordinal);
+                username ??= Uri.UnescapeDataString(colon < 0 ? uri.UserInfo : uri.UserInfo[..colon]);
+                password ??= colon < 0 ? null : new Secret(Uri.UnescapeDataString(uri.UserInfo[(colon + 1)..]));
+            }
+
+            value = new ProxySetting(new Uri(uri.GetLeftPart(UriPartial.Authority)), username, password);
+            return true;
+        }),
+        v => v?.ToString() ?? "from the environment",
+        v => v is null ? null : JsonValue.Create(v.ToString()));
 
     private static bool Got<T>(T? read, out T value)
         where T : struct

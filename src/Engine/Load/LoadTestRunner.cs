@@ -11,23 +11,25 @@ namespace GuidellmFunctions.Engine.Load;
 /// <summary>Runs every stage of one target's profile (a sweep's stages in turn) and produces its <see cref="RunReport"/>.</summary>
 public sealed class LoadTestRunner
 {
-    private readonly TargetHttpClientFactory _clients;
+    private readonly TargetTransportFactory _transports;
     private readonly PromptGenerator _prompts;
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
+    private readonly DatasetOpener _datasets;
 
-    /// <summary>Creates a runner.</summary>
-    public LoadTestRunner(TargetHttpClientFactory clients, PromptGenerator prompts, TimeProvider time, ILoggerFactory? loggers = null)
+    /// <summary>Creates a runner; <paramref name="datasets"/> opens datasets (by default with no storage connection: a blob is read with its SAS or managed identity).</summary>
+    public LoadTestRunner(TargetTransportFactory transports, PromptGenerator prompts, TimeProvider time, ILoggerFactory? loggers = null, DatasetOpener? datasets = null)
     {
-        ArgumentNullException.ThrowIfNull(clients);
+        ArgumentNullException.ThrowIfNull(transports);
         ArgumentNullException.ThrowIfNull(prompts);
         ArgumentNullException.ThrowIfNull(time);
-        _clients = clients;
+        _transports = transports;
         _prompts = prompts;
         _time = time;
         _loggers = loggers ?? NullLoggerFactory.Instance;
         _logger = _loggers.CreateLogger<LoadTestRunner>();
+        _datasets = datasets ?? new DatasetOpener();
     }
 
     /// <summary>Runs <paramref name="target"/>; never throws for target faults: they are in the report's status.</summary>
@@ -39,11 +41,17 @@ public sealed class LoadTestRunner
         var benchmarks = new List<BenchmarkReport>();
         CapacityReport? capacity = null;
         string? failure = null;
+        DatasetRequestSource? dataset = null;
         try
         {
-            var client = new OpenAiStreamingClient(_clients.TransportFor(target.Endpoint, target.Settings), _time, _loggers.CreateLogger<OpenAiStreamingClient>());
+            var client = new OpenAiStreamingClient(_transports.TransportFor(target.Endpoint, target.Settings), _time, _loggers.CreateLogger<OpenAiStreamingClient>());
             var executor = new RequestExecutor(client, _time, _loggers.CreateLogger<RequestExecutor>());
             var stages = new StageRunner(executor, _time, _loggers.CreateLogger<StageRunner>());
+            if (source is null && target.Settings.Get(SettingsTable.Dataset) is not null)
+            {
+                source = dataset = await Task.Run(() => DatasetRequestSource.Open(target, _prompts, runId, _datasets, _loggers.CreateLogger<DatasetRequestSource>()), cancellationToken).ConfigureAwait(false);
+            }
+
             source ??= new SyntheticRequestSource(target, _prompts, runId);
             var settings = target.Settings;
             if (await CodePathWarmup.RunOnceAsync().ConfigureAwait(false) is { } warmupFailure)
@@ -68,8 +76,12 @@ public sealed class LoadTestRunner
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            failure = $"{ex.GetType().Name}: {ex.Message}";
+            failure = ex is DatasetException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}";
             Log.RunFailed(_logger, target.Environment, target.Target.Name, failure);
+        }
+        finally
+        {
+            dataset?.Dispose();
         }
 
         // A capacity search's later probes are meant to fail; only its first must serve requests for the run to count.
@@ -87,6 +99,7 @@ public sealed class LoadTestRunner
             EndedAt = _time.GetUtcNow(),
             Trigger = trigger,
             Config = EffectiveConfig.Describe(target),
+            Dataset = dataset?.Describe(),
             Benchmarks = benchmarks,
             Capacity = capacity,
         };

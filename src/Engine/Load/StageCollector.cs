@@ -25,6 +25,7 @@ public sealed class StageCollector
     private readonly Distribution _e2e = new();
     private readonly Distribution _dispatch = new();
     private readonly Slo.SloTally? _slo;
+    private readonly TurnStatistics _turns = new();
     private long _successful;
     private long _failed;
     private long _incomplete;
@@ -130,6 +131,7 @@ public sealed class StageCollector
                 Throughput = new ThroughputSummary(_successful / seconds, _outputTokens / seconds, (_promptTokens + _outputTokens) / seconds),
                 Concurrency = new ConcurrencySummary(meanConcurrency, maxConcurrency),
                 Slo = _slo?.Summarize(seconds),
+                Turns = _turns.Summarize(),
             };
         }
     }
@@ -141,6 +143,7 @@ public sealed class StageCollector
     {
         _dispatch.Record(result.DispatchDelayMs);
         _slo?.Add(result);
+        _turns.Record(result);
         switch (result.Status)
         {
             case RequestStatus.Successful:

@@ -37,4 +37,7 @@ public sealed record BenchmarkSummary
 
     /// <summary>The stage against the target's <c>slo</c>; null when none is set.</summary>
     public SloSummary? Slo { get; init; }
+
+    /// <summary>Statistics per turn index of multi-turn conversations; null when the stage sent none.</summary>
+    public IReadOnlyList<TurnSummary>? Turns { get; init; }
 }

@@ -16,7 +16,7 @@ namespace GuidellmFunctions.Engine.Tests.Capacity;
 /// </summary>
 public sealed class CapacityRunTests : IDisposable
 {
-    private readonly TargetHttpClientFactory _clients = new();
+    private readonly TargetTransportFactory _clients = new();
 
     public void Dispose() => _clients.Dispose();
 

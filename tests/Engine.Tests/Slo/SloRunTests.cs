@@ -19,7 +19,7 @@ namespace GuidellmFunctions.Engine.Tests.Slo;
 /// </summary>
 public sealed class SloRunTests : IDisposable
 {
-    private readonly TargetHttpClientFactory _clients = new();
+    private readonly TargetTransportFactory _clients = new();
     private readonly string _dir = Directory.CreateTempSubdirectory("guidellm-slo-").FullName;
 
     public void Dispose()
