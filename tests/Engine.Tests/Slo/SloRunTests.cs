@@ -42,9 +42,8 @@ public sealed class SloRunTests : IDisposable
             Data = new DataSpec(new TokenDistribution(16), new TokenDistribution(16)),
         }.Set(SettingsTable.Slo, slo);
         var target = new ResolvedTarget("dev", new TargetConfig { Name = "sim", Url = server.V1, Model = server.Options.Model }, settings);
-        var metrics = new BurstMetrics(target);
         var results = await new RunCoordinator(new LoadTestRunner(_clients, new PromptGenerator(), TimeProvider.System))
-            .RunAsync([target], "slo-1", RunTrigger.Cli, new LocalReportStore(Path.Combine(_dir, "out")), Path.Combine(_dir, "staging"), _ => [new MetricsObserver(metrics)], CancellationToken.None);
+            .RunAsync([target], "slo-1", RunTrigger.Cli, new LocalReportStore(Path.Combine(_dir, "out")), Path.Combine(_dir, "staging"), null, CancellationToken.None);
 
         var result = Assert.Single(results);
         var summary = result.Report.Benchmarks[0].Summary;
@@ -68,8 +67,8 @@ public sealed class SloRunTests : IDisposable
             json.EnumerateObject().Select(p => p.Name));
         Assert.Equal(45, json.GetProperty("objectives").GetProperty("ttftMs").GetDouble());
 
-        var series = metrics.Snapshot(0).Select(x => (Name: x.Labels.Single(l => l.Key == "__name__").Value, x.Value))
-            .Where(x => x.Name.StartsWith("guidellm_slo_", StringComparison.Ordinal)).ToDictionary(x => x.Name, x => x.Value);
+        // The report's series are the pushed ones (SeriesRecorder, which every run has, records them as the exporter does).
+        var series = result.Report.Series!.Where(x => x.Name.StartsWith("guidellm_slo_", StringComparison.Ordinal)).ToDictionary(x => x.Name, x => x.Value);
         Assert.Equal(evaluated, series[RunnerMetrics.SloEvaluated.Name]);
         Assert.Equal(conforming, series[RunnerMetrics.SloConforming.Name]);
         Assert.Equal(0.9, series[RunnerMetrics.SloAttainmentTarget.Name]);
@@ -120,29 +119,5 @@ public sealed class SloRunTests : IDisposable
         }
 
         return (evaluated, conforming, tokens, successful);
-    }
-
-    /// <summary>Feeds every measured request to <paramref name="metrics"/>, as the exporter does.</summary>
-    private sealed class MetricsObserver(BurstMetrics metrics) : IRunObserver
-    {
-        public void OnStageStarted(StageContext stage)
-        {
-        }
-
-        public void OnRequestStarted(StageContext stage)
-        {
-        }
-
-        public void OnRequestCompleted(StageContext stage, RequestResult result, RequestPhase phase)
-        {
-            if (phase == RequestPhase.Measured)
-            {
-                metrics.Observe(result);
-            }
-        }
-
-        public void OnStageCompleted(StageContext stage, BenchmarkReport report)
-        {
-        }
     }
 }
