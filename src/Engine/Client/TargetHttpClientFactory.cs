@@ -11,7 +11,7 @@ namespace GuidellmFunctions.Engine.Client;
 /// purpose-built <see cref="Http1Transport"/> (HTTP/1.1, plain or TLS) unless they ask for .NET's HttpClient
 /// (<c>http_client: httpclient</c>, which negotiates HTTP/2 on <c>https</c>).
 /// </summary>
-public sealed class TargetHttpClientFactory : IDisposable
+internal sealed class TargetHttpClientFactory : IDisposable
 {
     private readonly Lazy<HttpClient> _secure = new(() => Create(insecure: false));
     private readonly Lazy<HttpClient> _insecure = new(() => Create(insecure: true));

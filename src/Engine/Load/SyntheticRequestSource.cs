@@ -8,7 +8,7 @@ namespace GuidellmFunctions.Engine.Load;
 /// Synthetic requests per the target's data spec. Request <c>i</c> of stage <c>s</c> is drawn from its own generator seeded
 /// by (seed, s, i), so the same config sends the same prompts whatever the interleaving of workers.
 /// </summary>
-public sealed class SyntheticRequestSource : IRequestSource
+internal sealed class SyntheticRequestSource : IRequestSource
 {
     private readonly ResolvedTarget _target;
     private readonly PromptGenerator _prompts;

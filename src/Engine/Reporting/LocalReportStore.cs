@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace GuidellmFunctions.Engine.Reporting;
 
 /// <summary>Keeps reports under a directory with the archive's layout; writes are atomic (temporary file, then rename).</summary>
-public sealed class LocalReportStore : IReportStore
+internal sealed class LocalReportStore : IReportStore
 {
     private readonly ILogger _logger;
 

@@ -1,7 +1,7 @@
 namespace GuidellmFunctions.Engine.Reporting;
 
 /// <summary>The archive layout: <c>&lt;environment&gt;/&lt;target&gt;/&lt;yyyy&gt;/&lt;MM&gt;/&lt;dd&gt;/&lt;runId&gt;.json</c> (+ <c>.requests.jsonl.gz</c>).</summary>
-public static class ReportLayout
+internal static class ReportLayout
 {
     /// <summary>Suffix of the per-request records file.</summary>
     public const string RequestsSuffix = ".requests.jsonl.gz";
