@@ -21,9 +21,9 @@ public enum ProfileKind
     /// <summary>Synchronous, then throughput, then constant rates spaced between the two measured rates.</summary>
     Sweep,
 
-    /// <summary>Searches the highest load (streams or rate, <c>capacity_by</c>) whose stage meets the SLO's attainment.</summary>
-    Capacity,
-
     /// <summary>Open loop at the timestamps of a trace dataset (Mooncake, Azure), scaled by its <c>time_scale</c>.</summary>
     Replay,
+
+    /// <summary>Searches the highest load (streams or rate, <c>capacity_by</c>) whose stage meets the SLO's attainment.</summary>
+    Capacity,
 }
