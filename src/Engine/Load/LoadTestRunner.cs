@@ -28,7 +28,15 @@ public sealed class LoadTestRunner
         _time = time;
         _loggers = loggers ?? NullLoggerFactory.Instance;
         _logger = _loggers.CreateLogger<LoadTestRunner>();
+        MonitorsFor = target =>
+        [
+            new Validity.ValidityMonitor(_time, _loggers.CreateLogger<Validity.ValidityMonitor>()),
+            .. ServerMetrics.ServerMetricsMonitor.For(target, _time, ServerMetrics.ServerMetricsHttp.For, _loggers.CreateLogger<ServerMetrics.ServerMetricsMonitor>()) is { } server ? [server] : (IStageMonitor[])[],
+        ];
     }
+
+    /// <summary>What watches each stage of a target's run besides its requests: the runner's validity, the server's metrics.</summary>
+    internal Func<ResolvedTarget, IReadOnlyList<IStageMonitor>> MonitorsFor { get; init; }
 
     /// <summary>Runs <paramref name="target"/>; never throws for target faults: they are in the report's status.</summary>
     public async Task<RunReport> RunAsync(ResolvedTarget target, string runId, RunTrigger trigger, IReadOnlyList<IRunObserver> observers, CancellationToken cancellationToken, IRequestSource? source = null)
@@ -42,7 +50,7 @@ public sealed class LoadTestRunner
         {
             var client = new OpenAiStreamingClient(_clients.TransportFor(target.Endpoint, target.Settings), _time, _loggers.CreateLogger<OpenAiStreamingClient>());
             var executor = new RequestExecutor(client, _time, _loggers.CreateLogger<RequestExecutor>());
-            var stages = new StageRunner(executor, _time, _loggers.CreateLogger<StageRunner>());
+            var stages = new StageRunner(executor, _time, _loggers.CreateLogger<StageRunner>()) { Monitors = MonitorsFor(target) };
             source ??= new SyntheticRequestSource(target, _prompts, runId);
             var settings = target.Settings;
             if (await CodePathWarmup.RunOnceAsync().ConfigureAwait(false) is { } warmupFailure)

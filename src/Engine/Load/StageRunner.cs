@@ -31,6 +31,9 @@ public sealed class StageRunner
         _logger = logger ?? NullLogger.Instance;
     }
 
+    /// <summary>What watches each stage from beside the request path (server metrics, the runner's own validity).</summary>
+    internal IReadOnlyList<IStageMonitor> Monitors { get; init; } = [];
+
     /// <summary>Runs <paramref name="plan"/> for <paramref name="target"/> and returns its report.</summary>
     public async Task<BenchmarkReport> RunAsync(string runId, ResolvedTarget target, StagePlan plan, IRequestSource source, IReadOnlyList<IRunObserver> observers, CancellationToken cancellationToken)
     {
@@ -42,6 +45,8 @@ public sealed class StageRunner
 
         // Request 0 is built before the clock starts, so first-use costs (JIT, tokenizer) are not charged as dispatch delay.
         var first = source.Prepare(plan.Index, 0);
+        var watches = await StageWatches.BeginAsync(Monitors, target, plan, _logger, cancellationToken).ConfigureAwait(false);
+        await using var disposeWatches = watches.ConfigureAwait(false);
         var startedAt = _time.GetUtcNow();
         var start = _time.GetTimestamp();
         var concurrency = new ConcurrencyTracker(start, _time.TimestampFrequency);
@@ -52,6 +57,7 @@ public sealed class StageRunner
             observer.OnStageStarted(context);
         }
 
+        watches.Started(context);
         using var deadline = plan.MaxDuration is { } d ? new CancellationTokenSource(d, _time) : new CancellationTokenSource();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         var state = new StageState(this, context, source, first, collector, concurrency, stop, observers);
@@ -77,6 +83,7 @@ public sealed class StageRunner
             StopReason = stopReason,
             Summary = summary,
         };
+        report = await watches.CompleteAsync(report, cancellationToken).ConfigureAwait(false);
 
         Log.StageEnded(_logger, plan.Index, target.Environment, target.Target.Name, stopReason, summary.Requests.Successful, summary.Requests.Failed, summary.Requests.Incomplete, summary.Throughput.RequestsPerSecond);
         foreach (var observer in observers)
@@ -86,6 +93,11 @@ public sealed class StageRunner
 
         return report;
     }
+
+    /// <summary>The arrival offsets of the open-loop stage <paramref name="plan"/> (the validity check replays them).</summary>
+    internal static IArrivalSchedule ArrivalsFor(StagePlan plan) => plan.Kind == ProfileKind.Poisson
+        ? new PoissonArrivals(plan.Rate!.Value, plan.Seed)
+        : new ConstantArrivals(plan.Rate!.Value);
 
     private async Task DispatchOpenLoopAsync(StageState state)
     {
@@ -258,9 +270,7 @@ public sealed class StageRunner
         public PreparedRequest Prepare(long index) => index == 0 ? first : source.Prepare(context.Plan.Index, index);
 
         /// <summary>The open loop's arrival offsets.</summary>
-        public IArrivalSchedule Arrivals() => context.Plan.Kind == ProfileKind.Poisson
-            ? new PoissonArrivals(context.Plan.Rate!.Value, context.Plan.Seed)
-            : new ConstantArrivals(context.Plan.Rate!.Value);
+        public IArrivalSchedule Arrivals() => ArrivalsFor(context.Plan);
 
         /// <summary>The timestamp of the arrival <paramref name="offset"/> after the stage start.</summary>
         public long ScheduledAt(TimeSpan offset) =>
