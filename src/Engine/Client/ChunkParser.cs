@@ -96,7 +96,7 @@ public static class ChunkParser
                 else if (reader.ValueTextEquals("text"u8))
                 {
                     reader.Read();
-                    AddContent(ref reader, ref chunk);
+                    AddContent(ref reader, ref chunk, answer: true);
                 }
                 else if (reader.ValueTextEquals("finish_reason"u8))
                 {
@@ -127,11 +127,15 @@ public static class ChunkParser
 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("content"u8) || reader.ValueTextEquals("reasoning_content"u8)
-                || reader.ValueTextEquals("reasoning"u8) || reader.ValueTextEquals("refusal"u8))
+            if (reader.ValueTextEquals("content"u8) || reader.ValueTextEquals("refusal"u8))
             {
                 reader.Read();
-                AddContent(ref reader, ref chunk);
+                AddContent(ref reader, ref chunk, answer: true);
+            }
+            else if (reader.ValueTextEquals("reasoning_content"u8) || reader.ValueTextEquals("reasoning"u8))
+            {
+                reader.Read();
+                AddContent(ref reader, ref chunk, answer: false);
             }
             else if (reader.ValueTextEquals("tool_calls"u8) || reader.ValueTextEquals("function_call"u8))
             {
@@ -139,7 +143,9 @@ public static class ChunkParser
                 if (reader.TokenType is JsonTokenType.StartArray or JsonTokenType.StartObject)
                 {
                     var peek = reader;
-                    chunk.HasContent |= peek.Read() && peek.TokenType is not (JsonTokenType.EndArray or JsonTokenType.EndObject);
+                    var calls = peek.Read() && peek.TokenType is not (JsonTokenType.EndArray or JsonTokenType.EndObject);
+                    chunk.HasContent |= calls;
+                    chunk.HasAnswer |= calls;
                 }
 
                 reader.Skip();
@@ -152,7 +158,7 @@ public static class ChunkParser
         }
     }
 
-    private static void AddContent(ref Utf8JsonReader reader, ref ChunkInfo chunk)
+    private static void AddContent(ref Utf8JsonReader reader, ref ChunkInfo chunk, bool answer)
     {
         if (reader.TokenType == JsonTokenType.String)
         {
@@ -166,6 +172,7 @@ public static class ChunkParser
             if (length > 0)
             {
                 chunk.HasContent = true;
+                chunk.HasAnswer |= answer;
                 chunk.ContentBytes += length;
             }
         }
@@ -201,9 +208,37 @@ public static class ChunkParser
                     chunk.CompletionTokens = c;
                 }
             }
+            else if (reader.ValueTextEquals("completion_tokens_details"u8))
+            {
+                reader.Read();
+                ReadCompletionDetails(ref reader, ref chunk);
+            }
             else
             {
                 reader.Read();
+                reader.Skip();
+            }
+        }
+    }
+
+    private static void ReadCompletionDetails(ref Utf8JsonReader reader, ref ChunkInfo chunk)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return;
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var reasoning = reader.ValueTextEquals("reasoning_tokens"u8);
+            reader.Read();
+            if (reasoning && reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var r) && r >= 0)
+            {
+                chunk.ReasoningTokens = r;
+            }
+            else
+            {
                 reader.Skip();
             }
         }

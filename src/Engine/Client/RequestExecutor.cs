@@ -131,6 +131,10 @@ public sealed class RequestExecutor
 
             result.LastContentTimestamp = evt.Timestamp;
             result.ContentChunks++;
+            if (chunk.HasAnswer && result.FirstAnswerTimestamp == 0)
+            {
+                result.FirstAnswerTimestamp = evt.Timestamp;
+            }
         }
 
         if (chunk.PromptTokens >= 0)
@@ -141,6 +145,11 @@ public sealed class RequestExecutor
         if (chunk.CompletionTokens >= 0)
         {
             result.UsageOutputTokens = chunk.CompletionTokens;
+        }
+
+        if (chunk.ReasoningTokens >= 0)
+        {
+            result.UsageReasoningTokens = chunk.ReasoningTokens;
         }
     }
 

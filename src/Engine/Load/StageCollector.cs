@@ -20,6 +20,7 @@ public sealed class StageCollector
     private readonly Queue<RequestResult> _pending = new();
     private readonly Dictionary<string, long> _errors = new(StringComparer.Ordinal);
     private readonly Distribution _ttft = new();
+    private readonly Distribution _ttfo = new();
     private readonly Distribution _itl = new();
     private readonly Distribution _tpot = new();
     private readonly Distribution _e2e = new();
@@ -35,6 +36,8 @@ public sealed class StageCollector
     private long _outputTarget;
     private long _usageSourced;
     private long _chunkSourced;
+    private long _reasoningTokens;
+    private long _reasoningReported;
     private long _failuresAll;
 
     /// <summary>Creates a collector for <paramref name="stage"/>.</summary>
@@ -119,8 +122,9 @@ public sealed class StageCollector
             {
                 Requests = new RequestCounts(_successful + _failed + _incomplete, _successful, _failed, _incomplete, _warmup, _cooldown),
                 Errors = new SortedDictionary<string, long>(_errors, StringComparer.Ordinal),
-                Tokens = new TokenCounts(_promptTokens, _outputTokens, source, _promptTarget, _outputTarget),
+                Tokens = new TokenCounts(_promptTokens, _outputTokens, source, _promptTarget, _outputTarget) { Reasoning = _reasoningReported > 0 ? _reasoningTokens : null },
                 TtftMs = _ttft.Summarize(),
+                TtfoMs = _ttfo.Summarize(),
                 ItlMs = _itl.Summarize(),
                 TpotMs = _tpot.Summarize(),
                 E2eLatencyMs = _e2e.Summarize(),
@@ -147,9 +151,20 @@ public sealed class StageCollector
                     _ttft.Record(ttft);
                 }
 
+                if (result.TtfoMs is { } ttfo)
+                {
+                    _ttfo.Record(ttfo);
+                }
+
                 if (result.TpotMs is { } tpot)
                 {
                     _tpot.Record(tpot);
+                }
+
+                if (result.UsageReasoningTokens >= 0)
+                {
+                    _reasoningTokens += result.UsageReasoningTokens;
+                    _reasoningReported++;
                 }
 
                 foreach (var gap in result.ItlMicros)
