@@ -132,7 +132,7 @@ internal static class AccuracyScenario
             Profile = ProfileKind.Constant, Rate = streams / RequestSeconds, MaxDuration = suite.StageLength + TimeSpan.FromSeconds(2), Warmup = TimeSpan.FromSeconds(2),
             Data = new DataSpec(new TokenDistribution(16), new TokenDistribution(32)), RequestTimeout = TimeSpan.FromSeconds(60),
             KernelTimestamps = kernelTimestamps,
-            InsecureSkipVerify = tls != Tls.None, HttpClient = tls == Tls.HttpClient ? HttpClientKind.HttpClient : HttpClientKind.Auto,
+            InsecureSkipVerify = tls != Tls.None, HttpClient = tls == Tls.HttpClient ? HttpClientKind.HttpClient : HttpClientKind.Runner,
         };
         var simulatorCpuBefore = simulator.CpuTime;
         var burst = await Burst.RunAsync(simulator.V1, settings, keepRequests: true).ConfigureAwait(false);

@@ -111,7 +111,7 @@ internal static class CapacityScenario
             Warmup = TimeSpan.FromSeconds(1), InsecureSkipVerify = true,
         };
         var generators = new List<(string Name, Func<Task<(double Rps, string Note)>> Run)>();
-        foreach (var (name, client) in new[] { ("guidellm-runner (HTTP/1.1 over TLS)", HttpClientKind.Auto), ("guidellm-runner, http_client: httpclient (HTTP/2)", HttpClientKind.HttpClient) })
+        foreach (var (name, client) in new[] { ("guidellm-runner (HTTP/1.1 over TLS)", HttpClientKind.Runner), ("guidellm-runner, http_client: httpclient (HTTP/2)", HttpClientKind.HttpClient) })
         {
             var these = settings with { HttpClient = client };
             await Burst.RunAsync(simulator.V1, these with { MaxDuration = TimeSpan.FromSeconds(3), Warmup = TimeSpan.Zero }, new FixedBodySource(simulator.ChatCompletions, body, 1)).ConfigureAwait(false);

@@ -25,8 +25,34 @@ internal static class EncodingScenario
         suite.Table("6. remote_write encoding (protobuf + snappy), the runner's own label sets",
             ["series", "samples", "samples/s", "bytes/sample raw", "bytes/sample snappy"],
             [[series.Count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), samples.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), Suite.F(samplesPerSecond, 0), Suite.F((double)raw.Length / samples, 2), Suite.F((double)compressed.Length / samples, 2)]]);
-        suite.Sections["encoding"] = new { series = series.Count, samples, samplesPerSecond, bytesPerSampleRaw = (double)raw.Length / samples, bytesPerSampleCompressed = (double)compressed.Length / samples };
+        var pushes = PushPayload.Layouts.Select(l => PushCost(suite, l.Name, l.Layout, l.Native)).ToList();
+        suite.Table("6b. one target's push after a 1,000-request burst (snapshot, protobuf, snappy), per histogram layout",
+            ["layout", "series", "bytes raw", "bytes snappy", "µs per push", "bodies"],
+            pushes.Select(p => new[] { p.Layout, p.Series.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), p.Raw.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), p.Compressed.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), Suite.F(p.Micros, 0), p.Bodies.ToString(System.Globalization.CultureInfo.InvariantCulture) }));
+        suite.Sections["encoding"] = new { series = series.Count, samples, samplesPerSecond, bytesPerSampleRaw = (double)raw.Length / samples, bytesPerSampleCompressed = (double)compressed.Length / samples, pushes };
     }
+
+    private static PushFigures PushCost(Suite suite, string name, Engine.Export.HistogramLayout layout, bool native)
+    {
+        var metrics = PushPayload.Burst(layout, native);
+        var bodies = PushPayload.Push(metrics, 1_764_295_200_000);
+        var iterations = 0;
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(suite.Quick ? 0.5 : 2))
+        {
+            foreach (var body in PushPayload.Push(metrics, 1_764_295_200_000 + iterations))
+            {
+                _ = WriteRequestEncoder.Compress(body);
+            }
+
+            iterations++;
+        }
+
+        return new PushFigures(name, bodies.Sum(WriteRequestEncoder.CountSamples), bodies.Sum(b => b.Length), bodies.Sum(b => WriteRequestEncoder.Compress(b).Length), clock.Elapsed.TotalMicroseconds / iterations, bodies.Count);
+    }
+
+    /// <summary>One layout's push: series (a native histogram counts once), body sizes, time per push and request count.</summary>
+    internal sealed record PushFigures(string Layout, int Series, int Raw, int Compressed, double Micros, int Bodies);
 
     /// <summary>Histogram-bucket-like series with the runner's labels, 15 s apart, values rising as counters do.</summary>
     public static List<SeriesData> Series(int seriesCount, int samplesPerSeries)

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using GuidellmFunctions.Engine.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace GuidellmFunctions.Cli.Commands;
@@ -22,7 +23,7 @@ internal static class CommonOptions
     public static Option<string> Queue() => new("--queue")
     {
         Description = "Run queue (default: GUIDELLM_QUEUE, else guidellm-runs); poison messages go to <queue>-poison",
-        DefaultValueFactory = _ => FromEnvironment("GUIDELLM_QUEUE") ?? Engine.Runs.RunQueue.DefaultName,
+        DefaultValueFactory = _ => FromEnvironment(HostSettings.Queue) ?? Engine.Runs.RunQueue.DefaultName,
     };
 
     /// <summary><c>--connection</c>, defaulting as the Functions host does (<see cref="StorageConnection"/>); never printed.</summary>
@@ -36,7 +37,7 @@ internal static class CommonOptions
     public static Option<string?> ConfigLocation(string description) => new("--config", "-c")
     {
         Description = description + " (a file or a blob URL; default: GUIDELLM_CONFIG)",
-        DefaultValueFactory = _ => FromEnvironment("GUIDELLM_CONFIG"),
+        DefaultValueFactory = _ => FromEnvironment(HostSettings.Config),
     };
 
     private static string? FromEnvironment(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;

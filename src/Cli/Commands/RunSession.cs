@@ -1,10 +1,9 @@
 using GuidellmFunctions.Cli.Output;
-using GuidellmFunctions.Engine.Client;
 using GuidellmFunctions.Engine.Configuration;
-using GuidellmFunctions.Engine.Data;
 using GuidellmFunctions.Engine.Load;
 using GuidellmFunctions.Engine.Reporting;
 using GuidellmFunctions.Engine.Runs;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
 
@@ -15,10 +14,11 @@ internal static class RunSession
 {
     public static async Task<int> ExecuteAsync(IReadOnlyList<ResolvedTarget> targets, string outputDirectory, IAnsiConsole console, LogLevel logLevel, CancellationToken cancellationToken, RunnerConfig? config = null, IReadOnlyList<RemoteWriteConfig>? extraReceivers = null, string? runId = null)
     {
-        var time = TimeProvider.System;
         using var loggers = ConsoleLog.Create(logLevel);
-        using var clients = new TargetHttpClientFactory();
-        var service = new LoadTestService(new RunCoordinator(new LoadTestRunner(clients, new PromptGenerator(), time, loggers)), time, loggers);
+        var services = EngineServices.Create(loggers);
+        await using var disposeServices = services.ConfigureAwait(false);
+        var service = services.GetRequiredService<LoadTestService>();
+        var time = services.GetRequiredService<TimeProvider>();
         runId ??= RunIds.New(time);
         var live = console.Profile.Capabilities.Interactive && !Console.IsOutputRedirected;
         var receivers = (config?.RemoteWrite ?? []).Concat(extraReceivers ?? []).ToList();
@@ -60,7 +60,7 @@ internal static class RunSession
         {
             if (r.Saved is { } saved)
             {
-                console.MarkupLine(Markup.Escape($"{r.Report.Environment}/{r.Report.Target}: {r.Report.Status}, report {(saved.Written ? "written to" : "already at")} {saved.Location}"));
+                console.MarkupLine(Markup.Escape($"{r.Report.Environment}/{r.Report.Target}: {ReportNames.Of(r.Report.Status)}, report {(saved.Written ? "written to" : "already at")} {saved.Location}"));
             }
             else
             {
@@ -78,9 +78,9 @@ internal static class RunSession
                 }
             }
 
-            if (r.Report.Status != "completed")
+            if (r.Report.Status != RunStatus.Completed)
             {
-                console.MarkupLine($"[red]{Markup.Escape($"{r.Report.Environment}/{r.Report.Target} {r.Report.Status}: {r.Report.StatusReason}")}[/]");
+                console.MarkupLine($"[red]{Markup.Escape($"{r.Report.Environment}/{r.Report.Target} {ReportNames.Of(r.Report.Status)}: {r.Report.StatusReason}")}[/]");
                 exit = ExitCodes.RunFailed;
             }
         }

@@ -1,9 +1,7 @@
 using System.CommandLine;
 using GuidellmFunctions.Cli.Output;
 using GuidellmFunctions.Cli.Serving;
-using GuidellmFunctions.Engine.Client;
 using GuidellmFunctions.Engine.Configuration;
-using GuidellmFunctions.Engine.Data;
 using GuidellmFunctions.Engine.Load;
 using GuidellmFunctions.Engine.Reporting;
 using GuidellmFunctions.Engine.Runs;
@@ -54,7 +52,7 @@ internal static class ServeCommand
 
             using var loggers = ConsoleLog.Create(parse.GetValue(logLevel));
             var registry = Metrics.NewCustomRegistry();
-            var metrics = new PullMetrics(registry);
+            var metrics = new PullMetrics(registry, loaded.Buckets);
             var app = BuildApp(registry, parse.GetValue(host)!, parse.GetValue(port) ?? loaded.PrometheusPort);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -62,9 +60,11 @@ internal static class ServeCommand
             metrics.Up.Set(1);
             try
             {
-                using var clients = new TargetHttpClientFactory();
-                var service = new LoadTestService(new RunCoordinator(new LoadTestRunner(clients, new PromptGenerator(), TimeProvider.System, loggers)), TimeProvider.System, loggers);
-                await Task.WhenAll(targets.Select(t => LoopAsync(t, loaded, service, parse.GetValue(output)!, metrics, console, cancellationToken))).ConfigureAwait(false);
+                var services = EngineServices.Create(loggers);
+                await using var disposeServices = services.ConfigureAwait(false);
+                var service = services.GetRequiredService<LoadTestService>();
+                var time = services.GetRequiredService<TimeProvider>();
+                await Task.WhenAll(targets.Select(t => LoopAsync(t, loaded, service, time, parse.GetValue(output)!, metrics, console, cancellationToken))).ConfigureAwait(false);
             }
             finally
             {
@@ -89,17 +89,17 @@ internal static class ServeCommand
         return app;
     }
 
-    private static async Task LoopAsync(ResolvedTarget target, RunnerConfig config, LoadTestService service, string output, PullMetrics metrics, IAnsiConsole console, CancellationToken cancellationToken)
+    private static async Task LoopAsync(ResolvedTarget target, RunnerConfig config, LoadTestService service, TimeProvider time, string output, PullMetrics metrics, IAnsiConsole console, CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
         {
-            var runId = RunIds.New(TimeProvider.System);
+            var runId = RunIds.New(time);
             var outcome = await service.RunAsync(config, [target], runId, RunTrigger.Cli, output, observersFor: t => [metrics.For(t)], cancellationToken: cancellationToken).ConfigureAwait(false);
             var report = outcome.Results[0].Report;
-            console.MarkupLine(Markup.Escape($"{target.Environment}/{target.Target.Name} run {runId}: {report.Status}{(report.StatusReason is { } why ? $" ({why})" : string.Empty)}"));
+            console.MarkupLine(Markup.Escape($"{target.Environment}/{target.Target.Name} run {runId}: {ReportNames.Of(report.Status)}{(report.StatusReason is { } why ? $" ({why})" : string.Empty)}"));
             try
             {
-                await Task.Delay(target.Settings.Interval, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(target.Settings.Interval, time, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {

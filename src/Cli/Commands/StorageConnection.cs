@@ -1,4 +1,5 @@
 using Azure.Identity;
+using GuidellmFunctions.Engine.DependencyInjection;
 using GuidellmFunctions.Engine.Runs;
 
 namespace GuidellmFunctions.Cli.Commands;
@@ -12,9 +13,7 @@ namespace GuidellmFunctions.Cli.Commands;
 internal sealed record StorageConnection(string? ConnectionString, Uri? QueueServiceUri)
 {
     public static string? FromEnvironment() =>
-        Variable("AzureWebJobsStorage")
-        ?? Variable("AzureWebJobsStorage__queueServiceUri")
-        ?? (Variable("AzureWebJobsStorage__accountName") is { } account ? $"https://{account}.queue.core.windows.net" : null);
+        Variable(HostSettings.Storage) ?? HostSettings.IdentityQueueServiceUri(Variable)?.ToString();
 
     public static StorageConnection Parse(string value) =>
         Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)

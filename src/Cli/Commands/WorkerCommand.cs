@@ -23,7 +23,7 @@ internal static class WorkerCommand
         var once = new Option<bool>("--once") { Description = "Handle one message, then exit (0 also when the queue is empty)" };
         var drain = new Option<bool>("--drain") { Description = "Handle messages until the queue is empty, then exit" };
         var output = CommonOptions.Output();
-        output.DefaultValueFactory = _ => Environment.GetEnvironmentVariable("GUIDELLM_OUTPUT") is { Length: > 0 } dir ? dir : "guidellm-output";
+        output.DefaultValueFactory = _ => Environment.GetEnvironmentVariable(HostSettings.Output) is { Length: > 0 } dir ? dir : "guidellm-output";
         var logLevel = CommonOptions.LogLevel();
         logLevel.DefaultValueFactory = _ => LogLevel.Information;
         var command = new Command("worker", "Take on-demand runs from the queue as the queue trigger does (for a KEDA ScaledJob)");
@@ -59,19 +59,15 @@ internal static class WorkerCommand
             }
 
             using var loggers = ConsoleLog.Create(parse.GetValue(logLevel));
-            var services = new ServiceCollection()
-                .AddSingleton(loggers)
-                .AddSingleton(typeof(ILogger<>), typeof(Logger<>))
-                .AddGuidellmEngine(o =>
-                {
-                    o.ConfigPath = parse.GetValue(config);
-                    var storage = StorageConnection.Parse(parse.GetValue(connection)!);
-                    o.StorageConnection = storage.ConnectionString;
-                    o.QueueServiceUri = storage.QueueServiceUri;
-                    o.Queue = parse.GetValue(queue)!;
-                    o.OutputDirectory = parse.GetValue(output)!;
-                })
-                .BuildServiceProvider();
+            var services = EngineServices.Create(loggers, o =>
+            {
+                o.ConfigPath = parse.GetValue(config);
+                var storage = StorageConnection.Parse(parse.GetValue(connection)!);
+                o.StorageConnection = storage.ConnectionString;
+                o.QueueServiceUri = storage.QueueServiceUri;
+                o.Queue = parse.GetValue(queue)!;
+                o.OutputDirectory = parse.GetValue(output)!;
+            });
             await using var disposeServices = services.ConfigureAwait(false);
             try
             {
@@ -89,7 +85,7 @@ internal static class WorkerCommand
             }
 
             var handler = services.GetRequiredService<OnDemandRunHandler>();
-            var worker = new QueueWorker(handler, new QueueWorkerOptions(), TimeProvider.System, loggers.CreateLogger<QueueWorker>());
+            var worker = services.GetRequiredService<QueueWorker>();
             console.MarkupLine(Markup.Escape($"Taking runs from queue {handler.Queue.Name} ({(parse.GetValue(drain) ? "until it is empty" : "one message")})"));
             var summary = await worker.RunAsync(parse.GetValue(drain), result => Write(console, result), cancellationToken).ConfigureAwait(false);
             var ran = summary.Messages.Count(m => m.Outcome is not null);

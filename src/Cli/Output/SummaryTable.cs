@@ -1,6 +1,7 @@
 using System.Globalization;
 using GuidellmFunctions.Engine.Load;
 using GuidellmFunctions.Engine.Metrics;
+using GuidellmFunctions.Engine.Reporting;
 using Spectre.Console;
 
 namespace GuidellmFunctions.Cli.Output;
@@ -21,8 +22,8 @@ internal static class SummaryTable
             var report = result.Report;
             var status = report.Status switch
             {
-                "completed" => "[green]completed[/]",
-                "cancelled" => "[yellow]cancelled[/]",
+                RunStatus.Completed => "[green]completed[/]",
+                RunStatus.Cancelled => "[yellow]cancelled[/]",
                 _ => "[red]failed[/]",
             };
             if (report.Benchmarks.Count == 0)

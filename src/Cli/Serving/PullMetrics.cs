@@ -9,7 +9,9 @@ namespace GuidellmFunctions.Cli.Serving;
 
 /// <summary>
 /// The runner's series for pull mode (<c>serve</c>): the same names, labels and buckets as the remote_write push, but
-/// cumulative over the life of the process, as scraped counters are. Thread-safe.
+/// cumulative over the life of the process, as scraped counters are. Classic buckets only: prometheus-net 8.2.1 has no
+/// native histograms and writes only the text formats, and Prometheus 2.x scrapes native histograms only from the
+/// protobuf format. Thread-safe.
 /// </summary>
 internal sealed class PullMetrics
 {
@@ -19,8 +21,9 @@ internal sealed class PullMetrics
     private readonly Dictionary<MetricFamily, Histogram> _histograms = [];
     private readonly Dictionary<MetricFamily, Gauge> _gauges = [];
 
-    public PullMetrics(CollectorRegistry registry)
+    public PullMetrics(CollectorRegistry registry, HistogramLayout? buckets = null)
     {
+        buckets ??= HistogramLayout.Default;
         var factory = Metrics.WithCustomRegistry(registry);
         foreach (var f in RunnerMetrics.All)
         {
@@ -31,7 +34,7 @@ internal sealed class PullMetrics
                     _counters[f] = factory.CreateCounter(f.Name, f.Help, new CounterConfiguration { LabelNames = names });
                     break;
                 case MetricKind.Histogram:
-                    _histograms[f] = factory.CreateHistogram(f.Name, f.Help, new HistogramConfiguration { LabelNames = Labels, Buckets = [.. f.Buckets!] });
+                    _histograms[f] = factory.CreateHistogram(f.Name, f.Help, new HistogramConfiguration { LabelNames = Labels, Buckets = [.. buckets.For(f)] });
                     break;
                 default:
                     _gauges[f] = factory.CreateGauge(f.Name, f.Help, new GaugeConfiguration { LabelNames = Labels });
@@ -82,7 +85,7 @@ internal sealed class PullMetrics
         public Task<RunReport> OnRunCompletedAsync(RunReport report, CancellationToken cancellationToken)
         {
             Add(RunnerMetrics.RunsTotal, 1);
-            if (report.Status == "completed")
+            if (report.Status == RunStatus.Completed)
             {
                 Gauge(RunnerMetrics.LastBenchmarkTimestamp).Set(report.EndedAt.ToUnixTimeMilliseconds() / 1000.0);
             }

@@ -74,7 +74,7 @@ public sealed partial class BlobReportStore : IReportStore
             ["environment"] = report.Environment,
             ["target"] = report.Target,
             ["model"] = Uri.EscapeDataString(report.Model),
-            ["status"] = report.Status,
+            ["status"] = ReportNames.Of(report.Status),
             ["runid"] = report.RunId,
         };
         var tags = new Dictionary<string, string>
@@ -82,7 +82,7 @@ public sealed partial class BlobReportStore : IReportStore
             ["environment"] = TagValue(report.Environment),
             ["target"] = TagValue(report.Target),
             ["model"] = TagValue(report.Model),
-            ["status"] = report.Status,
+            ["status"] = ReportNames.Of(report.Status),
         };
 
         if (requestsFile is not null && File.Exists(requestsFile))

@@ -28,7 +28,7 @@ public sealed class TargetHttpClientFactory : IDisposable
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(settings);
-        if ((endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps) || settings.HttpClient != HttpClientKind.Auto)
+        if ((endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps) || settings.HttpClient != HttpClientKind.Runner)
         {
             return new HttpClientTransport(For(settings));
         }

@@ -5,7 +5,7 @@ namespace GuidellmFunctions.Engine.Configuration;
 /// plus other names also accepted when reading (case-insensitive).
 /// </summary>
 /// <typeparam name="T">The enum.</typeparam>
-public sealed class EnumNames<T>
+internal sealed class EnumNames<T>
     where T : struct, Enum
 {
     private readonly (T Value, string Name, string[] Also)[] _entries;

@@ -4,7 +4,7 @@ namespace GuidellmFunctions.Engine.Configuration;
 public static class ProfileNames
 {
     /// <summary>Every profile's written name (case-insensitive when read).</summary>
-    public static EnumNames<ProfileKind> Names { get; } = new(
+    internal static EnumNames<ProfileKind> Names { get; } = new(
         (ProfileKind.Synchronous, "synchronous", []),
         (ProfileKind.Concurrent, "concurrent", []),
         (ProfileKind.Throughput, "throughput", []),

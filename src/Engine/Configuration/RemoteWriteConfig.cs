@@ -27,6 +27,12 @@ public sealed record RemoteWriteConfig
     /// <summary>Send staleness markers after a burst's last samples, so its series end where the burst ends.</summary>
     public bool SendStaleMarkers { get; init; } = true;
 
+    /// <summary>
+    /// Also send native (exponential) histograms of the latency families, in requests of their own beside the classic
+    /// buckets. For receivers that ingest them (Prometheus with <c>--enable-feature=native-histograms</c>, Mimir).
+    /// </summary>
+    public bool NativeHistograms { get; init; }
+
     /// <summary>Timeout of one HTTP attempt.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
 

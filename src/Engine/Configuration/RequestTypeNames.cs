@@ -1,7 +1,7 @@
 namespace GuidellmFunctions.Engine.Configuration;
 
 /// <summary>Text names of <see cref="RequestType"/> as written in configs, flags and reports.</summary>
-public static class RequestTypeNames
+internal static class RequestTypeNames
 {
     /// <summary>Each request type's written name, and the other names accepted.</summary>
     public static EnumNames<RequestType> Names { get; } = new(

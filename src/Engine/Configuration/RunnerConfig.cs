@@ -18,6 +18,9 @@ public sealed record RunnerConfig
     /// <summary>Prometheus remote_write receivers (<c>remote_write:</c>); empty when results are not pushed.</summary>
     public IReadOnlyList<RemoteWriteConfig> RemoteWrite { get; init; } = [];
 
+    /// <summary>Classic histogram buckets per latency histogram (<c>buckets:</c>), pushed, served and reported alike.</summary>
+    public Export.HistogramLayout Buckets { get; init; } = Export.HistogramLayout.Default;
+
     /// <summary>The blob archive of reports (<c>archive:</c>); null to keep reports in a local directory only.</summary>
     public ArchiveConfig? Archive { get; init; }
 

@@ -182,7 +182,7 @@ public static class SettingsTable
     });
 
     /// <summary>The HTTP client of the target's requests.</summary>
-    public static readonly Setting<HttpClientKind> HttpClient = Add(new Setting<HttpClientKind>("http_client", SettingFormats.Choice(HttpClientKindNames.Names), HttpClientKind.Auto, Yaml | Cli)
+    public static readonly Setting<HttpClientKind> HttpClient = Add(new Setting<HttpClientKind>("http_client", SettingFormats.Choice(HttpClientKindNames.Names), HttpClientKind.Runner, Yaml | Cli)
     {
         Doc = "auto: the runner's own HTTP/1.1 client, plain for `http://` and over TLS for `https://`; httpclient: .NET's HttpClient (HTTP/2 by ALPN on `https://`).",
         Example = "httpclient",

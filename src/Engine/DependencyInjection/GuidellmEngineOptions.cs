@@ -3,7 +3,10 @@ namespace GuidellmFunctions.Engine.DependencyInjection;
 /// <summary>Host-supplied engine settings.</summary>
 public sealed class GuidellmEngineOptions
 {
-    /// <summary>The YAML config (<c>GUIDELLM_CONFIG</c>): a file path or a blob URL; required.</summary>
+    /// <summary>
+    /// The YAML config (<c>GUIDELLM_CONFIG</c>): a file path or a blob URL. Required by the hosts that read it through
+    /// <see cref="Configuration.ConfigSource"/> (timer, queue trigger, worker): validation fails without it.
+    /// </summary>
     public string? ConfigPath { get; set; }
 
     /// <summary>Storage connection (<c>AzureWebJobsStorage</c>): reads a config blob URL in its account, and holds the run queue.</summary>

@@ -5,9 +5,9 @@ namespace GuidellmFunctions.Engine.DependencyInjection;
 
 /// <summary>
 /// Validates the options and the config they point at, with the host's <see cref="IRunnerConfigCheck"/>s on the same
-/// load, reporting every problem at once.
+/// load, reporting every problem at once. The config is read through the container's <see cref="ConfigSource"/>.
 /// </summary>
-internal sealed class GuidellmEngineOptionsValidator(ConfigLoader loader, IEnumerable<IRunnerConfigCheck> checks) : IValidateOptions<GuidellmEngineOptions>
+internal sealed class GuidellmEngineOptionsValidator(ConfigSourceProvider sources, IEnumerable<IRunnerConfigCheck> checks) : IValidateOptions<GuidellmEngineOptions>
 {
     public ValidateOptionsResult Validate(string? name, GuidellmEngineOptions options)
     {
@@ -20,7 +20,7 @@ internal sealed class GuidellmEngineOptionsValidator(ConfigLoader loader, IEnume
         {
             try
             {
-                var config = new ConfigSource(options.ConfigPath, options.StorageConnection, loader).Load();
+                var config = sources.For(options).Load();
                 config.ResolveAll();
                 if (options.Environment is { Length: > 0 } env && config.FindEnvironment(env) is null)
                 {

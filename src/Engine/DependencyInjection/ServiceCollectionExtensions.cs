@@ -3,19 +3,22 @@ using GuidellmFunctions.Engine.Client;
 using GuidellmFunctions.Engine.Configuration;
 using GuidellmFunctions.Engine.Data;
 using GuidellmFunctions.Engine.Load;
+using GuidellmFunctions.Engine.Runs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace GuidellmFunctions.Engine.DependencyInjection;
 
-/// <summary>Registers the engine in a host's service collection.</summary>
+/// <summary>Registers the engine in a host's service collection: the one place every host composes it.</summary>
 public static class ServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the engine: config loader and config source, HTTP clients for load, prompt generator, runners, the on-demand run queue and its handler, and
-    /// <see cref="GuidellmEngineOptions"/> validated when the host starts (every problem of the config at once).
+    /// Adds the engine: the load runners and <see cref="LoadTestService"/> (with the factories of each run's report
+    /// stores, spools and remote_write exporter), the config loader and the config source, the on-demand run queue, its
+    /// handler and worker, and <see cref="GuidellmEngineOptions"/>, validated when first read or when the host starts
+    /// (every problem of the config at once). Hosts that run a config they loaded themselves (<c>run</c>, <c>demo</c>,
+    /// <c>serve</c>) use <see cref="LoadTestService"/> alone and need no config path.
     /// </summary>
     public static IServiceCollection AddGuidellmEngine(this IServiceCollection services, Action<GuidellmEngineOptions> configure)
     {
@@ -27,28 +30,26 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<PromptGenerator>();
         services.TryAddSingleton<LoadTestRunner>();
         services.TryAddSingleton<RunCoordinator>();
-        services.TryAddSingleton<Runs.LoadTestService>();
-        services.TryAddSingleton(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<GuidellmEngineOptions>>().Value;
-            return new ConfigSource(options.ConfigPath!, options.StorageConnection, sp.GetRequiredService<ConfigLoader>(), sp.GetService<ILogger<ConfigSource>>());
-        });
+        services.TryAddSingleton<RunStorageFactory>();
+        services.AddHttpClient(Export.RemoteWriteClient.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(Export.RemoteWriteExporter.CreateHandler);
+        services.TryAddSingleton<Export.RemoteWriteExporterFactory>();
+        services.TryAddSingleton(sp => new LoadTestService(sp.GetRequiredService<RunCoordinator>(), sp.GetRequiredService<RunStorageFactory>(), sp.GetRequiredService<Export.RemoteWriteExporterFactory>()));
+        services.TryAddSingleton<ConfigSourceProvider>();
+        services.TryAddSingleton(sp => sp.GetRequiredService<ConfigSourceProvider>().For(sp.GetRequiredService<IOptions<GuidellmEngineOptions>>().Value));
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<GuidellmEngineOptions>>().Value;
             return options switch
             {
-                { StorageConnection: { Length: > 0 } connection } => new Runs.RunQueue(connection, options.Queue),
-                { QueueServiceUri: { } uri } => new Runs.RunQueue(uri, new DefaultAzureCredential(), options.Queue),
-                _ => throw new InvalidOperationException("The run queue needs StorageConnection (AzureWebJobsStorage) or QueueServiceUri (AzureWebJobsStorage__accountName)"),
+                { StorageConnection: { Length: > 0 } connection } => new RunQueue(connection, options.Queue),
+                { QueueServiceUri: { } uri } => new RunQueue(uri, new DefaultAzureCredential(), options.Queue),
+                _ => throw new InvalidOperationException($"The run queue needs StorageConnection ({HostSettings.Storage}) or QueueServiceUri ({HostSettings.StorageAccountName})"),
             };
         });
-        services.TryAddSingleton(sp => new Runs.OnDemandRunHandler(
-            sp.GetRequiredService<Runs.LoadTestService>(),
-            sp.GetRequiredService<ConfigSource>(),
-            sp.GetRequiredService<Runs.RunQueue>(),
-            sp.GetRequiredService<IOptions<GuidellmEngineOptions>>().Value.OutputDirectory,
-            sp.GetService<ILogger<Runs.OnDemandRunHandler>>()));
+        services.TryAddSingleton(sp => ActivatorUtilities.CreateInstance<OnDemandRunHandler>(sp, sp.GetRequiredService<IOptions<GuidellmEngineOptions>>().Value.OutputDirectory));
+        services.TryAddSingleton(new QueueWorkerOptions());
+        services.TryAddSingleton(sp => ActivatorUtilities.CreateInstance<QueueWorker>(sp));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GuidellmEngineOptions>, GuidellmEngineOptionsValidator>());
         services.AddOptionsWithValidateOnStart<GuidellmEngineOptions>().Configure(configure);
         return services;

@@ -3,12 +3,26 @@ using System.Globalization;
 namespace GuidellmFunctions.Engine.Export;
 
 /// <summary>Cumulative classic-histogram state for one family: counts per upper bound, sum and count. Not thread-safe.</summary>
-public sealed class BucketCounts(IReadOnlyList<double> bounds)
+public sealed class BucketCounts
 {
-    private readonly long[] _counts = new long[bounds.Count];
+    private readonly double[] _bounds;
+    private readonly string[] _les;
+    private readonly long[] _counts;
+
+    /// <summary>Creates empty buckets with the upper bounds <paramref name="bounds"/> (ascending).</summary>
+    public BucketCounts(IReadOnlyList<double> bounds)
+    {
+        ArgumentNullException.ThrowIfNull(bounds);
+        _bounds = [.. bounds];
+        _les = [.. _bounds.Select(Le)];
+        _counts = new long[_bounds.Length];
+    }
 
     /// <summary>Upper bounds.</summary>
-    public IReadOnlyList<double> Bounds => bounds;
+    public IReadOnlyList<double> Bounds => _bounds;
+
+    /// <summary>The <c>le</c> label of each bound.</summary>
+    public IReadOnlyList<string> Les => _les;
 
     /// <summary>Sum of observations.</summary>
     public double Sum { get; private set; }
@@ -19,20 +33,31 @@ public sealed class BucketCounts(IReadOnlyList<double> bounds)
     /// <summary>Records <paramref name="value"/> (seconds).</summary>
     public void Observe(double value)
     {
-        for (var i = 0; i < bounds.Count; i++)
+        // The first bound at or above the value; past the last bound, only +Inf (Count) holds it.
+        var index = Array.BinarySearch(_bounds, value);
+        index = index >= 0 ? index : ~index;
+        if (index < _counts.Length)
         {
-            if (value <= bounds[i])
-            {
-                _counts[i]++;
-            }
+            _counts[index]++;
         }
 
         Sum += value;
         Count++;
     }
 
-    /// <summary>Observations at or below bound <paramref name="index"/>.</summary>
-    public long Cumulative(int index) => _counts[index];
+    /// <summary>Observations at or below each bound, in bound order.</summary>
+    public long[] Cumulative()
+    {
+        var cumulative = new long[_counts.Length];
+        long running = 0;
+        for (var i = 0; i < _counts.Length; i++)
+        {
+            running += _counts[i];
+            cumulative[i] = running;
+        }
+
+        return cumulative;
+    }
 
     /// <summary>The <c>le</c> label of <paramref name="bound"/>, as Prometheus writes it.</summary>
     public static string Le(double bound) => bound.ToString(CultureInfo.InvariantCulture);

@@ -6,7 +6,8 @@ namespace GuidellmFunctions.Engine.Export;
 
 /// <summary>
 /// The runner's series for one target during one burst: counters start at 0 at the burst start and are cumulative to
-/// its end, histograms hold every real observation. Snapshots give each series' value at a moment. Thread-safe.
+/// its end, histograms hold every real observation (in classic buckets, and in native ones when asked for). Snapshots
+/// give each series' value at a moment. Thread-safe.
 /// </summary>
 public sealed class BurstMetrics : IRequestMetricsSink
 {
@@ -14,6 +15,8 @@ public sealed class BurstMetrics : IRequestMetricsSink
     private readonly KeyValuePair<string, string>[] _baseLabels;
     private readonly Dictionary<string, long> _failed = FailureReasons.All.ToDictionary(r => r, _ => 0L, StringComparer.Ordinal);
     private readonly Dictionary<MetricFamily, BucketCounts> _histograms;
+    private readonly Dictionary<MetricFamily, NativeHistogram>? _native;
+    private readonly Dictionary<(string Name, string? Key, string? Value), KeyValuePair<string, string>[]> _labels = [];
     private long _requests;
     private long _successful;
     private long _promptTokens;
@@ -27,7 +30,11 @@ public sealed class BurstMetrics : IRequestMetricsSink
     private Func<int> _inFlight = () => 0;
 
     /// <summary>Creates the series of <paramref name="target"/> with <paramref name="externalLabels"/>.</summary>
-    public BurstMetrics(ResolvedTarget target, IReadOnlyDictionary<string, string>? externalLabels = null)
+    /// <param name="target">The target.</param>
+    /// <param name="externalLabels">Labels added to every series.</param>
+    /// <param name="layout">Classic bucket boundaries (the defaults when null).</param>
+    /// <param name="native">Also keep native histograms, for <see cref="NativeSnapshot"/>.</param>
+    public BurstMetrics(ResolvedTarget target, IReadOnlyDictionary<string, string>? externalLabels = null, HistogramLayout? layout = null, bool native = false)
     {
         ArgumentNullException.ThrowIfNull(target);
         var labels = new Dictionary<string, string>(externalLabels ?? new Dictionary<string, string>(), StringComparer.Ordinal)
@@ -37,14 +44,9 @@ public sealed class BurstMetrics : IRequestMetricsSink
             ["model"] = target.Target.Model,
         };
         _baseLabels = [.. labels];
-        _histograms = new Dictionary<MetricFamily, BucketCounts>
-        {
-            [RunnerMetrics.Ttft] = new(RunnerMetrics.Ttft.Buckets!),
-            [RunnerMetrics.Itl] = new(RunnerMetrics.Itl.Buckets!),
-            [RunnerMetrics.E2e] = new(RunnerMetrics.E2e.Buckets!),
-            [RunnerMetrics.Tpot] = new(RunnerMetrics.Tpot.Buckets!),
-            [RunnerMetrics.DispatchDelay] = new(RunnerMetrics.DispatchDelay.Buckets!),
-        };
+        layout ??= HistogramLayout.Default;
+        _histograms = HistogramLayout.Families.Values.ToDictionary(f => f, f => new BucketCounts(layout.For(f)));
+        _native = native ? HistogramLayout.Families.Values.ToDictionary(f => f, _ => new NativeHistogram()) : null;
     }
 
     /// <summary>Follows the in-flight count of the running stage.</summary>
@@ -90,7 +92,11 @@ public sealed class BurstMetrics : IRequestMetricsSink
     }
 
     /// <inheritdoc />
-    void IRequestMetricsSink.Observe(MetricFamily family, double seconds) => _histograms[family].Observe(seconds);
+    void IRequestMetricsSink.Observe(MetricFamily family, double seconds)
+    {
+        _histograms[family].Observe(seconds);
+        _native?[family].Observe(seconds);
+    }
 
     /// <summary>Counts the end of the run, and its success time when it completed.</summary>
     public void RunEnded(bool completed, DateTimeOffset at)
@@ -115,14 +121,14 @@ public sealed class BurstMetrics : IRequestMetricsSink
         var list = new List<(KeyValuePair<string, string>[], double)>(128);
         lock (_lock)
         {
-            void Add(MetricFamily family, string suffix, double value, params KeyValuePair<string, string>[] extra) =>
-                list.Add((LabelSet.Build([.. _baseLabels, .. extra, new("__name__", family.Name + suffix)]), value));
+            void Add(MetricFamily family, string suffix, double value, string? key = null, string? label = null) =>
+                list.Add((Labels(family.Name + suffix, key, label), value));
 
             Add(RunnerMetrics.RequestsTotal, string.Empty, _requests);
             Add(RunnerMetrics.RequestsSuccessful, string.Empty, _successful);
             foreach (var (reason, count) in _failed)
             {
-                Add(RunnerMetrics.RequestsFailed, string.Empty, count, new KeyValuePair<string, string>("reason", reason));
+                Add(RunnerMetrics.RequestsFailed, string.Empty, count, "reason", reason);
             }
 
             Add(RunnerMetrics.PromptTokens, string.Empty, _promptTokens);
@@ -131,12 +137,13 @@ public sealed class BurstMetrics : IRequestMetricsSink
             Add(RunnerMetrics.RunsFailed, string.Empty, _runsFailed);
             foreach (var (family, h) in _histograms)
             {
-                for (var i = 0; i < h.Bounds.Count; i++)
+                var cumulative = h.Cumulative();
+                for (var i = 0; i < h.Les.Count; i++)
                 {
-                    Add(family, "_bucket", h.Cumulative(i), new KeyValuePair<string, string>("le", BucketCounts.Le(h.Bounds[i])));
+                    Add(family, "_bucket", cumulative[i], "le", h.Les[i]);
                 }
 
-                Add(family, "_bucket", h.Count, new KeyValuePair<string, string>("le", "+Inf"));
+                Add(family, "_bucket", h.Count, "le", "+Inf");
                 Add(family, "_sum", h.Sum);
                 Add(family, "_count", h.Count);
             }
@@ -153,5 +160,31 @@ public sealed class BurstMetrics : IRequestMetricsSink
         }
 
         return list;
+    }
+
+    /// <summary>Every native histogram series (named as its family, without <c>le</c>) with its current state; empty unless created with <c>native</c>.</summary>
+    public IReadOnlyList<(KeyValuePair<string, string>[] Labels, NativeHistogramSample Histogram)> NativeSnapshot()
+    {
+        if (_native is null)
+        {
+            return [];
+        }
+
+        lock (_lock)
+        {
+            return [.. _native.Select(n => (Labels(n.Key.Name, null, null), n.Value.Snapshot()))];
+        }
+    }
+
+    /// <summary>The labels of a series, built and checked once per burst (callers hold the lock and never change them).</summary>
+    private KeyValuePair<string, string>[] Labels(string name, string? key, string? value)
+    {
+        if (!_labels.TryGetValue((name, key, value), out var labels))
+        {
+            labels = LabelSet.Build([.. _baseLabels, .. key is null ? [] : new KeyValuePair<string, string>[] { new(key, value!) }, new("__name__", name)]);
+            _labels[(name, key, value)] = labels;
+        }
+
+        return labels;
     }
 }

@@ -4,22 +4,27 @@ using GuidellmFunctions.Engine.Client;
 using GuidellmFunctions.Engine.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Polly;
+using Polly.Timeout;
 
 namespace GuidellmFunctions.Engine.Export;
 
 /// <summary>
-/// Sends remote_write 1.0 bodies to one receiver: the protocol's headers, auth, retries of 5xx/429/network errors with
-/// capped exponential backoff and jitter (honouring Retry-After), and no retry of other 4xx, whose reason is returned.
+/// Sends remote_write 1.0 bodies to one receiver: the protocol's headers, auth, and the receiver's retry policy
+/// (<see cref="RemoteWriteResilience"/>: 5xx/429/network errors retried with capped exponential backoff and jitter,
+/// Retry-After honoured, other 4xx not retried and their reason returned).
 /// </summary>
 public sealed partial class RemoteWriteClient
 {
+    /// <summary>The name of the HttpClient the engine registers for remote_write (<see cref="System.Net.Http.IHttpClientFactory"/>).</summary>
+    public const string HttpClientName = "guidellm-remote-write";
+
     private readonly HttpClient _http;
     private readonly RemoteWriteConfig _config;
-    private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly Random _jitter = new();
+    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
 
-    /// <summary>Creates a client for <paramref name="config"/> over <paramref name="http"/> (infinite timeout expected).</summary>
+    /// <summary>Creates a client for <paramref name="config"/> over <paramref name="http"/> (infinite timeout expected: the policy times attempts).</summary>
     public RemoteWriteClient(HttpClient http, RemoteWriteConfig config, TimeProvider time, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(http);
@@ -27,8 +32,12 @@ public sealed partial class RemoteWriteClient
         ArgumentNullException.ThrowIfNull(time);
         _http = http;
         _config = config;
-        _time = time;
         _logger = logger ?? NullLogger.Instance;
+        _pipeline = RemoteWriteResilience.Create(config, time, (attempt, delay, error) =>
+        {
+            LogRetrying(_logger, Receiver, attempt, delay.TotalMilliseconds, Redact(error));
+            return ValueTask.CompletedTask;
+        });
     }
 
     /// <summary>The receiver, as printed in logs and reports (credentials removed).</summary>
@@ -39,71 +48,47 @@ public sealed partial class RemoteWriteClient
     {
         ArgumentNullException.ThrowIfNull(protobuf);
         var body = WriteRequestEncoder.Compress(protobuf);
-        var started = _time.GetTimestamp();
-        string? lastError = null;
-        for (var attempt = 1; ; attempt++)
+        var attempts = new Attempts(this, body);
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        try
         {
-            TimeSpan? retryAfter = null;
-            try
-            {
-                using var attemptTimeout = new CancellationTokenSource(_config.Timeout, _time);
-                using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, attemptTimeout.Token);
-                using var request = CreateRequest(body);
-                using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, linked.Token).ConfigureAwait(false);
-                if (response.IsSuccessStatusCode)
+            using var response = await _pipeline.ExecuteAsync(
+                async (ctx, state) =>
                 {
-                    return new DeliveryResult(DeliveryOutcome.Delivered, attempt);
-                }
-
-                var text = Redact(ChunkParser.Truncate((await response.Content.ReadAsStringAsync(CancellationToken.None).ConfigureAwait(false)).Trim()));
-                lastError = $"HTTP {(int)response.StatusCode}: {text}";
-                var status = (int)response.StatusCode;
-                if (status != 429 && status < 500)
-                {
-                    LogRejected(_logger, Receiver, lastError);
-                    return new DeliveryResult(DeliveryOutcome.Rejected, attempt, lastError);
-                }
-
-                retryAfter = response.Headers.RetryAfter?.Delta
-                    ?? (response.Headers.RetryAfter?.Date is { } date ? date - _time.GetUtcNow() : null);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                    state.Count++;
+                    using var request = state.Client.CreateRequest(state.Body);
+                    return await state.Client._http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ctx.CancellationToken).ConfigureAwait(false);
+                },
+                context,
+                attempts).ConfigureAwait(false);
+            if (response.IsSuccessStatusCode)
             {
-                lastError = $"no answer within {_config.Timeout.TotalSeconds:0.###}s";
-            }
-            catch (HttpRequestException ex)
-            {
-                lastError = Redact(ex.Message);
+                return new DeliveryResult(DeliveryOutcome.Delivered, attempts.Count);
             }
 
-            var elapsed = _time.GetElapsedTime(started);
-            var delay = Backoff(attempt, retryAfter);
-            if (attempt >= _config.MaxAttempts || elapsed + delay > _config.MaxRetryTime)
+            var error = Redact(await RemoteWriteResilience.DescribeAsync(Outcome.FromResult(response), _config.Timeout).ConfigureAwait(false));
+            if (await RemoteWriteResilience.IsRetryableAsync(Outcome.FromResult(response)).ConfigureAwait(false))
             {
-                LogUndeliverable(_logger, Receiver, attempt, lastError ?? "unknown error");
-                return new DeliveryResult(DeliveryOutcome.Undeliverable, attempt, lastError);
+                LogUndeliverable(_logger, Receiver, attempts.Count, error);
+                return new DeliveryResult(DeliveryOutcome.Undeliverable, attempts.Count, error);
             }
 
-            LogRetrying(_logger, Receiver, attempt, delay.TotalMilliseconds, lastError ?? "unknown error");
-            await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+            LogRejected(_logger, Receiver, error);
+            return new DeliveryResult(DeliveryOutcome.Rejected, attempts.Count, error);
         }
-    }
-
-    private TimeSpan Backoff(int attempt, TimeSpan? retryAfter)
-    {
-        if (retryAfter is { } wait && wait > TimeSpan.Zero)
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException && !cancellationToken.IsCancellationRequested)
         {
-            return wait < _config.MaxBackoff ? wait : _config.MaxBackoff;
+            var error = ex is TimeoutRejectedException timeout && timeout.Timeout != _config.Timeout
+                ? $"still failing after {_config.MaxRetryTime.TotalSeconds:0.###}s: {(context.Properties.TryGetValue(RemoteWriteResilience.LastError, out var last) ? last : "no answer")}"
+                : await RemoteWriteResilience.DescribeAsync(Outcome.FromException<HttpResponseMessage>(ex), _config.Timeout).ConfigureAwait(false);
+            error = Redact(error);
+            LogUndeliverable(_logger, Receiver, attempts.Count, error);
+            return new DeliveryResult(DeliveryOutcome.Undeliverable, attempts.Count, error);
         }
-
-        var exponential = _config.MinBackoff.TotalMilliseconds * Math.Pow(2, attempt - 1);
-        double jitter;
-        lock (_jitter)
+        finally
         {
-            jitter = 0.5 + (_jitter.NextDouble() * 0.5);
+            ResilienceContextPool.Shared.Return(context);
         }
-
-        return TimeSpan.FromMilliseconds(Math.Min(_config.MaxBackoff.TotalMilliseconds, exponential) * jitter);
     }
 
     private HttpRequestMessage CreateRequest(byte[] body)
@@ -132,6 +117,16 @@ public sealed partial class RemoteWriteClient
     }
 
     private string Redact(string text) => SecretRedactor.Redact(text, _config.Secrets);
+
+    /// <summary>What one delivery's attempts share: the body, and how many attempts were made.</summary>
+    private sealed class Attempts(RemoteWriteClient client, byte[] body)
+    {
+        public RemoteWriteClient Client => client;
+
+        public byte[] Body => body;
+
+        public int Count { get; set; }
+    }
 
     [LoggerMessage(4001, LogLevel.Error, "remote_write to {Receiver} rejected, not retried: {Reason}")]
     private static partial void LogRejected(ILogger logger, string receiver, string reason);

@@ -14,21 +14,47 @@ public sealed class RemoteWriteExporter : IDisposable
     private readonly List<ReceiverChannel> _receivers;
     private readonly TimeProvider _time;
     private readonly HttpClient _http;
+    private readonly bool _ownsHttp;
     private readonly ILoggerFactory _loggers;
+    private readonly HistogramLayout _layout;
 
-    /// <summary>Creates an exporter for <paramref name="receivers"/> spooling under <paramref name="spool"/>.</summary>
-    public RemoteWriteExporter(IReadOnlyList<RemoteWriteConfig> receivers, ISampleSpool spool, TimeProvider time, ILoggerFactory? loggers = null, HttpMessageHandler? handler = null)
+    /// <summary>Creates an exporter for <paramref name="receivers"/> spooling under <paramref name="spool"/>, over its own HttpClient.</summary>
+    /// <param name="receivers">The receivers.</param>
+    /// <param name="spool">Where undeliverable bodies wait for the next run.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="loggers">Loggers.</param>
+    /// <param name="handler">The HTTP handler (tests); a pooled <see cref="SocketsHttpHandler"/> when null.</param>
+    /// <param name="layout">Classic bucket boundaries (the defaults when null).</param>
+    public RemoteWriteExporter(IReadOnlyList<RemoteWriteConfig> receivers, ISampleSpool spool, TimeProvider time, ILoggerFactory? loggers = null, HttpMessageHandler? handler = null, HistogramLayout? layout = null)
+        : this(receivers, spool, time, OwnClient(handler), ownsHttp: true, loggers, layout)
+    {
+    }
+
+    /// <summary>Creates an exporter over <paramref name="http"/>, which it does not dispose (one from <see cref="IHttpClientFactory"/>).</summary>
+    /// <param name="receivers">The receivers.</param>
+    /// <param name="spool">Where undeliverable bodies wait for the next run.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="http">The HttpClient, with an infinite timeout: each receiver's policy times its attempts.</param>
+    /// <param name="loggers">Loggers.</param>
+    /// <param name="layout">Classic bucket boundaries (the defaults when null).</param>
+    public RemoteWriteExporter(IReadOnlyList<RemoteWriteConfig> receivers, ISampleSpool spool, TimeProvider time, HttpClient http, ILoggerFactory? loggers = null, HistogramLayout? layout = null)
+        : this(receivers, spool, time, http, ownsHttp: false, loggers, layout)
+    {
+    }
+
+    private RemoteWriteExporter(IReadOnlyList<RemoteWriteConfig> receivers, ISampleSpool spool, TimeProvider time, HttpClient http, bool ownsHttp, ILoggerFactory? loggers, HistogramLayout? layout)
     {
         ArgumentNullException.ThrowIfNull(receivers);
         ArgumentNullException.ThrowIfNull(spool);
         ArgumentNullException.ThrowIfNull(time);
         _time = time;
+        _http = http;
+        _ownsHttp = ownsHttp;
         _loggers = loggers ?? NullLoggerFactory.Instance;
-        _http = handler is null
-            ? new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = System.Threading.Timeout.InfiniteTimeSpan }
-            : new HttpClient(handler, disposeHandler: false) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
-        var logger = _loggers.CreateLogger<RemoteWriteClient>();
-        _receivers = [.. receivers.Select(r => new ReceiverChannel(r, new RemoteWriteClient(_http, r, time, logger), spool, time))];
+        _layout = layout ?? HistogramLayout.Default;
+        var clientLogger = _loggers.CreateLogger<RemoteWriteClient>();
+        var channelLogger = _loggers.CreateLogger<RemoteWriteExporter>();
+        _receivers = [.. receivers.Select(r => new ReceiverChannel(r, new RemoteWriteClient(_http, r, time, clientLogger), spool, time, channelLogger))];
         if (Enabled)
         {
             // Compile the encoder now, so the first push of a burst does not compete with its first requests for CPU.
@@ -48,9 +74,22 @@ public sealed class RemoteWriteExporter : IDisposable
     public TargetExporter ForTarget(ResolvedTarget target)
     {
         ArgumentNullException.ThrowIfNull(target);
-        return new TargetExporter(target, _receivers, _time, _loggers.CreateLogger<TargetExporter>());
+        return new TargetExporter(target, _receivers, _time, _loggers.CreateLogger<TargetExporter>(), _layout);
     }
 
     /// <inheritdoc />
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        if (_ownsHttp)
+        {
+            _http.Dispose();
+        }
+    }
+
+    /// <summary>The handler the engine's remote_write HttpClient uses: pooled connections renewed every 5 minutes (DNS changes).</summary>
+    public static SocketsHttpHandler CreateHandler() => new() { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+
+    private static HttpClient OwnClient(HttpMessageHandler? handler) => handler is null
+        ? new HttpClient(CreateHandler()) { Timeout = Timeout.InfiniteTimeSpan }
+        : new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
 }

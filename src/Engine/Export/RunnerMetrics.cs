@@ -25,19 +25,19 @@ public static class RunnerMetrics
     public static readonly MetricFamily RunsFailed = new("guidellm_benchmark_runs_failed_total", MetricKind.Counter, "Benchmark runs that failed or were cancelled.");
 
     /// <summary>Time to first token.</summary>
-    public static readonly MetricFamily Ttft = new("guidellm_ttft_seconds", MetricKind.Histogram, "Time to first token of successful requests.", [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]);
+    public static readonly MetricFamily Ttft = new("guidellm_ttft_seconds", MetricKind.Histogram, "Time to first token of successful requests.", BucketLayouts.FirstToken);
 
     /// <summary>Inter-token latency.</summary>
-    public static readonly MetricFamily Itl = new("guidellm_itl_seconds", MetricKind.Histogram, "Gaps between consecutive content chunks of successful requests.", [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1]);
+    public static readonly MetricFamily Itl = new("guidellm_itl_seconds", MetricKind.Histogram, "Gaps between consecutive content chunks of successful requests.", BucketLayouts.TokenGap);
 
     /// <summary>End-to-end latency.</summary>
-    public static readonly MetricFamily E2e = new("guidellm_e2e_latency_seconds", MetricKind.Histogram, "End-to-end latency of successful requests.", [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100]);
+    public static readonly MetricFamily E2e = new("guidellm_e2e_latency_seconds", MetricKind.Histogram, "End-to-end latency of successful requests.", BucketLayouts.Request);
 
     /// <summary>Time per output token.</summary>
-    public static readonly MetricFamily Tpot = new("guidellm_tpot_seconds", MetricKind.Histogram, "Time per output token after the first, per successful request.", [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1]);
+    public static readonly MetricFamily Tpot = new("guidellm_tpot_seconds", MetricKind.Histogram, "Time per output token after the first, per successful request.", BucketLayouts.TokenGap);
 
     /// <summary>Dispatch delay.</summary>
-    public static readonly MetricFamily DispatchDelay = new("guidellm_dispatch_delay_seconds", MetricKind.Histogram, "Sent minus scheduled time of every request (generator lateness).", [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1]);
+    public static readonly MetricFamily DispatchDelay = new("guidellm_dispatch_delay_seconds", MetricKind.Histogram, "Sent minus scheduled time of every request (generator lateness).", BucketLayouts.DispatchDelay);
 
     /// <summary>Output token throughput.</summary>
     public static readonly MetricFamily OutputTokensPerSecond = new("guidellm_output_tokens_per_second", MetricKind.Gauge, "Output tokens per second of successful requests over the last push interval.");

@@ -6,9 +6,11 @@ using GuidellmFunctions.Engine.Reporting;
 namespace GuidellmFunctions.Engine.Export;
 
 /// <summary>Records the run's series (counters, histogram buckets) and adds their final values to the report.</summary>
-public sealed class SeriesRecorder(ResolvedTarget target) : IRunObserver
+/// <param name="target">The target.</param>
+/// <param name="buckets">Classic bucket boundaries (the defaults when null).</param>
+public sealed class SeriesRecorder(ResolvedTarget target, HistogramLayout? buckets = null) : IRunObserver
 {
-    private readonly BurstMetrics _metrics = new(target);
+    private readonly BurstMetrics _metrics = new(target, layout: buckets);
 
     /// <inheritdoc />
     public void OnStageStarted(StageContext stage)
@@ -38,7 +40,7 @@ public sealed class SeriesRecorder(ResolvedTarget target) : IRunObserver
     public Task<RunReport> OnRunCompletedAsync(RunReport report, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(report);
-        _metrics.RunEnded(report.Status == "completed", report.EndedAt);
+        _metrics.RunEnded(report.Status == RunStatus.Completed, report.EndedAt);
         var live = new HashSet<string>(StringComparer.Ordinal) { RunnerMetrics.InFlight.Name, RunnerMetrics.RequestsPerSecond.Name, RunnerMetrics.OutputTokensPerSecond.Name };
         var series = _metrics.Snapshot(report.EndedAt.ToUnixTimeMilliseconds())
             .Select(s => new ReportSeries(

@@ -6,7 +6,10 @@ using Microsoft.Extensions.Logging;
 
 namespace GuidellmFunctions.Engine.Export;
 
-/// <summary>Exports one target's burst: zeros at start, cumulative samples every push interval and at the end, then stale markers.</summary>
+/// <summary>
+/// Exports one target's burst: zeros at start, cumulative samples every push interval and at the end, then stale
+/// markers; native histograms (to the receivers that asked for them) follow the same steps in bodies of their own.
+/// </summary>
 public sealed partial class TargetExporter : IRunObserver
 {
     private readonly IReadOnlyList<ReceiverChannel> _receivers;
@@ -20,14 +23,15 @@ public sealed partial class TargetExporter : IRunObserver
     private Task? _loop;
     private long _lastTimestampMs;
     private IReadOnlyList<KeyValuePair<string, string>[]> _seriesSent = [];
+    private IReadOnlyList<KeyValuePair<string, string>[]> _nativeSent = [];
 
-    internal TargetExporter(ResolvedTarget target, IReadOnlyList<ReceiverChannel> receivers, TimeProvider time, ILogger logger)
+    internal TargetExporter(ResolvedTarget target, IReadOnlyList<ReceiverChannel> receivers, TimeProvider time, ILogger logger, HistogramLayout? layout = null)
     {
         _receivers = receivers;
         _time = time;
         _logger = logger;
         var external = receivers.Count > 0 ? receivers[0].Config.ExternalLabels : new Dictionary<string, string>();
-        _metrics = new BurstMetrics(target, external);
+        _metrics = new BurstMetrics(target, external, layout, native: receivers.Any(r => r.Config.NativeHistograms));
         _tallies = receivers.ToDictionary(r => r, r => new ExportTally(r.Receiver));
     }
 
@@ -76,7 +80,7 @@ public sealed partial class TargetExporter : IRunObserver
             await _loop.ConfigureAwait(false);
         }
 
-        _metrics.RunEnded(report.Status == "completed", _time.GetUtcNow());
+        _metrics.RunEnded(report.Status == RunStatus.Completed, _time.GetUtcNow());
         Push(stale: false);
         if (_receivers.Any(r => r.Config.SendStaleMarkers))
         {
@@ -114,26 +118,32 @@ public sealed partial class TargetExporter : IRunObserver
         var now = Math.Max(_time.GetUtcNow().ToUnixTimeMilliseconds(), _lastTimestampMs + 1);
         _lastTimestampMs = now;
         IReadOnlyList<SeriesData> series;
+        IReadOnlyList<SeriesData> native;
         if (stale)
         {
             series = [.. _seriesSent.Select(labels => new SeriesData(labels, [(now, StaleMarker.Value)]))];
+            var marker = NativeHistogramSample.Stale(NativeHistogram.Schema, NativeHistogram.ZeroThreshold);
+            native = [.. _nativeSent.Select(labels => SeriesData.Native(labels, now, marker))];
         }
         else
         {
             var snapshot = _metrics.Snapshot(now);
             _seriesSent = [.. snapshot.Select(s => s.Labels)];
             series = [.. snapshot.Select(s => new SeriesData(s.Labels, [(now, s.Value)]))];
+            var histograms = _metrics.NativeSnapshot();
+            _nativeSent = [.. histograms.Select(h => h.Labels)];
+            native = [.. histograms.Select(h => SeriesData.Native(h.Labels, now, h.Histogram))];
         }
 
         lock (_sendLock)
         {
             // Encoding and sending run on the pool, never on the thread that dispatches requests.
             var previous = _sending;
-            _sending = Task.Run(() => SendAfterAsync(previous, series, stale));
+            _sending = Task.Run(() => SendAfterAsync(previous, series, native, stale));
         }
     }
 
-    private async Task SendAfterAsync(Task previous, IReadOnlyList<SeriesData> series, bool stale)
+    private async Task SendAfterAsync(Task previous, IReadOnlyList<SeriesData> series, IReadOnlyList<SeriesData> native, bool stale)
     {
         await previous.ConfigureAwait(false);
         foreach (var receiver in _receivers)
@@ -143,18 +153,27 @@ public sealed partial class TargetExporter : IRunObserver
                 continue;
             }
 
-            foreach (var batch in series.Chunk(Math.Max(1, receiver.Config.MaxSamplesPerRequest)))
+            await SendAsync(receiver, series, native: false).ConfigureAwait(false);
+            if (receiver.Config.NativeHistograms)
             {
-                var body = WriteRequestEncoder.Encode(batch, RunnerMetrics.All);
-                try
-                {
-                    await receiver.SendAsync(body, _tallies[receiver], CancellationToken.None).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                {
-                    LogSpoolFailed(_logger, receiver.Receiver, ex.Message);
-                    _tallies[receiver].Rejected(batch.Sum(s => s.Samples.Count), "spool write failed: " + ex.Message);
-                }
+                await SendAsync(receiver, native, native: true).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task SendAsync(ReceiverChannel receiver, IReadOnlyList<SeriesData> series, bool native)
+    {
+        foreach (var batch in series.Chunk(Math.Max(1, receiver.Config.MaxSamplesPerRequest)))
+        {
+            var body = WriteRequestEncoder.Encode(batch, native ? [] : RunnerMetrics.All);
+            try
+            {
+                await receiver.SendAsync(body, _tallies[receiver], native, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                LogSpoolFailed(_logger, receiver.Receiver, ex.Message);
+                _tallies[receiver].Rejected(batch.Sum(s => s.SampleCount), "spool write failed: " + ex.Message);
             }
         }
     }

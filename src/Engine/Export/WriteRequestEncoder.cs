@@ -25,6 +25,11 @@ public static class WriteRequestEncoder
                 ts.Samples.Add(new Sample { Timestamp = timestamp, Value = value });
             }
 
+            foreach (var (timestamp, histogram) in s.Histograms)
+            {
+                ts.Histograms.Add(ToProto(timestamp, histogram));
+            }
+
             request.Timeseries.Add(ts);
         }
 
@@ -50,9 +55,31 @@ public static class WriteRequestEncoder
         var request = WriteRequest.Parser.ParseFrom(protobuf);
         return [.. request.Timeseries.Select(t => new SeriesData(
             [.. t.Labels.Select(l => new KeyValuePair<string, string>(l.Name, l.Value))],
-            [.. t.Samples.Select(s => (s.Timestamp, s.Value))]))];
+            [.. t.Samples.Select(s => (s.Timestamp, s.Value))])
+        {
+            Histograms = [.. t.Histograms.Select(h => (h.Timestamp, FromProto(h)))],
+        })];
     }
 
-    /// <summary>Number of samples in a body.</summary>
-    public static int CountSamples(byte[] protobuf) => WriteRequest.Parser.ParseFrom(protobuf).Timeseries.Sum(t => t.Samples.Count);
+    /// <summary>Number of samples (float and histogram) in a body.</summary>
+    public static int CountSamples(byte[] protobuf) => WriteRequest.Parser.ParseFrom(protobuf).Timeseries.Sum(t => t.Samples.Count + t.Histograms.Count);
+
+    private static Histogram ToProto(long timestamp, NativeHistogramSample h)
+    {
+        var proto = new Histogram
+        {
+            CountInt = h.Count, Sum = h.Sum, Schema = h.Schema, ZeroThreshold = h.ZeroThreshold, ZeroCountInt = h.ZeroCount, Timestamp = timestamp,
+        };
+        foreach (var (offset, length) in h.PositiveSpans)
+        {
+            proto.PositiveSpans.Add(new BucketSpan { Offset = offset, Length = length });
+        }
+
+        proto.PositiveDeltas.Add(h.PositiveDeltas);
+        return proto;
+    }
+
+    private static NativeHistogramSample FromProto(Histogram h) => new(
+        h.Schema, h.ZeroThreshold, h.ZeroCountInt, h.CountInt, h.Sum,
+        [.. h.PositiveSpans.Select(s => (s.Offset, s.Length))], [.. h.PositiveDeltas]);
 }

@@ -82,11 +82,11 @@ public sealed class LoadTestRunner
             Environment = target.Environment,
             Target = target.Target.Name,
             Model = target.Target.Model,
-            Status = status.ToString().ToLowerInvariant(),
+            Status = status,
             StatusReason = reason,
             StartedAt = startedAt,
             EndedAt = _time.GetUtcNow(),
-            Trigger = trigger.ToString().ToLowerInvariant(),
+            Trigger = trigger,
             Config = EffectiveConfig.Describe(target),
             Benchmarks = benchmarks,
         };

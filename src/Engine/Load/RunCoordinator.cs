@@ -18,6 +18,17 @@ public sealed class RunCoordinator
         _runner = runner;
     }
 
+    /// <inheritdoc cref="RunAsync(IReadOnlyList{ResolvedTarget}, string, RunTrigger, IReportStore, string, Func{ResolvedTarget, IReadOnlyList{IRunObserver}}, Export.HistogramLayout, CancellationToken)"/>
+    public Task<IReadOnlyList<TargetRunResult>> RunAsync(
+        IReadOnlyList<ResolvedTarget> targets,
+        string runId,
+        RunTrigger trigger,
+        IReportStore store,
+        string stagingDirectory,
+        Func<ResolvedTarget, IReadOnlyList<IRunObserver>>? observersFor,
+        CancellationToken cancellationToken) =>
+        RunAsync(targets, runId, trigger, store, stagingDirectory, observersFor, Export.HistogramLayout.Default, cancellationToken);
+
     /// <summary>Runs <paramref name="targets"/> concurrently and saves their reports to <paramref name="store"/>.</summary>
     /// <param name="targets">Targets to run.</param>
     /// <param name="runId">Run id shared by the reports.</param>
@@ -25,6 +36,7 @@ public sealed class RunCoordinator
     /// <param name="store">Where reports go.</param>
     /// <param name="stagingDirectory">Where per-request files are written during the run.</param>
     /// <param name="observersFor">Extra observers per target (progress, exporters).</param>
+    /// <param name="buckets">Classic bucket boundaries of the report's series (the config's <c>buckets:</c>).</param>
     /// <param name="cancellationToken">Cancels the run; reports are still saved, marked cancelled.</param>
     public async Task<IReadOnlyList<TargetRunResult>> RunAsync(
         IReadOnlyList<ResolvedTarget> targets,
@@ -33,23 +45,24 @@ public sealed class RunCoordinator
         IReportStore store,
         string stagingDirectory,
         Func<ResolvedTarget, IReadOnlyList<IRunObserver>>? observersFor,
+        Export.HistogramLayout buckets,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(targets);
         ArgumentNullException.ThrowIfNull(store);
         Directory.CreateDirectory(stagingDirectory);
-        var runs = targets.Select(target => RunOneAsync(target, runId, trigger, store, stagingDirectory, observersFor, cancellationToken));
+        var runs = targets.Select(target => RunOneAsync(target, runId, trigger, store, stagingDirectory, observersFor, buckets, cancellationToken));
         return await Task.WhenAll(runs).ConfigureAwait(false);
     }
 
-    private async Task<TargetRunResult> RunOneAsync(ResolvedTarget target, string runId, RunTrigger trigger, IReportStore store, string staging, Func<ResolvedTarget, IReadOnlyList<IRunObserver>>? observersFor, CancellationToken cancellationToken)
+    private async Task<TargetRunResult> RunOneAsync(ResolvedTarget target, string runId, RunTrigger trigger, IReportStore store, string staging, Func<ResolvedTarget, IReadOnlyList<IRunObserver>>? observersFor, Export.HistogramLayout buckets, CancellationToken cancellationToken)
     {
         await Task.Yield();
         var recordsPath = Path.Combine(staging, $"{runId}.{target.Environment}.{target.Target.Name}{ReportLayout.RequestsSuffix}");
         RunReport report;
         using (var records = new RequestRecordWriter(recordsPath))
         {
-            IReadOnlyList<IRunObserver> observers = [records, new Export.SeriesRecorder(target), .. observersFor?.Invoke(target) ?? []];
+            IReadOnlyList<IRunObserver> observers = [records, new Export.SeriesRecorder(target, buckets), .. observersFor?.Invoke(target) ?? []];
             report = await _runner.RunAsync(target, runId, trigger, observers, cancellationToken).ConfigureAwait(false);
             foreach (var observer in observers)
             {

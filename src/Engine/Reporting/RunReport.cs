@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace GuidellmFunctions.Engine.Reporting;
 
 /// <summary>The report of one target in one run, archived as <c>&lt;env&gt;/&lt;target&gt;/yyyy/MM/dd/&lt;runId&gt;.json</c>.</summary>
@@ -22,7 +24,8 @@ public sealed record RunReport
     public required string Model { get; init; }
 
     /// <summary><c>completed</c>, <c>failed</c> or <c>cancelled</c>.</summary>
-    public required string Status { get; init; }
+    [JsonConverter(typeof(ReportEnumConverter<RunStatus>))]
+    public required RunStatus Status { get; init; }
 
     /// <summary>Why the run failed or was cancelled; null when completed.</summary>
     public string? StatusReason { get; init; }
@@ -34,7 +37,8 @@ public sealed record RunReport
     public DateTimeOffset EndedAt { get; init; }
 
     /// <summary><c>timer</c>, <c>queue</c> or <c>cli</c>.</summary>
-    public required string Trigger { get; init; }
+    [JsonConverter(typeof(ReportEnumConverter<RunTrigger>))]
+    public required RunTrigger Trigger { get; init; }
 
     /// <summary>Effective settings, secrets redacted.</summary>
     public required TargetReport Config { get; init; }

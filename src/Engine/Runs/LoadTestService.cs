@@ -1,31 +1,29 @@
-using GuidellmFunctions.Engine.Archive;
 using GuidellmFunctions.Engine.Configuration;
 using GuidellmFunctions.Engine.Export;
 using GuidellmFunctions.Engine.Load;
 using GuidellmFunctions.Engine.Reporting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace GuidellmFunctions.Engine.Runs;
 
 /// <summary>
 /// One run as every host performs it: reports to the archive (or a local directory) with the local fallback,
-/// earlier pending reports and spooled samples delivered first, results pushed to the config's receivers.
+/// earlier pending reports and spooled samples delivered first, results pushed to the config's receivers. Hosts get it
+/// from the container <see cref="DependencyInjection.ServiceCollectionExtensions.AddGuidellmEngine"/> builds.
 /// </summary>
 public sealed class LoadTestService
 {
     private readonly RunCoordinator _coordinator;
-    private readonly TimeProvider _time;
-    private readonly ILoggerFactory _loggers;
+    private readonly RunStorageFactory _storage;
+    private readonly RemoteWriteExporterFactory _exporters;
 
-    /// <summary>Creates the service.</summary>
-    public LoadTestService(RunCoordinator coordinator, TimeProvider time, ILoggerFactory? loggers = null)
+    internal LoadTestService(RunCoordinator coordinator, RunStorageFactory storage, RemoteWriteExporterFactory exporters)
     {
         ArgumentNullException.ThrowIfNull(coordinator);
-        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(storage);
+        ArgumentNullException.ThrowIfNull(exporters);
         _coordinator = coordinator;
-        _time = time;
-        _loggers = loggers ?? NullLoggerFactory.Instance;
+        _storage = storage;
+        _exporters = exporters;
     }
 
     /// <summary>Runs <paramref name="targets"/> as run <paramref name="runId"/>.</summary>
@@ -49,27 +47,13 @@ public sealed class LoadTestService
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(targets);
-        var local = new LocalReportStore(outputDirectory, _loggers.CreateLogger<LocalReportStore>());
-        var localSpool = new SampleSpool(Path.Combine(local.Root, ".spool"));
-        IReportStore store = local;
-        ISampleSpool spool = localSpool;
-        var pendingUploaded = 0;
-        string destination = local.Root;
-        if (config.Archive is { } archive)
-        {
-            var blobs = BlobReportStore.Create(archive, _loggers.CreateLogger<BlobReportStore>());
-            var fallback = new FallbackReportStore(blobs, Path.Combine(local.Root, ".pending"), _loggers.CreateLogger<FallbackReportStore>());
-            pendingUploaded = await fallback.UploadPendingAsync(cancellationToken).ConfigureAwait(false);
-            store = fallback;
-            spool = new BlobSampleSpool(blobs.Container, localSpool);
-            destination = EffectiveConfig.RedactUrl(blobs.ContainerUri);
-        }
+        var storage = await _storage.OpenAsync(config.Archive, outputDirectory, cancellationToken).ConfigureAwait(false);
 
         // A redelivered message or a retried timer occurrence must not send its load, or its samples, a second time.
         var done = new List<ResolvedTarget>();
         foreach (var target in targets)
         {
-            if (await store.HasRunAsync(runId, target.Environment, target.Target.Name, cancellationToken).ConfigureAwait(false))
+            if (await storage.Reports.HasRunAsync(runId, target.Environment, target.Target.Name, cancellationToken).ConfigureAwait(false))
             {
                 done.Add(target);
             }
@@ -77,7 +61,7 @@ public sealed class LoadTestService
 
         targets = [.. targets.Except(done)];
         IReadOnlyList<RemoteWriteConfig> receivers = [.. config.RemoteWrite, .. extraReceivers ?? []];
-        using var exporter = new RemoteWriteExporter(receivers, spool, _time, _loggers);
+        using var exporter = _exporters.Create(receivers, storage.Spool, config.Buckets);
         if (exporter.Enabled)
         {
             await exporter.ReplaySpoolAsync(cancellationToken).ConfigureAwait(false);
@@ -85,7 +69,7 @@ public sealed class LoadTestService
 
         IReadOnlyList<IRunObserver> Observers(ResolvedTarget t) =>
             [.. observersFor?.Invoke(t) ?? [], .. exporter.Enabled ? [exporter.ForTarget(t)] : Array.Empty<IRunObserver>()];
-        var results = await _coordinator.RunAsync(targets, runId, trigger, store, Path.Combine(local.Root, ".staging"), Observers, cancellationToken).ConfigureAwait(false);
-        return new RunOutcome(runId, results, destination, pendingUploaded, [.. done.Select(t => $"{t.Environment}/{t.Target.Name}")]);
+        var results = await _coordinator.RunAsync(targets, runId, trigger, storage.Reports, Path.Combine(storage.LocalRoot, ".staging"), Observers, config.Buckets, cancellationToken).ConfigureAwait(false);
+        return new RunOutcome(runId, results, storage.Destination, storage.PendingUploaded, [.. done.Select(t => $"{t.Environment}/{t.Target.Name}")]);
     }
 }

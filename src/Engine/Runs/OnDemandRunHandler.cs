@@ -24,7 +24,7 @@ public sealed partial class OnDemandRunHandler
     /// <param name="queue">The run queue, for its poison queue.</param>
     /// <param name="outputDirectory">Local reports, pending reports, spool and staging files.</param>
     /// <param name="logger">Logs requests and poisoned messages.</param>
-    public OnDemandRunHandler(LoadTestService service, ConfigSource config, RunQueue queue, string outputDirectory, ILogger? logger = null)
+    public OnDemandRunHandler(LoadTestService service, ConfigSource config, RunQueue queue, string outputDirectory, ILogger<OnDemandRunHandler>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(service);
         ArgumentNullException.ThrowIfNull(config);
@@ -34,7 +34,7 @@ public sealed partial class OnDemandRunHandler
         _config = config;
         _queue = queue;
         _outputDirectory = outputDirectory;
-        _logger = logger ?? NullLogger.Instance;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
     }
 
     /// <summary>The run queue.</summary>

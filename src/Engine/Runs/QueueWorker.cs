@@ -19,13 +19,13 @@ public sealed partial class QueueWorker
     private readonly ILogger _logger;
 
     /// <summary>Creates a worker.</summary>
-    public QueueWorker(OnDemandRunHandler handler, QueueWorkerOptions? options = null, TimeProvider? time = null, ILogger? logger = null)
+    public QueueWorker(OnDemandRunHandler handler, QueueWorkerOptions? options = null, TimeProvider? time = null, ILogger<QueueWorker>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(handler);
         _handler = handler;
         _options = options ?? new QueueWorkerOptions();
         _time = time ?? TimeProvider.System;
-        _logger = logger ?? NullLogger.Instance;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
     }
 
     /// <summary>Handles one message (<paramref name="drain"/> false) or every message until the queue is empty.</summary>

@@ -1,4 +1,5 @@
 using GuidellmFunctions.Engine.Load;
+using GuidellmFunctions.Engine.Reporting;
 
 namespace GuidellmFunctions.Engine.Runs;
 
@@ -11,5 +12,5 @@ namespace GuidellmFunctions.Engine.Runs;
 public sealed record RunOutcome(string RunId, IReadOnlyList<TargetRunResult> Results, string Destination, int PendingUploaded, IReadOnlyList<string> AlreadyRun)
 {
     /// <summary>True when every target completed and its report was saved.</summary>
-    public bool Succeeded => Results.All(r => r.Saved is not null && r.Report.Status == "completed");
+    public bool Succeeded => Results.All(r => r.Saved is not null && r.Report.Status == RunStatus.Completed);
 }

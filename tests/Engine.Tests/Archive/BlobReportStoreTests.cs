@@ -21,10 +21,10 @@ public sealed class BlobReportStoreTests : IDisposable
         Environment = "staging",
         Target = "mistral-7b",
         Model = "mistralai/Mistral-7B-Instruct-v0.3",
-        Status = "completed",
+        Status = RunStatus.Completed,
         StartedAt = new DateTimeOffset(2026, 11, 28, 2, 0, 0, TimeSpan.Zero),
         EndedAt = new DateTimeOffset(2026, 11, 28, 2, 1, 0, TimeSpan.Zero),
-        Trigger = "timer",
+        Trigger = RunTrigger.Timer,
         Config = new TargetReport { Endpoint = "http://x/v1/chat/completions", Settings = EffectiveConfig.Settings(new BenchmarkSettings()) },
         Benchmarks = [],
     };
@@ -45,7 +45,7 @@ public sealed class BlobReportStoreTests : IDisposable
         var store = new BlobReportStore(container);
 
         var first = await store.SaveAsync(Report("run-1"), RequestsFile(), CancellationToken.None);
-        var second = await store.SaveAsync(Report("run-1") with { Status = "failed" }, RequestsFile(), CancellationToken.None);
+        var second = await store.SaveAsync(Report("run-1") with { Status = RunStatus.Failed }, RequestsFile(), CancellationToken.None);
 
         Assert.True(first.Written);
         Assert.False(second.Written);

@@ -148,7 +148,7 @@ public sealed class ConfigLoaderTests
 
         var valid = yaml.Replace("httpClient: curl", "httpClient: auto", StringComparison.Ordinal).Replace("sometimes", "on", StringComparison.Ordinal);
         var targets = Loader().LoadText(valid, "clients.yaml").ResolveTargets("dev");
-        Assert.Equal([HttpClientKind.Auto, HttpClientKind.HttpClient, HttpClientKind.Auto], targets.Select(t => t.Settings.HttpClient));
+        Assert.Equal([HttpClientKind.Runner, HttpClientKind.HttpClient, HttpClientKind.Runner], targets.Select(t => t.Settings.HttpClient));
         Assert.Equal([true, false, true], targets.Select(t => t.Settings.KernelTimestamps));
     }
 

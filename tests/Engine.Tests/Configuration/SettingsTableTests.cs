@@ -75,8 +75,8 @@ public sealed class SettingsTableTests
             Environment = "dev",
             Target = "t",
             Model = "m",
-            Status = "completed",
-            Trigger = "cli",
+            Status = RunStatus.Completed,
+            Trigger = RunTrigger.Cli,
             Config = report,
             Benchmarks = [],
         }, ReportJsonContext.Default.RunReport);

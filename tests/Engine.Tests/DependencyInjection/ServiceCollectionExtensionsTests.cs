@@ -1,5 +1,7 @@
+using GuidellmFunctions.Engine.Configuration;
 using GuidellmFunctions.Engine.DependencyInjection;
 using GuidellmFunctions.Engine.Load;
+using GuidellmFunctions.Engine.Runs;
 using GuidellmFunctions.Engine.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -43,5 +45,45 @@ public sealed class ServiceCollectionExtensionsTests : IDisposable
         var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<GuidellmEngineOptions>>().Value);
 
         Assert.Contains("GUIDELLM_CONFIG", Assert.Single(ex.Failures), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_host_running_a_config_it_loaded_itself_gets_the_load_test_service_without_a_config_path()
+    {
+        using var provider = new ServiceCollection().AddGuidellmEngine(_ => { }).BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+
+        Assert.NotNull(provider.GetRequiredService<LoadTestService>());
+        Assert.Same(provider.GetRequiredService<LoadTestService>(), provider.GetRequiredService<LoadTestService>());
+    }
+
+    [Fact]
+    public void The_queue_worker_and_its_handler_come_from_the_container_over_one_config_source()
+    {
+        var path = _dir.Write("ok.yaml", "environments:\n  dev:\n    targets:\n      - { name: a, url: 'http://127.0.0.1:1', model: m }\n");
+        using var provider = new ServiceCollection()
+            .AddGuidellmEngine(o => HostSettings.Apply(o, name => name switch { "GUIDELLM_CONFIG" => path, "AzureWebJobsStorage" => "UseDevelopmentStorage=true", "GUIDELLM_QUEUE" => "runs-x", _ => null }, "out"))
+            .BuildServiceProvider();
+
+        var handler = provider.GetRequiredService<OnDemandRunHandler>();
+
+        Assert.NotNull(provider.GetRequiredService<QueueWorker>());
+        Assert.Equal("runs-x", handler.Queue.Name);
+        Assert.Same(provider.GetRequiredService<ConfigSource>(), provider.GetRequiredService<ConfigSource>());
+    }
+
+    [Theory]
+    [InlineData("AzureWebJobsStorage__accountName", "acct", "https://acct.queue.core.windows.net/")]
+    [InlineData("AzureWebJobsStorage__queueServiceUri", "https://q.example/", "https://q.example/")]
+    public void Host_settings_fill_the_options_with_defaults_and_an_identity_based_storage(string name, string value, string queueServiceUri)
+    {
+        var options = new GuidellmEngineOptions();
+
+        HostSettings.Apply(options, n => n == name ? value : n == "GUIDELLM_OUTPUT" ? string.Empty : null, defaultOutput: "/tmp/g");
+
+        Assert.Null(options.ConfigPath);
+        Assert.Null(options.StorageConnection);
+        Assert.Equal(new Uri(queueServiceUri), options.QueueServiceUri);
+        Assert.Equal("guidellm-runs", options.Queue);
+        Assert.Equal("/tmp/g", options.OutputDirectory);
     }
 }

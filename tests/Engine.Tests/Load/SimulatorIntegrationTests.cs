@@ -30,8 +30,8 @@ public sealed class SimulatorIntegrationTests : IDisposable
         new("it", new TargetConfig { Name = name, Url = server.V1, Model = server.Options.Model }, settings);
 
     [Theory]
-    [InlineData(false, HttpClientKind.Auto)]
-    [InlineData(true, HttpClientKind.Auto)]
+    [InlineData(false, HttpClientKind.Runner)]
+    [InlineData(true, HttpClientKind.Runner)]
     [InlineData(true, HttpClientKind.HttpClient)]
     public async Task Configured_ttft_and_itl_are_measured_back_and_agree_with_the_server(bool tls, HttpClientKind client)
     {
@@ -48,7 +48,7 @@ public sealed class SimulatorIntegrationTests : IDisposable
 
         var report = await Runner().RunAsync(Target(server, settings), "acc", RunTrigger.Cli, [observer, capture], CancellationToken.None);
 
-        Assert.Equal("completed", report.Status);
+        Assert.Equal(RunStatus.Completed, report.Status);
         var s = report.Benchmarks[0].Summary;
         Assert.InRange(s.Requests.Successful, 15, 20);
         await WaitForServerRecords(server, s.Requests.Successful);
@@ -113,7 +113,7 @@ public sealed class SimulatorIntegrationTests : IDisposable
 
         var report = await Runner().RunAsync(target, "dead", RunTrigger.Cli, [], CancellationToken.None);
 
-        Assert.Equal("failed", report.Status);
+        Assert.Equal(RunStatus.Failed, report.Status);
         Assert.Equal(5, report.Benchmarks[0].Summary.Errors["connection"]);
         Assert.Contains("no successful request", report.StatusReason, StringComparison.Ordinal);
     }
@@ -169,7 +169,7 @@ public sealed class SimulatorIntegrationTests : IDisposable
         var results = await new RunCoordinator(Runner()).RunAsync([Target(server, settings)], "cancelled-run", RunTrigger.Cli, new LocalReportStore(_output), Path.Combine(_output, ".staging"), null, cancel.Token);
 
         var report = Assert.Single(results).Report;
-        Assert.Equal("cancelled", report.Status);
+        Assert.Equal(RunStatus.Cancelled, report.Status);
         Assert.Equal("cancelled", report.Benchmarks[0].StopReason);
         Assert.True(report.Benchmarks[0].Summary.Requests.Incomplete > 0);
         Assert.True(File.Exists(results[0].Saved!.Location));

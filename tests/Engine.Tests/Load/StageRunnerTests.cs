@@ -27,13 +27,11 @@ public sealed class StageRunnerTests
         throw new InvalidOperationException("unreachable");
     });
 
-    private int _finished;
-
+    /// <summary>Answers at once, but its body is read on another thread, as a network read would complete.</summary>
     private ScriptedHandler Quick() => new((_, _) =>
     {
         Interlocked.Increment(ref _sends);
-        var body = new DisposalCountingStream(QuickStream, () => Interlocked.Increment(ref _finished));
-        return Task.FromResult(ScriptedHandler.Reply(HttpStatusCode.OK, new StreamContent(body), "text/event-stream"));
+        return Task.FromResult(ScriptedHandler.Reply(HttpStatusCode.OK, new StreamContent(new YieldingStream(QuickStream)), "text/event-stream"));
     });
 
     private static (StageRunner Runner, HttpClient Http) Create(HttpMessageHandler handler, TimeProvider time)
@@ -56,16 +54,17 @@ public sealed class StageRunnerTests
     }
 
     /// <summary>
-    /// Advances the fake clock to each offset in turn, after the expected number of sends has happened and, with
-    /// <paramref name="completed"/>, as many responses have been read and released: a request that answers at once must
-    /// end at the time it was sent, not at the next step (a phase boundary may lie between: this test flaked on it).
+    /// Advances the fake clock to each offset in turn, after the expected number of sends has happened and, when
+    /// <paramref name="settled"/> is given, once it holds: for requests that answer at once, once the stage has every
+    /// sent request back (its end stamped and handed to the collector), so a request sent just before a phase boundary
+    /// ends before the clock passes it. The test of warmup and cooldown flaked while the clock could run ahead of them.
     /// </summary>
-    private async Task Drive(FakeTimeProvider time, IEnumerable<(TimeSpan At, int SendsBefore)> steps, Func<int>? completed = null)
+    private async Task Drive(FakeTimeProvider time, IEnumerable<(TimeSpan At, int SendsBefore)> steps, Func<bool>? settled = null)
     {
         var now = TimeSpan.Zero;
         foreach (var (at, sends) in steps)
         {
-            await WaitFor(() => Volatile.Read(ref _sends) >= sends && (completed is null || completed() >= sends));
+            await WaitFor(() => Volatile.Read(ref _sends) >= sends && (settled is null || settled()));
             time.Advance(at - now);
             now = at;
         }
@@ -192,9 +191,10 @@ public sealed class StageRunnerTests
             Warmup = TimeSpan.FromSeconds(2), Cooldown = TimeSpan.FromSeconds(2),
         };
         var observer = new CapturingObserver();
+        var stage = new StageWatcher();
 
-        var run = runner.RunAsync("run", Target(settings), StagePlan.Create(settings, 0, ProfileKind.Constant), new FixedRequestSource(Endpoint), [observer], CancellationToken.None);
-        await Drive(time, Enumerable.Range(1, 100).Select(i => (TimeSpan.FromMilliseconds(100 * i), i)), () => Volatile.Read(ref _finished));
+        var run = runner.RunAsync("run", Target(settings), StagePlan.Create(settings, 0, ProfileKind.Constant), new FixedRequestSource(Endpoint), [observer, stage], CancellationToken.None);
+        await Drive(time, Enumerable.Range(1, 100).Select(i => (TimeSpan.FromMilliseconds(100 * i), i)), () => stage.Idle);
         var report = await run;
 
         Assert.Equal(new RequestCounts(61, 61, 0, 0, ExcludedWarmup: 20, ExcludedCooldown: 19), report.Summary.Requests);
@@ -229,19 +229,38 @@ public sealed class StageRunnerTests
         }
     }
 
-    /// <summary>A response body that reports when the client is done with it (its end is timestamped by then).</summary>
-    private sealed class DisposalCountingStream(byte[] content, Action onDispose) : MemoryStream(content, writable: false)
+    /// <summary>A body whose reads complete after yielding the thread.</summary>
+    private sealed class YieldingStream(byte[] content) : MemoryStream(content, writable: false)
     {
-        private int _disposed;
-
-        protected override void Dispose(bool disposing)
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
-            if (disposing && Interlocked.Exchange(ref _disposed, 1) == 0)
-            {
-                onDispose();
-            }
+            await Task.Yield();
+            return await base.ReadAsync(buffer, cancellationToken);
+        }
 
-            base.Dispose(disposing);
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+    }
+
+    /// <summary>The running stage's own count of requests in flight: zero once every request sent has come back to it.</summary>
+    private sealed class StageWatcher : IRunObserver
+    {
+        private StageContext? _stage;
+
+        public bool Idle => Volatile.Read(ref _stage) is { } stage && stage.InFlight() == 0;
+
+        public void OnStageStarted(StageContext stage) => Volatile.Write(ref _stage, stage);
+
+        public void OnRequestStarted(StageContext stage)
+        {
+        }
+
+        public void OnRequestCompleted(StageContext stage, RequestResult result, RequestPhase phase)
+        {
+        }
+
+        public void OnStageCompleted(StageContext stage, BenchmarkReport report)
+        {
         }
     }
 }

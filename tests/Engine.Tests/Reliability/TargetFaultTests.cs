@@ -122,12 +122,12 @@ public sealed class TargetFaultTests : IDisposable
         }
 
         Assert.All(capture.E2eMs, e2e => Assert.InRange(e2e, 0, RequestTimeout.TotalMilliseconds + 1000));
-        Assert.Equal("completed", ok.Status);
+        Assert.Equal(RunStatus.Completed, ok.Status);
         Assert.Equal(40, ok.Benchmarks[0].Summary.Requests.Successful);
     }
 
     [Theory]
-    [InlineData(HttpClientKind.Auto)]
+    [InlineData(HttpClientKind.Runner)]
     [InlineData(HttpClientKind.HttpClient)]
     public async Task A_tls_failure_is_a_connection_error_naming_tls(HttpClientKind client)
     {

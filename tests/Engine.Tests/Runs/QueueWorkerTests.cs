@@ -1,11 +1,10 @@
 using System.Text.Json;
-using GuidellmFunctions.Engine.Client;
 using GuidellmFunctions.Engine.Configuration;
-using GuidellmFunctions.Engine.Data;
-using GuidellmFunctions.Engine.Load;
+using GuidellmFunctions.Engine.DependencyInjection;
 using GuidellmFunctions.Engine.Runs;
 using GuidellmFunctions.Engine.Tests.Support;
 using GuidellmFunctions.Simulator;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GuidellmFunctions.Engine.Tests.Runs;
 
@@ -13,7 +12,7 @@ namespace GuidellmFunctions.Engine.Tests.Runs;
 public sealed class QueueWorkerTests : IAsyncLifetime, IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("guidellm-worker-").FullName;
-    private readonly TargetHttpClientFactory _clients = new();
+    private readonly ServiceProvider _engine = new ServiceCollection().AddGuidellmEngine(_ => { }).BuildServiceProvider();
     private AzuriteServer _azurite = null!;
     private SimulatorServer _simulator = null!;
 
@@ -31,15 +30,16 @@ public sealed class QueueWorkerTests : IAsyncLifetime, IDisposable
 
     public void Dispose()
     {
-        _clients.Dispose();
+        _engine.Dispose();
         Directory.Delete(_dir, recursive: true);
     }
 
     private QueueWorker Worker(string configLocation, QueueWorkerOptions options, out RunQueue queue)
     {
         queue = new RunQueue(_azurite.ConnectionString, "runs");
-        var service = new LoadTestService(new RunCoordinator(new LoadTestRunner(_clients, new PromptGenerator(), TimeProvider.System)), TimeProvider.System);
-        var handler = new OnDemandRunHandler(service, new ConfigSource(configLocation, _azurite.ConnectionString), queue, Path.Combine(_dir, "out"));
+        // The config is read by the handler at each message, as the worker reads it, not validated up front: a config
+        // that cannot be read must leave messages on the queue.
+        var handler = new OnDemandRunHandler(_engine.GetRequiredService<LoadTestService>(), new ConfigSource(configLocation, _azurite.ConnectionString), queue, Path.Combine(_dir, "out"));
         return new QueueWorker(handler, options);
     }
 

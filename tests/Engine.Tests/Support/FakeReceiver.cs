@@ -31,6 +31,12 @@ public sealed class FakeReceiver : IAsyncDisposable
     /// <summary>How long each answer takes (a slow receiver).</summary>
     public TimeSpan Delay { get; set; }
 
+    /// <summary>
+    /// Answer as Prometheus 2.42 without <c>--enable-feature=native-histograms</c> does: 500 "native histograms are
+    /// disabled" to a body holding any native histogram, storing none of it.
+    /// </summary>
+    public bool RefuseNative { get; set; }
+
     public ConcurrentQueue<(IHeaderDictionary Headers, IReadOnlyList<SeriesData> Series, int Status)> Requests { get; } = new();
 
     public IEnumerable<SeriesData> Accepted => Requests.Where(r => r.Status is >= 200 and < 300).SelectMany(r => r.Series);
@@ -50,7 +56,8 @@ public sealed class FakeReceiver : IAsyncDisposable
             using var buffer = new MemoryStream();
             await context.Request.Body.CopyToAsync(buffer);
             var series = WriteRequestEncoder.Decode(Snappy.DecompressToArray(buffer.ToArray()));
-            var (status, retryAfter, body) = receiver!._script.TryDequeue(out var step) ? step : (204, null, string.Empty);
+            var (status, retryAfter, body) = receiver!.RefuseNative && series.Any(s => s.Histograms.Count > 0) ? (500, null, "native histograms are disabled")
+                : receiver._script.TryDequeue(out var step) ? step : (204, null, string.Empty);
             receiver.Requests.Enqueue((new HeaderDictionary(context.Request.Headers.ToDictionary(h => h.Key, h => h.Value)), series, status));
             context.Response.StatusCode = status;
             if (retryAfter is not null)
@@ -58,7 +65,11 @@ public sealed class FakeReceiver : IAsyncDisposable
                 context.Response.Headers.RetryAfter = retryAfter;
             }
 
-            await context.Response.WriteAsync(body);
+            if (body.Length > 0)
+            {
+                // Kestrel refuses a body on a 204 and then drops the connection, which a client could meet on its next request.
+                await context.Response.WriteAsync(body);
+            }
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -27,7 +27,10 @@ public sealed class TsdbServer : IAsyncDisposable
     public Uri WriteUrl => new(BaseAddress, "api/v1/write");
 
     /// <summary>Starts Prometheus 2.x with <c>--web.enable-remote-write-receiver</c>, scraping <paramref name="scrape"/> (host:port) every second.</summary>
-    public static async Task<TsdbServer> StartAsync(params string[] scrape)
+    public static Task<TsdbServer> StartAsync(params string[] scrape) => StartAsync(nativeHistograms: false, scrape);
+
+    /// <summary>As <see cref="StartAsync(string[])"/>, with <c>--enable-feature=native-histograms</c> when <paramref name="nativeHistograms"/>.</summary>
+    public static async Task<TsdbServer> StartAsync(bool nativeHistograms, params string[] scrape)
     {
         var dir = Directory.CreateTempSubdirectory("guidellm-prom-").FullName;
         var config = "global:\n  scrape_interval: 1h\n" + (scrape.Length == 0 ? string.Empty
@@ -41,6 +44,7 @@ public sealed class TsdbServer : IAsyncDisposable
             $"--web.listen-address=127.0.0.1:{port}",
             "--web.enable-remote-write-receiver",
             "--storage.tsdb.retention.time=1d",
+            .. nativeHistograms ? ["--enable-feature=native-histograms"] : Array.Empty<string>(),
         ], "-/ready");
     }
 

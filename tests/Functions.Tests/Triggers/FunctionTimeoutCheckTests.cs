@@ -1,13 +1,13 @@
 using GuidellmFunctions.Engine.Configuration;
 using GuidellmFunctions.Engine.DependencyInjection;
 using GuidellmFunctions.Engine.Tests.Support;
-using GuidellmFunctions.Functions.Triggers;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace GuidellmFunctions.Functions.Tests.Triggers;
 
-/// <summary>The function-timeout check as the Functions host registers it: beside the engine's own start-up validation.</summary>
+/// <summary>The function-timeout check as Program.cs registers it (<c>AddGuidellmFunctions</c>): beside the engine's own start-up validation.</summary>
 public sealed class FunctionTimeoutCheckTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
@@ -22,15 +22,15 @@ public sealed class FunctionTimeoutCheckTests : IDisposable
 
         // ${LOADS} is looked up once per read of the file: it counts the loads.
         var config = _dir.Write("config.yaml", "environments:\n  staging:\n    targets:\n      - { name: llama, url: 'http://127.0.0.1:1', model: m, notes: '${LOADS}' }\ndefaults:\n" + defaults);
+        var settings = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["GUIDELLM_CONFIG"] = config,
+            ["GUIDELLM_ENVIRONMENT"] = environment,
+            ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
+        }).Build();
         using var services = new ServiceCollection()
             .AddSingleton(new ConfigLoader(name => name == "LOADS" ? Interlocked.Increment(ref _loads).ToString(System.Globalization.CultureInfo.InvariantCulture) : null))
-            .AddGuidellmEngine(o =>
-            {
-                o.ConfigPath = config;
-                o.Environment = environment;
-                o.StorageConnection = "UseDevelopmentStorage=true";
-            })
-            .AddSingleton<IRunnerConfigCheck>(new FunctionTimeoutCheck(host))
+            .AddGuidellmFunctions(settings, host)
             .BuildServiceProvider();
         try
         {

@@ -4,6 +4,7 @@ using Azure.Storage.Queues;
 using GuidellmFunctions.Engine.DependencyInjection;
 using GuidellmFunctions.Engine.Tests.Support;
 using GuidellmFunctions.Functions.Triggers;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -22,14 +23,18 @@ public sealed class TriggerTests : IAsyncLifetime
         _services = Services(_targets.ConfigPath);
     }
 
-    private ServiceProvider Services(string configLocation) => new ServiceCollection()
-        .AddGuidellmEngine(o =>
-        {
-            o.ConfigPath = configLocation;
-            o.Environment = "development";
-            o.StorageConnection = _targets.Azurite.ConnectionString;
-            o.OutputDirectory = Path.Combine(_dir, "out");
-        })
+    /// <summary>The container as Program.cs composes it, from app settings as local.settings.json gives them.</summary>
+    private ServiceProvider Services(string configLocation, Engine.Configuration.ConfigLoader? loader = null) => new ServiceCollection()
+        .AddSingleton(loader ?? new Engine.Configuration.ConfigLoader())
+        .AddGuidellmFunctions(
+            new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["GUIDELLM_CONFIG"] = configLocation,
+                ["GUIDELLM_ENVIRONMENT"] = "development",
+                ["AzureWebJobsStorage"] = _targets.Azurite.ConnectionString,
+                ["GUIDELLM_OUTPUT"] = Path.Combine(_dir, "out"),
+            }).Build(),
+            Path.Combine(AppContext.BaseDirectory, "host.json"))
         .AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>))
         .AddTransient<OnDemandLoadTest>()
         .AddTransient<NightlyLoadTest>()
@@ -124,6 +129,34 @@ public sealed class TriggerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_config_is_read_once_at_start_and_once_per_run_and_a_run_falls_back_to_the_start_up_read()
+    {
+        var container = new BlobServiceClient(_targets.Azurite.ConnectionString).GetBlobContainerClient("config");
+        await container.CreateIfNotExistsAsync();
+        var blob = container.GetBlobClient("counted.yaml");
+
+        // ${LOADS} is looked up once per parse of the blob: it counts the reads that got the config.
+        var text = (await File.ReadAllTextAsync(_targets.ConfigPath)).Replace("{ name: llama,", "{ name: llama, notes: \"${LOADS}\",", StringComparison.Ordinal);
+        await blob.UploadAsync(BinaryData.FromString(text));
+        var loads = 0;
+        await using var services = Services(blob.Uri.ToString(), new Engine.Configuration.ConfigLoader(name => name == "LOADS" ? (++loads).ToString(System.Globalization.CultureInfo.InvariantCulture) : null));
+
+        _ = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<GuidellmEngineOptions>>().Value;
+        Assert.Equal(1, loads);
+
+        await blob.DeleteAsync();
+        var function = services.GetRequiredService<NightlyLoadTest>();
+        var first = await function.HandleAsync(new DateTimeOffset(2026, 11, 28, 2, 0, 0, TimeSpan.Zero), CancellationToken.None);
+        Assert.True(first.Succeeded);
+        Assert.Equal("1", first.Results.Single(r => r.Report.Target == "llama").Report.Config.Notes);
+
+        await blob.UploadAsync(BinaryData.FromString(text));
+        var second = await function.HandleAsync(new DateTimeOffset(2026, 11, 29, 2, 0, 0, TimeSpan.Zero), CancellationToken.None);
+        Assert.Equal(2, loads);
+        Assert.Equal("2", second.Results.Single(r => r.Report.Target == "llama").Report.Config.Notes);
+    }
+
+    [Fact]
     public async Task A_config_blob_that_cannot_be_read_fails_start_up_naming_it()
     {
         var missing = new BlobServiceClient(_targets.Azurite.ConnectionString).GetBlobContainerClient("config").GetBlobClient("absent.yaml").Uri.ToString();
@@ -161,7 +194,7 @@ public sealed class TriggerTests : IAsyncLifetime
         var result = await running;
 
         var report = Assert.Single(result.Outcome!.Results).Report;
-        Assert.Equal("cancelled", report.Status);
+        Assert.Equal(Engine.Reporting.RunStatus.Cancelled, report.Status);
         var name = Assert.Single(await ArchivedReports());
         using var json = JsonDocument.Parse((await Archive.GetBlobClient(name).DownloadContentAsync()).Value.Content.ToString());
         Assert.Equal("cancelled", json.RootElement.GetProperty("status").GetString());

@@ -53,6 +53,9 @@ internal sealed class RemoteWriteReader(YamlValues yaml)
                 case "sendstalemarkers":
                     config = config with { SendStaleMarkers = yaml.Bool(v, keyPath) ?? config.SendStaleMarkers };
                     break;
+                case "nativehistograms":
+                    config = config with { NativeHistograms = yaml.Bool(v, keyPath) ?? config.NativeHistograms };
+                    break;
                 case "maxsamplesperrequest" or "maxsamplespersend":
                     config = config with { MaxSamplesPerRequest = yaml.Int(v, keyPath, 1) ?? config.MaxSamplesPerRequest };
                     break;
@@ -71,7 +74,7 @@ internal sealed class RemoteWriteReader(YamlValues yaml)
                     config = config with { ExternalLabels = ReadLabels(v, keyPath) };
                     break;
                 default:
-                    yaml.Error(k, keyPath, "unknown key (known: url, push_interval, headers, basic_auth, bearer_token, external_labels, send_stale_markers, timeout, max_samples_per_request)");
+                    yaml.Error(k, keyPath, "unknown key (known: url, push_interval, headers, basic_auth, bearer_token, external_labels, send_stale_markers, native_histograms, timeout, max_samples_per_request)");
                     break;
             }
         }

@@ -13,6 +13,7 @@ internal sealed class RootReader(YamlValues yaml)
         var sawEnvironments = false;
         IReadOnlyList<RemoteWriteConfig> remoteWrite = [];
         ArchiveConfig? archive = null;
+        var buckets = Export.HistogramLayout.Default;
         foreach (var (keyNode, value) in root.Children)
         {
             var key = YamlValues.KeyText(keyNode);
@@ -34,11 +35,14 @@ internal sealed class RootReader(YamlValues yaml)
                 case "remotewrite":
                     remoteWrite = new RemoteWriteReader(yaml).Read(value, key);
                     break;
+                case "buckets":
+                    buckets = new BucketsReader(yaml).Read(value, key);
+                    break;
                 case "discovery":
                     yaml.Warnings.Add(yaml.At(keyNode, key, "model discovery is not supported; list targets under environments instead (section ignored)"));
                     break;
                 default:
-                    yaml.Error(keyNode, key, "unknown key (expected environments, defaults, prometheus, remote_write, archive)");
+                    yaml.Error(keyNode, key, "unknown key (expected environments, defaults, prometheus, remote_write, buckets, archive)");
                     break;
             }
         }
@@ -55,6 +59,7 @@ internal sealed class RootReader(YamlValues yaml)
             Defaults = defaults,
             PrometheusPort = port,
             RemoteWrite = remoteWrite,
+            Buckets = buckets,
             Archive = archive,
             Warnings = yaml.Warnings,
         };
