@@ -159,7 +159,7 @@ internal sealed class PrometheusStageWatch : IStageWatch
         var model = _target.Target.Model;
         var (start, end) = (report.StartedAt, report.EndedAt);
         var all = Select(ServerMetricNames.ServerSeries, _selector);
-        var (afterAt, latest) = await WaitForScrapeAsync(all, end, cancellationToken).ConfigureAwait(false);
+        var (afterAt, latest) = await WaitForScrapeAsync(end, cancellationToken).ConfigureAwait(false);
         var notes = new List<string>();
         if (latest < end)
         {
@@ -187,10 +187,12 @@ internal sealed class PrometheusStageWatch : IStageWatch
     /// Waits until every scraped instance the selector matches has a sample at or after <paramref name="end"/>; returns
     /// the time to read "after" at and the latest scrape seen. Fails at once when nothing matches.
     /// </summary>
-    private async Task<(DateTimeOffset At, DateTimeOffset Latest)> WaitForScrapeAsync(string all, DateTimeOffset end, CancellationToken cancellationToken)
+    private async Task<(DateTimeOffset At, DateTimeOffset Latest)> WaitForScrapeAsync(DateTimeOffset end, CancellationToken cancellationToken)
     {
         var deadline = _time.GetUtcNow() + ScrapeWait;
-        var query = $"min(max by (job, instance) (timestamp({all})))";
+        // timestamp() gives a sample's own time only over a plain selector, and drops the name: series of two names could
+        // then collide, so it is taken of each dialect's running gauge apart (one name each, present on every server).
+        var query = $"min(max by (job, instance) ({string.Join(" or ", ServerMetricNames.Running.Select(n => $"timestamp({Select([n], _selector)})"))}))";
         while (true)
         {
             var now = _time.GetUtcNow();
