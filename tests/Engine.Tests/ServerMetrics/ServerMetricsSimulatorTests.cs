@@ -80,6 +80,28 @@ public sealed class ServerMetricsSimulatorTests : IDisposable
     }
 
     [Fact]
+    public async Task The_gpus_dcgm_series_give_utilisation_power_and_energy_per_output_token()
+    {
+        await using var server = await Simulator(MetricsNaming.V1);
+        await using var dcgm = await FakeDcgmExporter.StartAsync();
+        await using var prometheus = await TsdbServer.StartAsync($"127.0.0.1:{server.BaseAddress.Port}", $"127.0.0.1:{dcgm.Url.Port}");
+        await UntilScrapedAsync(prometheus, "vllm:num_requests_running");
+        await UntilScrapedAsync(prometheus, "DCGM_FI_DEV_POWER_USAGE");
+        var setting = new ServerMetricsSetting { Kind = ServerMetricsKind.Prometheus, Url = prometheus.BaseAddress, GpuSelector = $"{{modelName=\"{FakeDcgmExporter.ModelName}\"}}" };
+
+        var report = await RunAsync(server, setting, "gpu");
+
+        var stage = report.Benchmarks[0];
+        var gpu = stage.Server!.Gpu!;
+        Assert.Equal(2, gpu.Count);
+        Assert.Equal(80, gpu.UtilizationMean!.Value, 6);
+        Assert.Equal(90, gpu.UtilizationMax!.Value, 6);
+        Assert.Equal(600, gpu.PowerWattsMean!.Value, 6);
+        Assert.InRange(gpu.EnergyJoules!.Value, 600 * stage.DurationSeconds * 0.97, 600 * stage.DurationSeconds * 1.03);
+        Assert.Equal(gpu.EnergyJoules.Value / stage.Server.OutputTokens!.Value, gpu.EnergyPerOutputTokenJoules!.Value, 9);
+    }
+
+    [Fact]
     public async Task A_server_without_metrics_gives_a_section_that_says_so_and_the_run_completes()
     {
         await using var server = await Simulator(MetricsNaming.V1);
