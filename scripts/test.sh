@@ -9,6 +9,11 @@ command -v prometheus >/dev/null 2>&1 || need+=(prometheus)
 command -v victoria-metrics >/dev/null 2>&1 || need+=(victoria-metrics)
 # kubectl renders deploy/keda (its built-in kustomize); the machine image ships it, apt is the fallback.
 command -v kubectl >/dev/null 2>&1 || need+=(kubectl)
+# Real network peers of the HTTP client's tests: a TLS ingress (nginx, HAProxy), a forward proxy, a vLLM-style SSE server.
+[ -x /usr/sbin/nginx ] || need+=(nginx-light)
+[ -x /usr/sbin/haproxy ] || need+=(haproxy)
+[ -x /usr/bin/tinyproxy ] || [ -x /usr/sbin/tinyproxy ] || need+=(tinyproxy)
+/usr/bin/python3 -c 'import uvicorn' >/dev/null 2>&1 || need+=(python3-uvicorn)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing ${need[*]} (Debian packages)"
   sudo_cmd=""

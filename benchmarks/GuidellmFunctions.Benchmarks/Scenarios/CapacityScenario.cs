@@ -150,7 +150,7 @@ internal static class CapacityScenario
             $"{runner.Summary.Requests.Failed} failed, {Suite.F(runner.Cpu.TotalMicroseconds / requests, 1)} CPU µs/request, {Suite.F(runner.AllocatedBytes / (double)requests, 0)} B/request allocated");
     }
 
-    private static (string Name, Func<Task<(double Rps, string Note)>> Run) Wrk(string name, string lua, Uri endpoint, int seconds) =>
+    internal static (string Name, Func<Task<(double Rps, string Note)>> Run) Wrk(string name, string lua, Uri endpoint, int seconds) =>
         ExternalTool.Installed("wrk")
             ? (name, async () =>
             {
@@ -164,7 +164,7 @@ internal static class CapacityScenario
     /// generator whose requests cost the server more gets fewer. Every other round runs them in reverse order, so that
     /// each generator's place in the round (what ran just before it) is balanced over an even number of rounds.
     /// </summary>
-    private static async Task<List<List<(double Rps, string Note)>>> RoundsAsync(SimulatorProcess simulator, List<(string Name, Func<Task<(double Rps, string Note)>> Run)> generators, int rounds, int seconds)
+    internal static async Task<List<List<(double Rps, string Note)>>> RoundsAsync(SimulatorProcess simulator, List<(string Name, Func<Task<(double Rps, string Note)>> Run)> generators, int rounds, int seconds)
     {
         var results = generators.Select(_ => new List<(double Rps, string Note)>()).ToList();
         for (var round = 0; round < rounds; round++)
@@ -182,7 +182,7 @@ internal static class CapacityScenario
     }
 
     /// <summary>Medians over the rounds, the runner (the first generator) against each within a round.</summary>
-    private static List<(string[] Cells, double RunnerToThis, object Result)> Rows(List<string> names, List<List<(double Rps, string Note)>> results, int rounds) =>
+    internal static List<(string[] Cells, double RunnerToThis, object Result)> Rows(List<string> names, List<List<(double Rps, string Note)>> results, int rounds) =>
         [.. names.Select((name, g) =>
         {
             var rps = Median(results[g].Select(r => r.Rps));

@@ -59,7 +59,7 @@ internal static class MemoryScenario
                 Data = new DataSpec(new TokenDistribution(32), new TokenDistribution(16)),
             };
             var resolved = Enumerable.Range(1, targets).Select(i => new ResolvedTarget("bench", new TargetConfig { Name = $"target-{i}", Url = v1, Model = Burst.Model }, settings)).ToList();
-            using var clients = new TargetHttpClientFactory();
+            using var clients = new TargetTransportFactory();
             var coordinator = new RunCoordinator(new LoadTestRunner(clients, new PromptGenerator(), TimeProvider.System));
             var wall = Stopwatch.StartNew();
             var results = await coordinator.RunAsync(resolved, RunIds.New(TimeProvider.System), RunTrigger.Cli, new LocalReportStore(Path.Combine(dir, "out")), Path.Combine(dir, "staging"), null, CancellationToken.None).ConfigureAwait(false);

@@ -38,5 +38,53 @@ internal static class StreamingScenario
         suite.Table("2. Streaming capacity: 512 one-token chunks per request, no server delay (simulator in its own process)",
             ["streams", "stamps", "chunks/s", "requests/s", "runner CPU µs/chunk", "runner CPU µs/request", "runner CPU", "simulator CPU", "failed"], rows);
         suite.Sections["streaming"] = results;
+        await AgainstWrkAsync(suite).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Short streams against wrk on the same simulator: 16 one-token chunks per request, 64 streams, the runner and wrk in
+    /// interleaved rounds, the ratio taken within each round.
+    /// </summary>
+    private static async Task AgainstWrkAsync(Suite suite)
+    {
+        const int Tokens = 16;
+        await using var simulator = await SimulatorProcess.StartAsync(new SimulatorOptions { TtftMs = 0, ItlMs = 0, OutputTokens = Tokens, MaxBatch = 100_000, GroundTruthCapacity = 0 });
+        var body = FixedBodySource.Body(stream: true, maxTokens: Tokens);
+        var rounds = suite.Quick ? 1 : 6;
+        var length = suite.Quick ? TimeSpan.FromSeconds(4) : TimeSpan.FromSeconds(5);
+        var seconds = (int)length.TotalSeconds;
+        var settings = new BenchmarkSettings
+        {
+            Profile = ProfileKind.Concurrent, Rate = CapacityScenario.Connections, MaxDuration = length, RequestTimeout = TimeSpan.FromSeconds(30),
+            Warmup = TimeSpan.FromSeconds(1), Data = new DataSpec(new TokenDistribution(4), new TokenDistribution(Tokens)),
+        };
+        var dir = Directory.CreateTempSubdirectory("guidellm-bench-").FullName;
+        try
+        {
+            var source = new FixedBodySource(simulator.ChatCompletions, body, Tokens);
+            await Burst.RunAsync(simulator.V1, settings with { MaxDuration = TimeSpan.FromSeconds(suite.Quick ? 3 : 6), Warmup = TimeSpan.Zero }, source).ConfigureAwait(false);
+            var generators = new List<(string Name, Func<Task<(double Rps, string Note)>> Run)>
+            {
+                ("guidellm-runner", async () =>
+                {
+                    var burst = await Burst.RunAsync(simulator.V1, settings, source).ConfigureAwait(false);
+                    var requests = Math.Max(1, burst.Capture.Total);
+                    return (burst.Summary.Throughput.RequestsPerSecond, $"{burst.Summary.Requests.Failed} failed, {Suite.F(burst.Cpu.TotalMicroseconds / requests, 1)} CPU µs/request, {Suite.F(burst.Cpu.TotalMicroseconds / Math.Max(1, burst.Capture.Chunks), 2)} µs/chunk, {Suite.F(burst.AllocatedBytes / (double)requests, 0)} B/request allocated");
+                }),
+            };
+
+            var lua = Path.Combine(dir, "stream.lua");
+            await File.WriteAllTextAsync(lua, $"wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\nwrk.body = [[{System.Text.Encoding.UTF8.GetString(body)}]]\n").ConfigureAwait(false);
+            generators.Add(CapacityScenario.Wrk("wrk 4.1 (-t2)", lua, simulator.ChatCompletions, seconds));
+            var results = await CapacityScenario.RoundsAsync(simulator, generators, rounds, seconds).ConfigureAwait(false);
+            var rows = CapacityScenario.Rows(generators.Select(g => g.Name).ToList(), results, rounds);
+            suite.Table($"2b. Streaming against wrk: {Tokens} one-token chunks per request, {CapacityScenario.Connections} streams, {rounds} interleaved round(s) of {seconds} s per generator",
+                ["generator", "requests/s (median)", "per round", "runner / this (median of rounds)", "note (last round)"], rows.Select(r => r.Cells));
+            suite.Sections["streamingAgainstWrk"] = new { tokens = Tokens, streams = CapacityScenario.Connections, seconds, rounds, generators = rows.Select(r => r.Result) };
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 }

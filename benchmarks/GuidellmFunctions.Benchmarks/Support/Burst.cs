@@ -20,7 +20,7 @@ internal static class Burst
 
     public static async Task<BurstResult> RunAsync(Uri v1, BenchmarkSettings settings, IRequestSource? source = null, bool keepRequests = false)
     {
-        using var clients = new TargetHttpClientFactory();
+        using var clients = new TargetTransportFactory();
         var runner = new LoadTestRunner(clients, new PromptGenerator(), TimeProvider.System);
         var target = new ResolvedTarget("bench", new TargetConfig { Name = "simulator", Url = v1, Model = Model }, settings);
         var capture = new RequestCapture(keepRequests);

@@ -33,7 +33,7 @@ public sealed partial class BlobReportStore : IReportStore
     public static BlobReportStore Create(ArchiveConfig config, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(config);
-        var options = new BlobClientOptions { Retry = { MaxRetries = 2, NetworkTimeout = TimeSpan.FromSeconds(30) } };
+        var options = new BlobClientOptions { Retry = { MaxRetries = 2, NetworkTimeout = TimeSpan.FromSeconds(30) }, Transport = Client.Transport.OutboundHttp.Azure };
         var service = config.Connection is { IsEmpty: false } connection
             ? new BlobServiceClient(connection.Reveal(), options)
             : new BlobServiceClient(config.AccountUrl ?? throw new ConfigValidationException("archive needs connection or account_url"), new DefaultAzureCredential(), options);

@@ -86,9 +86,15 @@ public sealed class OpenAiStreamingClient
         if (!response.IsSuccessStatusCode)
         {
             var body = await ReadErrorBodyAsync(response, cancellationToken).ConfigureAwait(false);
-            var text = SecretRedactor.Redact(ChunkParser.Truncate(body.Trim()), SecretRedactor.Of(request));
+            var text = status is >= 300 and < 400 ? Redirect(response.Location, request) : Redacted(body.Trim(), request);
             yield return new StreamEvent(StreamEventKind.Failure, _time.GetTimestamp(), StatusCode: status,
                 Reason: FailureReasons.FromStatus(status), Message: $"HTTP {status}: {text}", RetryAfter: RetryAfter(response.RetryAfter));
+            yield break;
+        }
+
+        if (response.ContentEncoding is { } encoding)
+        {
+            yield return new StreamEvent(StreamEventKind.Failure, _time.GetTimestamp(), StatusCode: status, Reason: FailureReason.Protocol, Message: Compressed(encoding, request));
             yield break;
         }
 
@@ -195,6 +201,32 @@ public sealed class OpenAiStreamingClient
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>
+    /// What a redirect failure says: where it pointed (credentials and secret-looking query values masked). Redirects are
+    /// not followed by either client: the extra round trip would land in the TTFT, and the key would go to wherever the
+    /// server pointed.
+    /// </summary>
+    private static string Redirect(string? location, CompletionRequest request)
+    {
+        if (location is null)
+        {
+            return "a redirect without a Location header; the runner does not follow redirects";
+        }
+
+        var where = Uri.TryCreate(request.Endpoint, location, out var target) && target.Scheme is "http" or "https"
+            ? Reporting.EffectiveConfig.RedactUrl(target)
+            : new string([.. location.Select(c => char.IsControl(c) ? '?' : c)]);
+        return $"redirected to {Redacted(where, request)}; the runner does not follow redirects: set the target's url to the address it points to";
+    }
+
+    /// <summary>What a compressed body's failure says: which encoding, and the header that asked for it when one did.</summary>
+    private static string Compressed(string encoding, CompletionRequest request)
+    {
+        var asked = request.Headers?.Keys.FirstOrDefault(k => k.Equals("Accept-Encoding", StringComparison.OrdinalIgnoreCase));
+        return $"the server compressed the response (Content-Encoding: {encoding}), which the runner does not decode: a compressed event stream's chunks do not arrive when the server produced them"
+            + (asked is null ? string.Empty : $"; the target's headers ask for it ({asked}): remove that header");
     }
 
     private static string Redacted(string text, CompletionRequest request) =>

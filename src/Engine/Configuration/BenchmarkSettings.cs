@@ -72,6 +72,9 @@ public sealed record BenchmarkSettings
     /// </summary>
     public bool KernelTimestamps { get => Get(SettingsTable.KernelTimestamps); init => Store(SettingsTable.KernelTimestamps, value); }
 
+    /// <summary>The proxy of the target's requests (<c>proxy</c>); null: the environment's.</summary>
+    public ProxySetting? Proxy { get => Get(SettingsTable.Proxy); init => Store(SettingsTable.Proxy, value); }
+
     /// <summary>The value of <paramref name="setting"/>.</summary>
     public T Get<T>(Setting<T> setting)
     {

@@ -122,7 +122,7 @@ public sealed partial class ConfigSource
 
     private static BlobClient CreateBlobClient(Uri uri, string? storageConnection)
     {
-        var options = new BlobClientOptions { Retry = { MaxRetries = 2, NetworkTimeout = TimeSpan.FromSeconds(30) } };
+        var options = new BlobClientOptions { Retry = { MaxRetries = 2, NetworkTimeout = TimeSpan.FromSeconds(30) }, Transport = Client.Transport.OutboundHttp.Azure };
         if (uri.Query.Contains("sig=", StringComparison.OrdinalIgnoreCase))
         {
             return new BlobClient(uri, options);

@@ -95,6 +95,77 @@ internal static class SettingFormats
         v => v.ToString(),
         v => JsonValue.Create(v.ToString()));
 
+    /// <summary>
+    /// An <c>http://</c> proxy URL (credentials may be in it), a mapping of <c>url</c>, <c>username</c> and
+    /// <c>password</c>, or <c>none</c>; absent means the environment's proxy.
+    /// </summary>
+    public static SettingFormat<ProxySetting?> Proxy { get; } = new(
+        "http://host:port (user:password@ allowed), {url, username, password}, or none",
+        (SettingParser<ProxySetting?>)((yaml, _, node, path, out value) =>
+        {
+            value = null;
+            string? url = null, username = null;
+            Secret? password = null;
+            if (node is YamlMappingNode map)
+            {
+                foreach (var (k, v) in map.Children)
+                {
+                    var key = Reading.YamlValues.KeyText(k);
+                    switch (key)
+                    {
+                        case "url":
+                            url = yaml.RequireText(v, $"{path}.url");
+                            break;
+                        case "username":
+                            username = yaml.Text(v, $"{path}.username");
+                            break;
+                        case "password":
+                            password = yaml.OptionalSecret(v, $"{path}.password");
+                            break;
+                        default:
+                            yaml.Error(k, $"{path}.{key}", "unknown key (expected url, username, password)");
+                            return false;
+                    }
+                }
+
+                if (url is null)
+                {
+                    yaml.Error(node, $"{path}.url", "missing: a proxy mapping needs its url");
+                    return false;
+                }
+            }
+            else if ((url = yaml.Text(node, path)?.Trim()) is null)
+            {
+                return false;
+            }
+
+            if (url is "" or "none" or "false" or "direct")
+            {
+                value = ProxySetting.Direct;
+                return true;
+            }
+
+            if (!Uri.TryCreate(url.Contains("://", StringComparison.Ordinal) ? url : "http://" + url, UriKind.Absolute, out var uri)
+                || uri.Scheme != Uri.UriSchemeHttp || uri.Host.Length == 0 || uri.AbsolutePath != "/" || uri.Query.Length > 0)
+            {
+                // The value is not quoted: it may hold a password.
+                yaml.Error(node, path, "must be an http://host:port proxy URL, a mapping of url, username and password, or none");
+                return false;
+            }
+
+            if (uri.UserInfo.Length > 0)
+            {
+                var colon = uri.UserInfo.IndexOf(':', StringComparison.Ordinal);
+                username ??= Uri.UnescapeDataString(colon < 0 ? uri.UserInfo : uri.UserInfo[..colon]);
+                password ??= colon < 0 ? null : new Secret(Uri.UnescapeDataString(uri.UserInfo[(colon + 1)..]));
+            }
+
+            value = new ProxySetting(new Uri(uri.GetLeftPart(UriPartial.Authority)), username, password);
+            return true;
+        }),
+        v => v?.ToString() ?? "from the environment",
+        v => v is null ? null : JsonValue.Create(v.ToString()));
+
     private static bool Got<T>(T? read, out T value)
         where T : struct
     {

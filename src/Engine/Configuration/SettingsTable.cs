@@ -145,9 +145,19 @@ public static class SettingsTable
     /// <summary>Time allowed to open a connection.</summary>
     public static readonly Setting<TimeSpan> ConnectTimeout = Add(new Setting<TimeSpan>("connect_timeout", SettingFormats.Duration(positive: true), TimeSpan.FromSeconds(10))
     {
-        Doc = "Time allowed to open a connection (TCP connect and TLS handshake). Read, merged and reported, but not yet applied by the client: `request_timeout` bounds the connect today.",
+        Doc = "Time allowed to open a connection: TCP connect, a proxy's tunnel and the TLS handshake; a request whose connection is not open by then fails as `connection`, whatever is left of `request_timeout`.",
         Example = "3s",
         ReportField = "connectTimeoutSeconds",
+    });
+
+    /// <summary>The proxy of the target's requests.</summary>
+    public static readonly Setting<ProxySetting?> Proxy = Add(new Setting<ProxySetting?>("proxy", SettingFormats.Proxy, null, Yaml)
+    {
+        Doc = "HTTP proxy of the target's requests (http targets asked in absolute form, https through a CONNECT tunnel), with Basic credentials "
+            + "in the URL or as `username` and `password` (for example `${PROXY_PASSWORD}`; reports mask the password), or `none` to go direct. "
+            + "Unset, HTTP_PROXY, HTTPS_PROXY and ALL_PROXY apply; NO_PROXY applies either way. Receivers and storage follow the environment.",
+        Example = "http://proxy.corp:3128",
+        DefaultTextOverride = "from the environment",
     });
 
     /// <summary>Seed of the synthetic load.</summary>

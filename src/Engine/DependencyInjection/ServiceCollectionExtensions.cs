@@ -26,7 +26,7 @@ public static class ServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configure);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(_ => new ConfigLoader());
-        services.TryAddSingleton<TargetHttpClientFactory>();
+        services.TryAddSingleton<TargetTransportFactory>();
         services.TryAddSingleton<PromptGenerator>();
         services.TryAddSingleton<LoadTestRunner>();
         services.TryAddSingleton<RunCoordinator>();

@@ -87,7 +87,7 @@ public sealed class RemoteWriteExporter : IDisposable
     }
 
     /// <summary>The handler the engine's remote_write HttpClient uses: pooled connections renewed every 5 minutes (DNS changes).</summary>
-    public static SocketsHttpHandler CreateHandler() => new() { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+    public static SocketsHttpHandler CreateHandler() => Client.Transport.OutboundHttp.Handler();
 
     private static HttpClient OwnClient(HttpMessageHandler? handler) => handler is null
         ? new HttpClient(CreateHandler()) { Timeout = Timeout.InfiniteTimeSpan }

@@ -11,19 +11,19 @@ namespace GuidellmFunctions.Engine.Load;
 /// <summary>Runs every stage of one target's profile (a sweep's stages in turn) and produces its <see cref="RunReport"/>.</summary>
 public sealed class LoadTestRunner
 {
-    private readonly TargetHttpClientFactory _clients;
+    private readonly TargetTransportFactory _transports;
     private readonly PromptGenerator _prompts;
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
 
     /// <summary>Creates a runner.</summary>
-    public LoadTestRunner(TargetHttpClientFactory clients, PromptGenerator prompts, TimeProvider time, ILoggerFactory? loggers = null)
+    public LoadTestRunner(TargetTransportFactory transports, PromptGenerator prompts, TimeProvider time, ILoggerFactory? loggers = null)
     {
-        ArgumentNullException.ThrowIfNull(clients);
+        ArgumentNullException.ThrowIfNull(transports);
         ArgumentNullException.ThrowIfNull(prompts);
         ArgumentNullException.ThrowIfNull(time);
-        _clients = clients;
+        _transports = transports;
         _prompts = prompts;
         _time = time;
         _loggers = loggers ?? NullLoggerFactory.Instance;
@@ -48,7 +48,7 @@ public sealed class LoadTestRunner
         string? failure = null;
         try
         {
-            var client = new OpenAiStreamingClient(_clients.TransportFor(target.Endpoint, target.Settings), _time, _loggers.CreateLogger<OpenAiStreamingClient>());
+            var client = new OpenAiStreamingClient(_transports.TransportFor(target.Endpoint, target.Settings), _time, _loggers.CreateLogger<OpenAiStreamingClient>());
             var executor = new RequestExecutor(client, _time, _loggers.CreateLogger<RequestExecutor>());
             var stages = new StageRunner(executor, _time, _loggers.CreateLogger<StageRunner>()) { Monitors = MonitorsFor(target) };
             source ??= new SyntheticRequestSource(target, _prompts, runId);

@@ -34,12 +34,12 @@ public sealed class RunQueue
     private RunQueue(string? name, Func<QueueClientOptions, QueueServiceClient> service)
     {
         Name = string.IsNullOrWhiteSpace(name) ? DefaultName : name;
-        var encoded = service(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        var encoded = service(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64, Transport = Client.Transport.OutboundHttp.Azure });
         Queue = encoded.GetQueueClient(Name);
         Poison = encoded.GetQueueClient(PoisonName);
 
         // Received bodies are decoded here, so a message posted without base64 (a portal or a script) is still read.
-        Receiver = service(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None }).GetQueueClient(Name);
+        Receiver = service(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None, Transport = Client.Transport.OutboundHttp.Azure }).GetQueueClient(Name);
     }
 
     /// <summary>The queue name.</summary>

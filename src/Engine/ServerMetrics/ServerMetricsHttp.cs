@@ -3,14 +3,15 @@ using System.Net.Http.Headers;
 using System.Net.Security;
 using System.Text;
 using GuidellmFunctions.Engine.Client;
+using GuidellmFunctions.Engine.Client.Transport;
 using GuidellmFunctions.Engine.Configuration;
 
 namespace GuidellmFunctions.Engine.ServerMetrics;
 
 /// <summary>
 /// The HTTP clients server metrics are read with: pooled, no redirects followed, the environment's proxies
-/// (HTTP_PROXY, HTTPS_PROXY, NO_PROXY) as the engine's other outbound HTTP resolves them, TLS checked unless the target
-/// opts out. Shared by every run of the process.
+/// (HTTP_PROXY, HTTPS_PROXY, NO_PROXY as curl reads them) resolved by <see cref="OutboundHttp"/> as for the engine's other
+/// outbound HTTP, TLS checked unless the target opts out. Shared by every run of the process.
 /// </summary>
 internal static class ServerMetricsHttp
 {
@@ -56,15 +57,11 @@ internal static class ServerMetricsHttp
 
     private static HttpClient Create(bool insecure)
     {
-        var handler = new SocketsHttpHandler
-        {
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            ConnectTimeout = TimeSpan.FromSeconds(10),
-            AllowAutoRedirect = false,
-            UseCookies = false,
-            UseProxy = true,
-            AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
-        };
+        var handler = OutboundHttp.Handler();
+        handler.ConnectTimeout = TimeSpan.FromSeconds(10);
+        handler.AllowAutoRedirect = false;
+        handler.UseCookies = false;
+        handler.AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate;
         if (insecure)
         {
             handler.SslOptions = new SslClientAuthenticationOptions

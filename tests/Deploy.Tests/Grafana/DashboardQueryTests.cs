@@ -14,7 +14,7 @@ namespace GuidellmFunctions.Deploy.Tests.Grafana;
 public sealed class DashboardQueryTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("guidellm-dash-").FullName;
-    private readonly TargetHttpClientFactory _clients = new();
+    private readonly TargetTransportFactory _clients = new();
 
     public void Dispose()
     {

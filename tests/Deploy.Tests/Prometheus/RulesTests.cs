@@ -44,7 +44,7 @@ public sealed class RulesTests
     public async Task The_quantile_rules_read_the_native_histogram_where_there_is_one_and_the_classic_buckets_elsewhere()
     {
         var dir = Directory.CreateTempSubdirectory("guidellm-rules-").FullName;
-        using var clients = new TargetHttpClientFactory();
+        using var clients = new TargetTransportFactory();
         await using var simulator = await SimulatorServer.StartAsync(new SimulatorOptions { TtftMs = 120, ItlMs = 20, ItlLoadFactor = 0 });
         await using var prometheus = await TsdbServer.StartAsync(nativeHistograms: true);
         var settings = new BenchmarkSettings

@@ -12,7 +12,7 @@ namespace GuidellmFunctions.Engine.Tests.Client;
 [Collection(TimingCollection.Name)]
 public sealed class ReasoningSimulatorTests : IDisposable
 {
-    private readonly TargetHttpClientFactory _clients = new();
+    private readonly TargetTransportFactory _clients = new();
 
     public void Dispose() => _clients.Dispose();
 

@@ -17,7 +17,7 @@ public sealed class HistogramQuantileTests(ITestOutputHelper output) : IDisposab
 {
     private static readonly double[] Quantiles = [0.5, 0.95, 0.99];
     private readonly string _dir = Directory.CreateTempSubdirectory("guidellm-quantiles-").FullName;
-    private readonly TargetHttpClientFactory _clients = new();
+    private readonly TargetTransportFactory _clients = new();
 
     public void Dispose()
     {

@@ -12,7 +12,7 @@ namespace GuidellmFunctions.Engine.Tests.Export;
 public sealed class RemoteWriteExporterTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("guidellm-rw-").FullName;
-    private readonly TargetHttpClientFactory _clients = new();
+    private readonly TargetTransportFactory _clients = new();
 
     public void Dispose()
     {

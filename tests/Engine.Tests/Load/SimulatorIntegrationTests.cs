@@ -15,7 +15,7 @@ namespace GuidellmFunctions.Engine.Tests.Load;
 [Collection(TimingCollection.Name)]
 public sealed class SimulatorIntegrationTests : IDisposable
 {
-    private readonly TargetHttpClientFactory _clients = new();
+    private readonly TargetTransportFactory _clients = new();
     private readonly string _output = Directory.CreateTempSubdirectory("guidellm-it-").FullName;
 
     public void Dispose()
@@ -83,10 +83,12 @@ public sealed class SimulatorIntegrationTests : IDisposable
         var faults = new[] { "http_500=0.1", "http_503=0.05", "http_429=0.1", "http_400=0.05", "disconnect=0.1", "error_object=0.1", "no_done=0.05", "stall=0.05" }
             .Select(FaultRule.Parse).ToList();
         await using var server = await SimulatorServer.StartAsync(new SimulatorOptions { TtftMs = 5, ItlMs = 1, Faults = faults, StallTime = TimeSpan.FromSeconds(30), Seed = 3 });
+        // The timeout sits far below the 30 s stall and far above a loaded CI machine's slowest healthy request
+        // (at 1 s, two faulted streams on a loaded machine timed out before their fault and were counted as timeouts).
         var settings = new BenchmarkSettings
         {
             Profile = ProfileKind.Concurrent, Rate = 16, MaxDuration = TimeSpan.FromSeconds(60), MaxRequests = 300,
-            RequestTimeout = TimeSpan.FromSeconds(1), Data = new DataSpec(new TokenDistribution(16), new TokenDistribution(16)),
+            RequestTimeout = TimeSpan.FromSeconds(5), Data = new DataSpec(new TokenDistribution(16), new TokenDistribution(16)),
         };
 
         var report = await Runner().RunAsync(Target(server, settings), "faults", RunTrigger.Cli, [], CancellationToken.None);

@@ -18,7 +18,7 @@ namespace GuidellmFunctions.Engine.Tests.Reliability;
 public sealed class TargetFaultTests : IDisposable
 {
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(2);
-    private readonly TargetHttpClientFactory _clients = new();
+    private readonly TargetTransportFactory _clients = new();
     private readonly string _dir = Directory.CreateTempSubdirectory("guidellm-faults-").FullName;
 
     public void Dispose()

@@ -23,7 +23,7 @@ public sealed class ServerMetricsSimulatorTests : IDisposable
     private const int PromptTokens = 64;
     private const int OutputTokens = 32;
 
-    private readonly TargetHttpClientFactory _clients = new();
+    private readonly TargetTransportFactory _clients = new();
 
     public void Dispose() => _clients.Dispose();
 

@@ -12,7 +12,7 @@ namespace GuidellmFunctions.Engine.Tests.Support;
 public static class ExportedBurst
 {
     /// <summary>Runs <paramref name="settings"/> against <paramref name="server"/> as <c>environment/target</c>, exported by <paramref name="exporter"/>.</summary>
-    public static async Task<RunReport> RunAsync(TargetHttpClientFactory clients, string dir, SimulatorServer server, BenchmarkSettings settings, RemoteWriteExporter exporter, string runId, string environment = "dev", string target = "sim")
+    public static async Task<RunReport> RunAsync(TargetTransportFactory clients, string dir, SimulatorServer server, BenchmarkSettings settings, RemoteWriteExporter exporter, string runId, string environment = "dev", string target = "sim")
     {
         var resolved = new ResolvedTarget(environment, new TargetConfig { Name = target, Url = server.V1, Model = server.Options.Model }, settings);
         var results = await new RunCoordinator(new LoadTestRunner(clients, new PromptGenerator(), TimeProvider.System))

@@ -1,3 +1,7 @@
+// Longer than the project's ~400 lines on purpose: one connection's read path (its receive buffer, the response head,
+// the body's framing state, the drain and the decision to keep or close the connection) shares every field below, and
+// each streamed chunk passes through it; split apart, those fields would be reached through another object on every
+// chunk. Its parts are tested one by one (Http1ConnectionTests, Http1ResponseFuzzTests).
 using System.Buffers;
 using System.Buffers.Text;
 using System.Net.Http.Headers;
@@ -23,7 +27,7 @@ internal sealed class Http1Connection
 
     private readonly Socket _socket;
     private readonly StampedSocketStream _socketStream;
-    private readonly SslStream? _tls;
+    private readonly Stream? _tls;
     private readonly Http1Pool _pool;
     private readonly Response _response;
     private readonly BodyStream _body;
@@ -48,8 +52,8 @@ internal sealed class Http1Connection
     /// <param name="createdAt">When it was opened.</param>
     /// <param name="kernelTimestamps">The kernel timestamps what the socket receives (<see cref="KernelReceive.Enable"/>).</param>
     /// <param name="socketStream"><paramref name="socket"/> as a stream; under <paramref name="tls"/> when there is one.</param>
-    /// <param name="tls">The authenticated TLS session over <paramref name="socketStream"/>, or null for plain HTTP.</param>
-    public Http1Connection(Socket socket, Http1Pool pool, long createdAt, bool kernelTimestamps = false, StampedSocketStream? socketStream = null, SslStream? tls = null)
+    /// <param name="tls">The authenticated TLS session over <paramref name="socketStream"/> (an <see cref="SslStream"/>), or null for plain HTTP.</param>
+    public Http1Connection(Socket socket, Http1Pool pool, long createdAt, bool kernelTimestamps = false, StampedSocketStream? socketStream = null, Stream? tls = null)
     {
         _socket = socket;
         _socketStream = socketStream ?? new StampedSocketStream(socket);
@@ -162,8 +166,9 @@ internal sealed class Http1Connection
         {
             await _abortOnCancel.DisposeAsync().ConfigureAwait(false);
             Abort();
+            // Over TLS the reset or broken pipe of a connection the server had closed comes wrapped in an IOException.
             MayRetry = reused && !_receivedResponse && !cancellationToken.IsCancellationRequested
-                && ex is SocketException or HttpRequestException { HttpRequestError: HttpRequestError.ResponseEnded };
+                && ex is SocketException or IOException or HttpRequestException { HttpRequestError: HttpRequestError.ResponseEnded };
             throw Translate(ex, inBody: false, cancellationToken);
         }
     }
@@ -641,6 +646,10 @@ internal sealed class Http1Connection
 
         public override RetryConditionHeaderValue? RetryAfter =>
             RetryConditionHeaderValue.TryParse(connection._head.RetryAfter, out var value) ? value : null;
+
+        public override string? Location => connection._head.Location;
+
+        public override string? ContentEncoding => connection._head.ContentEncoding;
 
         public override Stream Body => connection._body;
 

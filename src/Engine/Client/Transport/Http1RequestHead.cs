@@ -11,7 +11,8 @@ internal static class Http1RequestHead
     /// <summary>An upper bound of the head's length in bytes.</summary>
     public static int MaxLength(CompletionRequest request, Http1Endpoint endpoint)
     {
-        var length = 256 + endpoint.Target.Length + endpoint.HostHeader.Length + Encoding.UTF8.GetMaxByteCount(request.RequestId.Length);
+        var length = 256 + endpoint.Target.Length + endpoint.HostHeader.Length + Encoding.UTF8.GetMaxByteCount(request.RequestId.Length)
+            + (endpoint.ProxyAuthorization?.Length ?? 0);
         if (request.ApiKey is { IsEmpty: false } key)
         {
             length += Encoding.UTF8.GetMaxByteCount(key.Reveal().Length + (request.ApiKeyHeader?.Length ?? 0)) + 32;
@@ -47,6 +48,13 @@ internal static class Http1RequestHead
         if (!Has(headers, "Accept"))
         {
             w.Append("Accept: text/event-stream\r\n"u8);
+        }
+
+        if (endpoint.ProxyAuthorization is { } proxyAuthorization && !endpoint.Tunnel)
+        {
+            w.Append("Proxy-Authorization: "u8);
+            w.Value(proxyAuthorization, "Proxy-Authorization");
+            w.Append("\r\n"u8);
         }
 
         w.Append("X-Request-Id: "u8);

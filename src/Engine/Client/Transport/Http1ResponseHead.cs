@@ -6,6 +6,12 @@ namespace GuidellmFunctions.Engine.Client.Transport;
 /// <summary>A parsed HTTP/1.1 status line and the headers the client acts on.</summary>
 internal readonly record struct Http1ResponseHead(int StatusCode, Http1BodyFraming Framing, long ContentLength, bool KeepAlive, string? MediaType, string? RetryAfter)
 {
+    /// <summary>The <c>Location</c> header, or null.</summary>
+    public string? Location { get; init; }
+
+    /// <summary>The <c>Content-Encoding</c> header unless it is <c>identity</c>, or null.</summary>
+    public string? ContentEncoding { get; init; }
+
     /// <summary>The longest response head accepted.</summary>
     public const int MaxLength = 64 * 1024;
 
@@ -38,6 +44,8 @@ internal readonly record struct Http1ResponseHead(int StatusCode, Http1BodyFrami
         var keepAliveToken = false;
         string? mediaType = null;
         string? retryAfter = null;
+        string? location = null;
+        string? contentEncoding = null;
         var rest = lineEnd < 0 ? [] : head[(lineEnd + 2)..];
         while (!rest.IsEmpty)
         {
@@ -81,22 +89,22 @@ internal readonly record struct Http1ResponseHead(int StatusCode, Http1BodyFrami
             {
                 retryAfter = Encoding.Latin1.GetString(value);
             }
+            else if (Ascii.EqualsIgnoreCase(name, "Location"u8))
+            {
+                location = Encoding.Latin1.GetString(value);
+            }
+            else if (Ascii.EqualsIgnoreCase(name, "Content-Encoding"u8) && !value.IsEmpty && !Ascii.EqualsIgnoreCase(value, "identity"u8))
+            {
+                contentEncoding = Printable(value);
+            }
         }
 
         var keepAlive = !close && (!http10 || keepAliveToken);
-        if (status is < 200 or 204 or 304)
-        {
-            return new(status, Http1BodyFraming.Length, 0, keepAlive, mediaType, retryAfter);
-        }
-
-        if (chunked)
-        {
-            return new(status, Http1BodyFraming.Chunked, -1, keepAlive, mediaType, retryAfter);
-        }
-
-        return contentLength >= 0 && !otherCoding
-            ? new(status, Http1BodyFraming.Length, contentLength, keepAlive, mediaType, retryAfter)
+        Http1ResponseHead parsed = status is < 200 or 204 or 304 ? new(status, Http1BodyFraming.Length, 0, keepAlive, mediaType, retryAfter)
+            : chunked ? new(status, Http1BodyFraming.Chunked, -1, keepAlive, mediaType, retryAfter)
+            : contentLength >= 0 && !otherCoding ? new(status, Http1BodyFraming.Length, contentLength, keepAlive, mediaType, retryAfter)
             : new(status, Http1BodyFraming.UntilClose, -1, false, mediaType, retryAfter);
+        return location is null && contentEncoding is null ? parsed : parsed with { Location = location, ContentEncoding = contentEncoding };
     }
 
     /// <summary>Up to 80 characters of <paramref name="bytes"/> with anything unprintable shown as '?'.</summary>

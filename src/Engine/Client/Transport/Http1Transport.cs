@@ -12,16 +12,18 @@ namespace GuidellmFunctions.Engine.Client.Transport;
 /// server, a request head written in one send, and the response parsed from one buffer per connection, with no
 /// allocation per request or per streamed chunk. Over TLS it offers only HTTP/1.1 (ALPN), checks the server's certificate
 /// against the system's roots and the URL's host unless told not to, and stamps the event streams it decrypts with the kernel's
-/// receive time of the encrypted bytes. It does what a load generator needs and no more: no proxies, no redirects, no
-/// cookies, no compression. Like <see cref="SocketsHttpHandler"/>, a request that fails on a kept-alive connection before
-/// any response byte arrives (the server had closed it) is sent again on a new connection.
+/// receive time of the encrypted bytes. It goes through the proxy its <see cref="Proxy"/> names for a URL (absolute-form
+/// requests for <c>http</c>, a <c>CONNECT</c> tunnel for <c>https</c>). It does what a load generator needs and no more: no
+/// redirects (a 3xx is the response), no cookies, no compression. Like <see cref="SocketsHttpHandler"/>, a request that
+/// fails on a kept-alive connection before any response byte arrives (the server had closed it) is sent again on a new
+/// connection.
 /// </summary>
 public sealed class Http1Transport : ITargetTransport, IDisposable
 {
     private static readonly TimeSpan ScavengeEvery = TimeSpan.FromSeconds(15);
 
     private readonly ConditionalWeakTable<Uri, Http1Endpoint> _endpoints = [];
-    private readonly ConcurrentDictionary<(string Scheme, string Host, int Port), Http1Pool> _pools = new();
+    private readonly ConcurrentDictionary<(string Scheme, string Host, int Port, Uri? Proxy), Http1Pool> _pools = new();
     private readonly ConditionalWeakTable<Uri, Http1Endpoint>.CreateValueCallback _createEndpoint;
     private readonly TimeProvider _time;
     private readonly Func<EndPoint, CancellationToken, ValueTask<Socket>>? _connect;
@@ -35,7 +37,12 @@ public sealed class Http1Transport : ITargetTransport, IDisposable
     {
         _time = time ?? TimeProvider.System;
         _connect = connect;
-        _createEndpoint = uri => new Http1Endpoint(uri, _pools.GetOrAdd((uri.Scheme, uri.IdnHost, uri.Port), _ => new Http1Pool(_time, IdleTimeout, Lifetime, CheckAfterIdle)));
+        _createEndpoint = uri =>
+        {
+            var proxy = Proxy?.GetProxy(uri);
+            var pool = _pools.GetOrAdd((uri.Scheme, uri.IdnHost, uri.Port, proxy), _ => new Http1Pool(_time, IdleTimeout, Lifetime, CheckAfterIdle));
+            return new Http1Endpoint(uri, pool, proxy, proxy is null ? null : Proxy!.Authorization(proxy));
+        };
         _scavenger = _time.CreateTimer(static s => ((Http1Transport)s!).Scavenge(), this, ScavengeEvery, ScavengeEvery);
     }
 
@@ -54,12 +61,11 @@ public sealed class Http1Transport : ITargetTransport, IDisposable
     /// </summary>
     public bool KernelTimestamps { get; init; } = true;
 
-    /// <summary>
-    /// Wait on the client's own event threads (<see cref="EpollLoop"/>, Linux x64) rather than .NET's socket engine, which
-    /// costs a receive syscall more per request and per streamed chunk (default: where supported). A connection opened
-    /// while the threads cannot start (the kernel refused an event set) waits on .NET's engine instead.
-    /// </summary>
-    public bool EventThreads { get; init; } = EpollLoop.Supported;
+    /// <summary>How long opening a connection may take: TCP, a proxy's tunnel and the TLS handshake (default 10 s).</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The proxies requests go through (<see cref="EnvironmentProxy"/>), or null for none (default).</summary>
+    internal EnvironmentProxy? Proxy { get; init; }
 
     /// <summary>
     /// Accept any certificate from <c>https</c> targets (a target's <c>tls_insecure_skip_verify</c>, for self-signed test
@@ -71,7 +77,7 @@ public sealed class Http1Transport : ITargetTransport, IDisposable
     public int IdleConnections(Uri uri)
     {
         ArgumentNullException.ThrowIfNull(uri);
-        return _pools.TryGetValue((uri.Scheme, uri.IdnHost, uri.Port), out var pool) ? pool.IdleCount : 0;
+        return _pools.TryGetValue((uri.Scheme, uri.IdnHost, uri.Port, Proxy?.GetProxy(uri)), out var pool) ? pool.IdleCount : 0;
     }
 
     /// <inheritdoc />
@@ -115,20 +121,26 @@ public sealed class Http1Transport : ITargetTransport, IDisposable
 
     private async ValueTask<Http1Connection> ConnectAsync(Http1Endpoint endpoint, CancellationToken cancellationToken)
     {
+        using var timeout = new CancellationTokenSource(ConnectTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            return await OpenAsync(endpoint, linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new HttpRequestException(HttpRequestError.ConnectionError, $"no connection within the connect timeout of {ConnectTimeout.TotalSeconds:0.###} s ({endpoint.Name})", ex);
+        }
+    }
+
+    private async ValueTask<Http1Connection> OpenAsync(Http1Endpoint endpoint, CancellationToken cancellationToken)
+    {
         Socket? socket = null;
-        EpollSocket? events = null;
-        var eventThreads = EventThreads && EpollLoop.TryStart();
         try
         {
             if (_connect is not null)
             {
                 socket = await _connect(endpoint.EndPoint, cancellationToken).ConfigureAwait(false);
-                events = eventThreads ? EpollSocket.Attach(socket) : null;
-            }
-            else if (eventThreads)
-            {
-                events = await EpollSocket.ConnectAsync(endpoint.EndPoint, cancellationToken).ConfigureAwait(false);
-                socket = events.Socket;
             }
             else
             {
@@ -137,7 +149,12 @@ public sealed class Http1Transport : ITargetTransport, IDisposable
             }
 
             var kernelTimestamps = KernelTimestamps && KernelReceive.Enable(socket);
-            var socketStream = new StampedSocketStream(socket, events);
+            var socketStream = new StampedSocketStream(socket);
+            if (endpoint.Tunnel)
+            {
+                await Http1Tunnel.OpenAsync(socketStream, endpoint, cancellationToken).ConfigureAwait(false);
+            }
+
             if (!endpoint.IsTls)
             {
                 return new Http1Connection(socket, endpoint.Pool, _time.GetTimestamp(), kernelTimestamps, socketStream);
@@ -148,13 +165,13 @@ public sealed class Http1Transport : ITargetTransport, IDisposable
         }
         catch (SocketException ex)
         {
-            StampedSocketStream.Close(socket, events);
+            socket?.Dispose();
             cancellationToken.ThrowIfCancellationRequested();
-            throw new HttpRequestException(NameResolution.Failed(ex.SocketErrorCode) ? HttpRequestError.NameResolutionError : HttpRequestError.ConnectionError, $"{ex.Message} ({endpoint.Host}:{endpoint.Port})", ex);
+            throw new HttpRequestException(NameResolution.Failed(ex.SocketErrorCode) ? HttpRequestError.NameResolutionError : HttpRequestError.ConnectionError, $"{ex.Message} ({endpoint.Name})", ex);
         }
         catch
         {
-            StampedSocketStream.Close(socket, events);
+            socket?.Dispose();
             throw;
         }
     }
@@ -186,7 +203,7 @@ public sealed class Http1Transport : ITargetTransport, IDisposable
             await tls.DisposeAsync().ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
             var cause = ex as AuthenticationException ?? new AuthenticationException($"the TLS handshake failed: {ex.Message}", ex);
-            throw new HttpRequestException(HttpRequestError.SecureConnectionError, $"{cause.Message} ({endpoint.Host}:{endpoint.Port})", cause);
+            throw new HttpRequestException(HttpRequestError.SecureConnectionError, $"{cause.Message} ({endpoint.Name})", cause);
         }
         finally
         {

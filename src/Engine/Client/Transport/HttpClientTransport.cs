@@ -6,15 +6,33 @@ namespace GuidellmFunctions.Engine.Client.Transport;
 /// Requests through .NET's <see cref="HttpClient"/>: TLS, HTTP/2 by ALPN. The transport for targets configured with
 /// <c>http_client: httpclient</c> and for URLs the HTTP/1.1 client does not take.
 /// </summary>
-public sealed class HttpClientTransport : ITargetTransport
+public sealed class HttpClientTransport : ITargetTransport, IDisposable
 {
     private readonly HttpClient _http;
+    private readonly bool _owned;
 
     /// <summary>Sends through <paramref name="http"/> (not owned), whose <see cref="HttpClient.Timeout"/> should be infinite.</summary>
     public HttpClientTransport(HttpClient http)
+        : this(http, owned: false)
+    {
+    }
+
+    /// <param name="http">The client, whose <see cref="HttpClient.Timeout"/> should be infinite.</param>
+    /// <param name="owned">Dispose <paramref name="http"/> with this.</param>
+    internal HttpClientTransport(HttpClient http, bool owned)
     {
         ArgumentNullException.ThrowIfNull(http);
         _http = http;
+        _owned = owned;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_owned)
+        {
+            _http.Dispose();
+        }
     }
 
     /// <inheritdoc />
@@ -27,14 +45,20 @@ public sealed class HttpClientTransport : ITargetTransport
         {
             response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-
             // The request lives as long as its response: over HTTP/2 its body may still be sending when the headers arrive.
             return new Response(message, response, body);
         }
-        catch
+        catch (Exception ex)
         {
             response?.Dispose();
             message.Dispose();
+
+            // The handler's connect timeout ends the send as a cancellation the caller did not ask for.
+            if (ex is OperationCanceledException { InnerException: TimeoutException } && !cancellationToken.IsCancellationRequested)
+            {
+                throw new HttpRequestException(HttpRequestError.ConnectionError, $"no connection within the connect timeout ({request.Endpoint.Host}:{request.Endpoint.Port})", ex);
+            }
+
             throw;
         }
     }
@@ -46,6 +70,11 @@ public sealed class HttpClientTransport : ITargetTransport
         public override string? MediaType => response.Content.Headers.ContentType?.MediaType;
 
         public override RetryConditionHeaderValue? RetryAfter => response.Headers.RetryAfter;
+
+        public override string? Location => response.Headers.Location?.OriginalString;
+
+        public override string? ContentEncoding =>
+            response.Content.Headers.ContentEncoding.FirstOrDefault(e => !e.Equals("identity", StringComparison.OrdinalIgnoreCase));
 
         public override Stream Body => body;
 

@@ -14,6 +14,12 @@ public abstract class TargetResponse : IAsyncDisposable
     /// <summary>The parsed <c>Retry-After</c> header, or null.</summary>
     public abstract RetryConditionHeaderValue? RetryAfter { get; }
 
+    /// <summary>The <c>Location</c> header (where a redirect points), or null.</summary>
+    public virtual string? Location => null;
+
+    /// <summary>The <c>Content-Encoding</c> of the body (<c>gzip</c>, ...), or null when it is sent as is.</summary>
+    public virtual string? ContentEncoding => null;
+
     /// <summary>The body, decoded from its transfer encoding. Valid until the response is disposed.</summary>
     public abstract Stream Body { get; }
 

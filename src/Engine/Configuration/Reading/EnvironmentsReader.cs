@@ -123,6 +123,7 @@ internal sealed class EnvironmentsReader(YamlValues yaml)
                     break;
                 case "headers":
                     yaml.Headers(value, keyPath, headers);
+                    RefuseCompression(value, keyPath, headers);
                     break;
                 default:
                     settings = _settings.ReadKey(settings, key, keyPath, value, keyNode, KnownTargetKeys);
@@ -171,4 +172,18 @@ internal sealed class EnvironmentsReader(YamlValues yaml)
         node is YamlMappingNode map
             ? map.Children.FirstOrDefault(c => YamlValues.Normalize(YamlValues.KeyText(c.Key)) == "name").Value is YamlScalarNode { Value: { Length: > 0 } v } ? v : null
             : null;
+
+    /// <summary>
+    /// A target may not ask for a compressed response: the runner reads event streams as sent, and a compressed stream's
+    /// chunks arrive when the compressor flushes, not when the server produced them (issue 22).
+    /// </summary>
+    private void RefuseCompression(YamlNode node, string path, Dictionary<string, Secret> headers)
+    {
+        if (headers.TryGetValue("Accept-Encoding", out var encoding) && !encoding.Reveal().Trim().Equals("identity", StringComparison.OrdinalIgnoreCase)
+            && node is YamlMappingNode map)
+        {
+            var (keyNode, _) = map.Children.First(c => YamlValues.KeyText(c.Key).Equals("Accept-Encoding", StringComparison.OrdinalIgnoreCase));
+            yaml.Error(keyNode, $"{path}.{YamlValues.KeyText(keyNode)}", "asks the server to compress the event stream, which the runner does not decode (a compressed stream's chunks arrive when the compressor flushes, not when the server produced them): remove it");
+        }
+    }
 }

@@ -4,7 +4,7 @@ using GuidellmFunctions.Engine.Configuration;
 
 namespace GuidellmFunctions.Engine.Tests.Client;
 
-public sealed class TargetHttpClientFactoryTests
+public sealed class TargetTransportFactoryTests
 {
     private static readonly Uri Http = new("http://vllm:8000/v1/chat/completions");
     private static readonly Uri Https = new("https://vllm.example.com/v1/chat/completions");
@@ -12,7 +12,7 @@ public sealed class TargetHttpClientFactoryTests
     [Fact]
     public void Http_and_https_targets_get_the_http_1_1_client_with_their_verification_and_stamping_settings()
     {
-        using var factory = new TargetHttpClientFactory();
+        using var factory = new TargetTransportFactory();
         var defaults = new BenchmarkSettings();
 
         var plain = Assert.IsType<Http1Transport>(factory.TransportFor(Http, defaults));
@@ -32,10 +32,21 @@ public sealed class TargetHttpClientFactoryTests
     [Fact]
     public void Asking_for_httpclient_gets_dotnets_client_for_either_scheme()
     {
-        using var factory = new TargetHttpClientFactory();
+        using var factory = new TargetTransportFactory();
         var settings = new BenchmarkSettings { HttpClient = HttpClientKind.HttpClient };
 
         Assert.IsType<HttpClientTransport>(factory.TransportFor(Http, settings));
         Assert.IsType<HttpClientTransport>(factory.TransportFor(Https, settings));
+    }
+
+    [Fact]
+    public void A_targets_connect_timeout_reaches_its_transport()
+    {
+        using var factory = new TargetTransportFactory();
+        var defaults = new BenchmarkSettings();
+        var quick = defaults.Set(SettingsTable.ConnectTimeout, TimeSpan.FromSeconds(2));
+
+        Assert.Equal(TimeSpan.FromSeconds(10), Assert.IsType<Http1Transport>(factory.TransportFor(Http, defaults)).ConnectTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(2), Assert.IsType<Http1Transport>(factory.TransportFor(Http, quick)).ConnectTimeout);
     }
 }
