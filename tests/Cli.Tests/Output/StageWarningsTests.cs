@@ -2,6 +2,7 @@ using GuidellmFunctions.Cli.Output;
 using GuidellmFunctions.Engine.Load;
 using GuidellmFunctions.Engine.Metrics;
 using GuidellmFunctions.Engine.Reporting;
+using GuidellmFunctions.Engine.Tests.ServerMetrics;
 using Spectre.Console;
 
 namespace GuidellmFunctions.Cli.Tests.Output;
@@ -49,18 +50,6 @@ public sealed class StageWarningsTests
         Index = index,
         Profile = new ProfileReport("constant", 1, null, null, 10, null, 0, 0),
         StopReason = "max_seconds",
-        Summary = new BenchmarkSummary
-        {
-            Requests = new RequestCounts(1, 1, 0, 0),
-            Errors = new Dictionary<string, long>(),
-            Tokens = new TokenCounts(0, 0, "usage", 0, 0),
-            TtftMs = DistributionSummary.Empty,
-            ItlMs = DistributionSummary.Empty,
-            TpotMs = DistributionSummary.Empty,
-            E2eLatencyMs = DistributionSummary.Empty,
-            DispatchDelayMs = DistributionSummary.Empty,
-            Throughput = new ThroughputSummary(0, 0, 0),
-            Concurrency = new ConcurrencySummary(0, 0),
-        },
+        Summary = ServerFiguresTests.Summary(DistributionSummary.Empty),
     };
 }

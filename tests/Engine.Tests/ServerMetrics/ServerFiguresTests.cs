@@ -153,7 +153,7 @@ public sealed class ServerFiguresTests
         Assert.Null(ServerFigures.ClientMinusServer(client, server with { Available = false }));
     }
 
-    internal static BenchmarkSummary Summary(DistributionSummary ttft) => new()
+    public static BenchmarkSummary Summary(DistributionSummary ttft) => new()
     {
         Requests = new RequestCounts(40, 40, 0, 0),
         Errors = new Dictionary<string, long>(),
