@@ -14,6 +14,9 @@ command -v kubectl >/dev/null 2>&1 || need+=(kubectl)
 [ -x /usr/sbin/haproxy ] || need+=(haproxy)
 [ -x /usr/bin/tinyproxy ] || [ -x /usr/sbin/tinyproxy ] || need+=(tinyproxy)
 /usr/bin/python3 -c 'import uvicorn' >/dev/null 2>&1 || need+=(python3-uvicorn)
+# Chromium (headless) opens the HTML reports in the page tests; it needs one font to draw their text.
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+[ -n "$(find /usr/share/fonts -name '*.[ot]tf' -print -quit 2>/dev/null)" ] || need+=(fonts-dejavu-core)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing ${need[*]} (Debian packages)"
   sudo_cmd=""

@@ -25,12 +25,7 @@ internal static class MemoryScenario
         var results = new List<(int Targets, int Requests, double PeakMiB, double Seconds)>();
         foreach (var (targets, requests) in cases)
         {
-            var info = Self.StartInfo("memory-probe", simulator.V1.ToString(), targets.ToString(CultureInfo.InvariantCulture), requests.ToString(CultureInfo.InvariantCulture));
-            info.RedirectStandardOutput = true;
-            using var probe = Process.Start(info)!;
-            var output = await probe.StandardOutput.ReadToEndAsync().ConfigureAwait(false);
-            await probe.WaitForExitAsync().ConfigureAwait(false);
-            using var json = JsonDocument.Parse(output.Trim().Split('\n')[^1]);
+            using var json = await ProbeProcess.RunAsync("memory-probe", simulator.V1.ToString(), targets.ToString(CultureInfo.InvariantCulture), requests.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
             var peak = json.RootElement.GetProperty("peakWorkingSetBytes").GetInt64() / (1024.0 * 1024);
             var seconds = json.RootElement.GetProperty("seconds").GetDouble();
             results.Add((targets, requests, peak, seconds));

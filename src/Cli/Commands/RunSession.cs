@@ -15,7 +15,7 @@ internal static class RunSession
     public static async Task<int> ExecuteAsync(IReadOnlyList<ResolvedTarget> targets, string outputDirectory, IAnsiConsole console, LogLevel logLevel, CancellationToken cancellationToken, RunnerConfig? config = null, IReadOnlyList<RemoteWriteConfig>? extraReceivers = null, string? runId = null)
     {
         using var loggers = ConsoleLog.Create(logLevel);
-        var services = EngineServices.Create(loggers);
+        var services = EngineServices.Create(loggers, datasets: StorageConnection.Datasets());
         await using var disposeServices = services.ConfigureAwait(false);
         var service = services.GetRequiredService<LoadTestService>();
         var time = services.GetRequiredService<TimeProvider>();
@@ -61,6 +61,11 @@ internal static class RunSession
             if (r.Saved is { } saved)
             {
                 console.MarkupLine(Markup.Escape($"{r.Report.Environment}/{r.Report.Target}: {ReportNames.Of(r.Report.Status)}, report {(saved.Written ? "written to" : "already at")} {saved.Location}"));
+                if (saved.Location.EndsWith(".json", StringComparison.Ordinal) && saved.Location[..^".json".Length] + ReportLayout.PageSuffix is var page
+                    && (File.Exists(page) || Uri.IsWellFormedUriString(page, UriKind.Absolute)))
+                {
+                    console.MarkupLine(Markup.Escape($"{r.Report.Environment}/{r.Report.Target}: page {page}"));
+                }
             }
             else
             {

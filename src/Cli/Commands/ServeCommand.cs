@@ -60,7 +60,7 @@ internal static class ServeCommand
             metrics.Up.Set(1);
             try
             {
-                var services = EngineServices.Create(loggers);
+                var services = EngineServices.Create(loggers, datasets: StorageConnection.Datasets());
                 await using var disposeServices = services.ConfigureAwait(false);
                 var service = services.GetRequiredService<LoadTestService>();
                 var time = services.GetRequiredService<TimeProvider>();

@@ -15,6 +15,10 @@ internal sealed record StorageConnection(string? ConnectionString, Uri? QueueSer
     public static string? FromEnvironment() =>
         Variable(HostSettings.Storage) ?? HostSettings.IdentityQueueServiceUri(Variable)?.ToString();
 
+    /// <summary>Opens datasets as the Functions host does: a blob in the account of <c>AzureWebJobsStorage</c> with its connection string.</summary>
+    public static Engine.Data.DatasetOpener Datasets() =>
+        new(FromEnvironment() is { } value && Parse(value).ConnectionString is { } connection ? connection : null);
+
     public static StorageConnection Parse(string value) =>
         Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
             ? new StorageConnection(null, uri)

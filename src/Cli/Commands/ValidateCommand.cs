@@ -19,6 +19,7 @@ internal static class ValidateCommand
             {
                 var loaded = new ConfigLoader().LoadFile(path);
                 var targets = loaded.ResolveAll();
+                CheckDatasets(path, loaded, targets);
                 ConfigOutput.WriteWarnings(console, loaded);
                 console.MarkupLine($"[green]OK[/]: {Markup.Escape(path)}: {loaded.Environments.Count} environment(s), {targets.Count} target(s)");
                 foreach (var t in targets)
@@ -39,6 +40,19 @@ internal static class ValidateCommand
             }
         });
         return command;
+    }
+
+    /// <summary>Opens every dataset the config names as a run would: an unreadable file or blob, or a malformed one, is a problem naming it.</summary>
+    private static void CheckDatasets(string path, RunnerConfig config, IReadOnlyList<ResolvedTarget> targets)
+    {
+        var opener = StorageConnection.Datasets();
+        var problems = config.Datasets.Concat(targets.Select(t => t.Settings.Get(SettingsTable.Dataset)).OfType<DatasetSpec>()).Distinct()
+            .Select(d => (d, Problem: opener.Check(d))).Where(x => x.Problem is not null)
+            .Select(x => new ConfigError(path, 0, 0, x.d.Name is { } name ? $"dataset {name}" : "dataset", x.Problem!)).ToList();
+        if (problems.Count > 0)
+        {
+            throw new ConfigValidationException(problems);
+        }
     }
 
     private static string EffectiveConfig(ResolvedTarget t)

@@ -177,6 +177,7 @@ internal sealed class ProgressDisplay : IAsyncDisposable
     {
         ProfileKind.Constant or ProfileKind.Poisson => $"{ProfileNames.Format(plan.Kind)}@{plan.Rate!.Value.ToString("0.###", CultureInfo.InvariantCulture)}/s",
         ProfileKind.Synchronous => "synchronous",
+        ProfileKind.Replay => "replay",
         _ => $"{ProfileNames.Format(plan.Kind)}x{plan.Streams}",
     };
 }

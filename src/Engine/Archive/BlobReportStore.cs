@@ -5,6 +5,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using GuidellmFunctions.Engine.Configuration;
 using GuidellmFunctions.Engine.Reporting;
+using GuidellmFunctions.Engine.Reporting.Html;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -12,7 +13,8 @@ namespace GuidellmFunctions.Engine.Archive;
 
 /// <summary>
 /// Archives reports to Azure Blob Storage in the layout <c>&lt;env&gt;/&lt;target&gt;/yyyy/MM/dd/&lt;runId&gt;.json</c> with the
-/// per-request records beside it (gzip), blob metadata and index tags (environment, target, model, status).
+/// per-request records beside it (gzip), its HTML page (<c>&lt;runId&gt;.html</c>, text/html) and the day's
+/// <c>index.html</c>, blob metadata and index tags (environment, target, model, status).
 /// Idempotent per run id: the report is written with If-None-Match: *, so a second delivery writes nothing.
 /// </summary>
 public sealed partial class BlobReportStore : IReportStore
@@ -76,6 +78,7 @@ public sealed partial class BlobReportStore : IReportStore
             ["model"] = Uri.EscapeDataString(report.Model),
             ["status"] = ReportNames.Of(report.Status),
             ["runid"] = report.RunId,
+            ["startedat"] = report.StartedAt.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
         };
         var tags = new Dictionary<string, string>
         {
@@ -120,10 +123,69 @@ public sealed partial class BlobReportStore : IReportStore
             return new ReportSaveResult(EffectiveConfig.RedactUrl(reportBlob.Uri), Written: false);
         }
 
+        await SavePagesAsync(name, json, requestsFile, metadata, tags, cancellationToken).ConfigureAwait(false);
         await _container.GetBlobClient(ReportLayout.RunMarkerPath(report.RunId, report.Environment, report.Target))
             .UploadAsync(BinaryData.FromString(name), overwrite: true, cancellationToken).ConfigureAwait(false);
         LogWritten(_logger, reportBlob.Uri);
         return new ReportSaveResult(EffectiveConfig.RedactUrl(reportBlob.Uri), Written: true);
+    }
+
+    private async Task SavePagesAsync(string name, byte[] json, string? requestsFile, Dictionary<string, string> metadata, Dictionary<string, string> tags, CancellationToken cancellationToken)
+    {
+        var html = new BlobHttpHeaders { ContentType = "text/html; charset=utf-8" };
+        var pageBlob = _container.GetBlobClient(ReportLayout.PagePath(name));
+        try
+        {
+            if (await ReportPages.TryRenderAsync(json, EffectiveConfig.RedactUrl(_container.GetBlobClient(name).Uri), requestsFile is not null && File.Exists(requestsFile) ? requestsFile : null, _logger).ConfigureAwait(false) is { } page)
+            {
+                await pageBlob.UploadAsync(new BinaryData(page), new BlobUploadOptions
+                {
+                    HttpHeaders = html,
+                    Metadata = metadata,
+                    Tags = tags,
+                    Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+                }, cancellationToken).ConfigureAwait(false);
+            }
+
+            var folder = name[..(name.LastIndexOf('/') + 1)];
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            var reports = new List<BlobItem>();
+            await foreach (var item in _container.GetBlobsAsync(new GetBlobsOptions { Traits = BlobTraits.Metadata, Prefix = folder }, cancellationToken).ConfigureAwait(false))
+            {
+                var file = item.Name[folder.Length..];
+                if (file.Contains('/', StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                names.Add(file);
+                if (ReportLayout.IsRunReport(file))
+                {
+                    reports.Add(item);
+                }
+            }
+
+            var runs = reports.Select(item =>
+            {
+                var stem = item.Name[folder.Length..^".json".Length];
+                IDictionary<string, string> meta = item.Metadata ?? new Dictionary<string, string>();
+                var started = meta.TryGetValue("startedat", out var s) && DateTimeOffset.TryParse(s, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var t) ? t : item.Properties.CreatedOn;
+                return new RunListing(meta.TryGetValue("runid", out var id) ? id : stem, meta.TryGetValue("status", out var status) ? status : null, started, meta.TryGetValue("model", out var m) ? Uri.UnescapeDataString(m) : null, names.Contains(stem + ReportLayout.PageSuffix), names.Contains(stem + ReportLayout.RequestsSuffix));
+            });
+            if (ReportPages.TryRenderIndex(name, runs, _logger) is { } index)
+            {
+                await _container.GetBlobClient(ReportLayout.DayIndexPath(name)).UploadAsync(new BinaryData(index), new BlobUploadOptions { HttpHeaders = html }, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (RequestFailedException ex) when (ex.Status != 409)
+        {
+            // The report is saved: a page that cannot be uploaded now is not worth failing the run's record.
+            LogPageNotUploaded(_logger, pageBlob.Uri, ex.Status, ex.ErrorCode);
+        }
+        catch (RequestFailedException)
+        {
+            // 409: the page exists (a redelivery raced this one); the report it shows was written first.
+        }
     }
 
     private static string TagValue(string value)
@@ -138,4 +200,7 @@ public sealed partial class BlobReportStore : IReportStore
 
     [LoggerMessage(3102, LogLevel.Information, "Report {Uri} already archived for run {RunId}; nothing written")]
     private static partial void LogExists(ILogger logger, Uri uri, string runId);
+
+    [LoggerMessage(3105, LogLevel.Warning, "The page or day index beside {Uri} could not be uploaded ({Status} {ErrorCode}); the report is saved")]
+    private static partial void LogPageNotUploaded(ILogger logger, Uri uri, int status, string? errorCode);
 }

@@ -21,7 +21,7 @@ public sealed partial class FallbackReportStore : IReportStore
     {
         ArgumentNullException.ThrowIfNull(archive);
         _archive = archive;
-        _pending = new LocalReportStore(pendingDirectory);
+        _pending = new LocalReportStore(pendingDirectory, pages: false);
         _logger = logger ?? NullLogger.Instance;
     }
 

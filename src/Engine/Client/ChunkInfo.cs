@@ -27,6 +27,12 @@ public struct ChunkInfo
     /// <summary><c>usage.completion_tokens_details.reasoning_tokens</c>, or -1 when absent.</summary>
     public int ReasoningTokens { get; set; }
 
+    /// <summary>
+    /// The answer text of the chunk (<c>content</c>, or <c>text</c> of a completion; not reasoning or tool calls), only when
+    /// the request asked for it (<see cref="CompletionRequest.CaptureAnswer"/>); null otherwise.
+    /// </summary>
+    public string? Answer { get; set; }
+
     /// <summary>The error message when the chunk is an <c>{"error": ...}</c> object; null otherwise.</summary>
     public string? Error { get; set; }
 

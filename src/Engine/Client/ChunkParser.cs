@@ -13,7 +13,14 @@ public static class ChunkParser
     private static readonly JsonReaderOptions Options = new() { MaxDepth = 64 };
 
     /// <summary>Parses <paramref name="json"/>; false with <paramref name="error"/> set when it is not a JSON object.</summary>
-    public static bool TryParse(ReadOnlySpan<byte> json, out ChunkInfo chunk, out string? error)
+    public static bool TryParse(ReadOnlySpan<byte> json, out ChunkInfo chunk, out string? error) => TryParse(json, captureAnswer: false, out chunk, out error);
+
+    /// <summary>
+    /// Parses <paramref name="json"/>, keeping the answer's text in <see cref="ChunkInfo.Answer"/> when
+    /// <paramref name="captureAnswer"/> (a conversation's turn, whose answer the next turn sends back); only then is text
+    /// materialized.
+    /// </summary>
+    public static bool TryParse(ReadOnlySpan<byte> json, bool captureAnswer, out ChunkInfo chunk, out string? error)
     {
         chunk = ChunkInfo.Empty;
         error = null;
@@ -31,7 +38,7 @@ public static class ChunkParser
                 if (reader.ValueTextEquals("choices"u8))
                 {
                     reader.Read();
-                    ReadChoices(ref reader, ref chunk);
+                    ReadChoices(ref reader, ref chunk, captureAnswer);
                 }
                 else if (reader.ValueTextEquals("usage"u8))
                 {
@@ -70,7 +77,7 @@ public static class ChunkParser
         }
     }
 
-    private static void ReadChoices(ref Utf8JsonReader reader, ref ChunkInfo chunk)
+    private static void ReadChoices(ref Utf8JsonReader reader, ref ChunkInfo chunk, bool captureAnswer)
     {
         if (reader.TokenType != JsonTokenType.StartArray)
         {
@@ -91,12 +98,12 @@ public static class ChunkParser
                 if (reader.ValueTextEquals("delta"u8) || reader.ValueTextEquals("message"u8))
                 {
                     reader.Read();
-                    ReadDelta(ref reader, ref chunk);
+                    ReadDelta(ref reader, ref chunk, captureAnswer);
                 }
                 else if (reader.ValueTextEquals("text"u8))
                 {
                     reader.Read();
-                    AddContent(ref reader, ref chunk, answer: true);
+                    AddContent(ref reader, ref chunk, answer: true, captureAnswer);
                 }
                 else if (reader.ValueTextEquals("finish_reason"u8))
                 {
@@ -117,7 +124,7 @@ public static class ChunkParser
         }
     }
 
-    private static void ReadDelta(ref Utf8JsonReader reader, ref ChunkInfo chunk)
+    private static void ReadDelta(ref Utf8JsonReader reader, ref ChunkInfo chunk, bool captureAnswer)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
@@ -127,15 +134,21 @@ public static class ChunkParser
 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("content"u8) || reader.ValueTextEquals("refusal"u8))
+            if (reader.ValueTextEquals("content"u8))
             {
                 reader.Read();
-                AddContent(ref reader, ref chunk, answer: true);
+                AddContent(ref reader, ref chunk, answer: true, captureAnswer);
+            }
+            else if (reader.ValueTextEquals("refusal"u8))
+            {
+                // A refusal is the answer a user waits for (TTFO), though not text to keep.
+                reader.Read();
+                AddContent(ref reader, ref chunk, answer: true, captureAnswer: false);
             }
             else if (reader.ValueTextEquals("reasoning_content"u8) || reader.ValueTextEquals("reasoning"u8))
             {
                 reader.Read();
-                AddContent(ref reader, ref chunk, answer: false);
+                AddContent(ref reader, ref chunk, answer: false, captureAnswer: false);
             }
             else if (reader.ValueTextEquals("tool_calls"u8) || reader.ValueTextEquals("function_call"u8))
             {
@@ -158,7 +171,7 @@ public static class ChunkParser
         }
     }
 
-    private static void AddContent(ref Utf8JsonReader reader, ref ChunkInfo chunk, bool answer)
+    private static void AddContent(ref Utf8JsonReader reader, ref ChunkInfo chunk, bool answer, bool captureAnswer)
     {
         if (reader.TokenType == JsonTokenType.String)
         {
@@ -174,6 +187,10 @@ public static class ChunkParser
                 chunk.HasContent = true;
                 chunk.HasAnswer |= answer;
                 chunk.ContentBytes += length;
+                if (captureAnswer)
+                {
+                    chunk.Answer += reader.GetString();
+                }
             }
         }
         else

@@ -19,6 +19,12 @@ public sealed record CompletionRequest(
 {
     private static readonly Dictionary<string, Secret> EmptyHeaders = [];
 
+    /// <summary>
+    /// Keep the answer's text (<see cref="RequestResult.Answer"/>): set on a conversation's turns that a later turn follows,
+    /// which send it back; single requests never pay for the text.
+    /// </summary>
+    public bool CaptureAnswer { get; init; }
+
     /// <summary>Builds the HTTP message; the caller disposes it.</summary>
     public HttpRequestMessage ToHttpRequest()
     {

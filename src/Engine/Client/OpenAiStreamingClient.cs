@@ -146,7 +146,7 @@ public sealed class OpenAiStreamingClient
             return new StreamEvent(StreamEventKind.Done, reader.Timestamp);
         }
 
-        if (!ChunkParser.TryParse(data, out var chunk, out var error))
+        if (!ChunkParser.TryParse(data, request.CaptureAnswer, out var chunk, out var error))
         {
             return reader.IsErrorEvent
                 ? Failure(FailureReason.StreamError, "error event: " + Redacted(Encoding.UTF8.GetString(data), request), reader.Timestamp)
@@ -188,7 +188,7 @@ public sealed class OpenAiStreamingClient
             }
 
             var timestamp = _time.GetTimestamp();
-            if (!ChunkParser.TryParse(buffer.AsSpan(0, length), out var info, out var error))
+            if (!ChunkParser.TryParse(buffer.AsSpan(0, length), request.CaptureAnswer, out var info, out var error))
             {
                 return Failure(FailureReason.Protocol, error!, timestamp);
             }

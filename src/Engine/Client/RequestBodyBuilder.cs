@@ -23,8 +23,26 @@ public static class RequestBodyBuilder
     /// </summary>
     public static byte[] Build(RequestType type, string model, string prompt, int maxTokens, bool ignoreEos, bool stream = true)
     {
-        ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(prompt);
+        return Build(type, model, prompt, [], maxTokens, ignoreEos, stream);
+    }
+
+    /// <summary>
+    /// The body for a list of <paramref name="messages"/> (a dataset's system and user messages, a conversation's history
+    /// with the server's answers): sent as they are to chat completions; for text completions their contents joined by
+    /// blank lines make the prompt.
+    /// </summary>
+    public static byte[] Build(RequestType type, string model, IReadOnlyList<ChatMessage> messages, int maxTokens, bool ignoreEos, bool stream = true)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        return type == RequestType.ChatCompletions
+            ? Build(type, model, null, messages, maxTokens, ignoreEos, stream)
+            : Build(type, model, string.Join("\n\n", messages.Select(m => m.Content)), [], maxTokens, ignoreEos, stream);
+    }
+
+    private static byte[] Build(RequestType type, string model, string? prompt, IReadOnlyList<ChatMessage> messages, int maxTokens, bool ignoreEos, bool stream)
+    {
+        ArgumentNullException.ThrowIfNull(model);
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
         var json = t_json ??= new Utf8JsonWriter(buffer);
         buffer.ResetWrittenCount();
@@ -36,15 +54,27 @@ public static class RequestBodyBuilder
             if (type == RequestType.ChatCompletions)
             {
                 json.WriteStartArray("messages"u8);
-                json.WriteStartObject();
-                json.WriteString("role"u8, "user"u8);
-                json.WriteString("content"u8, prompt);
-                json.WriteEndObject();
+                if (prompt is not null)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("role"u8, "user"u8);
+                    json.WriteString("content"u8, prompt);
+                    json.WriteEndObject();
+                }
+
+                foreach (var message in messages)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("role"u8, message.Role);
+                    json.WriteString("content"u8, message.Content);
+                    json.WriteEndObject();
+                }
+
                 json.WriteEndArray();
             }
             else
             {
-                json.WriteString("prompt"u8, prompt);
+                json.WriteString("prompt"u8, prompt ?? string.Empty);
             }
 
             json.WriteNumber("max_tokens"u8, maxTokens);

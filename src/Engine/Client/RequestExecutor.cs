@@ -135,6 +135,11 @@ public sealed class RequestExecutor
             {
                 result.FirstAnswerTimestamp = evt.Timestamp;
             }
+
+            if (chunk.Answer is { } text)
+            {
+                result.AppendAnswer(text);
+            }
         }
 
         if (chunk.PromptTokens >= 0)

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 
 namespace GuidellmFunctions.Engine.Client;
 
@@ -13,6 +14,7 @@ public sealed class RequestResult
     private static readonly ArrayPool<int> GapBuffers = ArrayPool<int>.Create(1 << 24, 4096);
 
     private int[] _itlMicros = [];
+    private StringBuilder? _answer;
 
     /// <summary>Position of the request in its stage, from 0.</summary>
     public long Index { get; init; }
@@ -98,6 +100,15 @@ public sealed class RequestResult
     /// <summary>(last content − first content) / (output tokens − 1), in ms; null with fewer than 2 tokens.</summary>
     public double? TpotMs => OutputTokens > 1 && FirstContentTimestamp != 0 ? Ms(LastContentTimestamp - FirstContentTimestamp) / (OutputTokens - 1) : null;
 
+    /// <summary>The conversation the request is a turn of; null for a single request.</summary>
+    public string? ConversationId { get; set; }
+
+    /// <summary>The request's turn in its conversation, from 0; null for a single request.</summary>
+    public int? Turn { get; set; }
+
+    /// <summary>The answer's text, kept only when the request asked for it (<see cref="CompletionRequest.CaptureAnswer"/>).</summary>
+    public string? Answer => _answer?.ToString();
+
     /// <summary>Number of inter-token gaps recorded.</summary>
     public int ItlCount { get; private set; }
 
@@ -121,6 +132,9 @@ public sealed class RequestResult
 
         _itlMicros[ItlCount++] = (int)Math.Min(int.MaxValue, ticks * 1_000_000 / TimestampFrequency);
     }
+
+    /// <summary>Adds answer text of a chunk.</summary>
+    public void AppendAnswer(string text) => (_answer ??= new StringBuilder()).Append(text);
 
     /// <summary>Returns the gap buffer to the pool; the gaps are gone afterwards.</summary>
     public void ReleaseGaps()

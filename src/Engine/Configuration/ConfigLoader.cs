@@ -96,7 +96,7 @@ public sealed class ConfigLoader
     {
         ArgumentNullException.ThrowIfNull(setting);
         ArgumentNullException.ThrowIfNull(value);
-        var values = new YamlValues("override", _ => null);
+        var values = new YamlValues("override", _ => null) { InConfig = false };
         var patch = new SettingsReader(values).Read(new BenchmarkSettingsPatch(), setting, setting.Key, value);
         error = values.Errors.Count > 0 ? string.Join("; ", values.Errors.Select(e => e.Message)) : null;
         return error is null ? patch : null;

@@ -122,35 +122,14 @@ public sealed partial class ConfigSource
 
     private static BlobClient CreateBlobClient(Uri uri, string? storageConnection)
     {
-        var options = new BlobClientOptions { Retry = { MaxRetries = 2, NetworkTimeout = TimeSpan.FromSeconds(30) }, Transport = Client.Transport.OutboundHttp.Azure };
-        if (uri.Query.Contains("sig=", StringComparison.OrdinalIgnoreCase))
+        try
         {
-            return new BlobClient(uri, options);
+            return Archive.BlobLocation.Client(uri, storageConnection);
         }
-
-        if (!string.IsNullOrWhiteSpace(storageConnection))
+        catch (FormatException ex)
         {
-            BlobServiceClient service;
-            try
-            {
-                service = new BlobServiceClient(storageConnection, options);
-            }
-            catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidOperationException)
-            {
-                // The message names the setting, never its value: a connection string carries the account key.
-                throw new ConfigValidationException([new ConfigError("AzureWebJobsStorage", 0, 0, string.Empty, $"the storage connection string is malformed ({ex.GetType().Name})")]);
-            }
-
-            var parts = new BlobUriBuilder(uri);
-            var account = new BlobUriBuilder(service.Uri);
-            if (string.Equals(parts.Host, account.Host, StringComparison.OrdinalIgnoreCase) && parts.Port == account.Port
-                && string.Equals(parts.AccountName, service.AccountName, StringComparison.Ordinal))
-            {
-                return service.GetBlobContainerClient(parts.BlobContainerName).GetBlobClient(parts.BlobName);
-            }
+            throw new ConfigValidationException([new ConfigError("AzureWebJobsStorage", 0, 0, string.Empty, ex.Message)]);
         }
-
-        return new BlobClient(uri, new DefaultAzureCredential(), options);
     }
 
     [LoggerMessage(1101, LogLevel.Warning, "Config {Location} cannot be read ({Reason}); using the config read last")]

@@ -11,6 +11,15 @@ namespace GuidellmFunctions.Engine.Configuration;
 /// <param name="Tokenizer">Tokenizer named by the spec, recorded only; prompts are sized with cl100k_base.</param>
 public sealed record DataSpec(TokenDistribution PromptTokens, TokenDistribution OutputTokens, string? Tokenizer = null)
 {
+    /// <summary>Tokens of the shared prefix each prompt starts with (guidellm's <c>prefix_tokens</c>); 0 for none.</summary>
+    public int PrefixTokens { get; init; }
+
+    /// <summary>Distinct shared prefixes (guidellm's <c>prefix_count</c>); request i starts with prefix i mod count.</summary>
+    public int PrefixCount { get; init; } = 1;
+
+    /// <summary>Turns per conversation (<c>turns</c>); 1 sends single requests.</summary>
+    public int Turns { get; init; } = 1;
+
     /// <summary>guidellm's and the Go runner's default: 256 prompt tokens, 128 output tokens.</summary>
     public static DataSpec Default { get; } = new(new TokenDistribution(256), new TokenDistribution(128));
 
@@ -18,6 +27,7 @@ public sealed record DataSpec(TokenDistribution PromptTokens, TokenDistribution 
     [
         "prompt_tokens", "prompt_tokens_stdev", "prompt_tokens_min", "prompt_tokens_max",
         "output_tokens", "output_tokens_stdev", "output_tokens_min", "output_tokens_max",
+        "prefix_tokens", "prefix_count", "turns",
         "type", "tokenizer", "samples", "source",
     ];
 
@@ -64,7 +74,17 @@ public sealed record DataSpec(TokenDistribution PromptTokens, TokenDistribution 
         var prompt = ReadDistribution(pairs, "prompt_tokens", Default.PromptTokens.Mean, errors);
         var output = ReadDistribution(pairs, "output_tokens", Default.OutputTokens.Mean, errors);
         pairs.TryGetValue("tokenizer", out var tokenizer);
-        return errors.Count == before ? new DataSpec(prompt, output, tokenizer) : null;
+        var prefixTokens = ReadInt(pairs, "prefix_tokens", errors);
+        var prefixCount = ReadInt(pairs, "prefix_count", errors);
+        if (prefixCount is not null && prefixTokens is null)
+        {
+            errors.Add("prefix_count needs prefix_tokens (the length of each shared prefix)");
+        }
+
+        var turns = ReadInt(pairs, "turns", errors);
+        return errors.Count == before
+            ? new DataSpec(prompt, output, tokenizer) { PrefixTokens = prefixTokens ?? 0, PrefixCount = prefixCount ?? 1, Turns = turns ?? 1 }
+            : null;
     }
 
     /// <summary>Renders the spec back in guidellm's string form.</summary>
@@ -73,6 +93,16 @@ public sealed record DataSpec(TokenDistribution PromptTokens, TokenDistribution 
         var parts = new List<string>();
         Append(parts, "prompt_tokens", PromptTokens);
         Append(parts, "output_tokens", OutputTokens);
+        if (PrefixTokens > 0)
+        {
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"prefix_tokens={PrefixTokens},prefix_count={PrefixCount}"));
+        }
+
+        if (Turns > 1)
+        {
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"turns={Turns}"));
+        }
+
         return string.Join(',', parts);
     }
 

@@ -20,4 +20,7 @@ public enum ProfileKind
 
     /// <summary>Synchronous, then throughput, then constant rates spaced between the two measured rates.</summary>
     Sweep,
+
+    /// <summary>Open loop at the timestamps of a trace dataset (Mooncake, Azure), scaled by its <c>time_scale</c>.</summary>
+    Replay,
 }

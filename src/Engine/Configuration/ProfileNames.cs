@@ -10,7 +10,8 @@ public static class ProfileNames
         (ProfileKind.Throughput, "throughput", []),
         (ProfileKind.Constant, "constant", []),
         (ProfileKind.Poisson, "poisson", []),
-        (ProfileKind.Sweep, "sweep", []));
+        (ProfileKind.Sweep, "sweep", []),
+        (ProfileKind.Replay, "replay", []));
 
     /// <summary>The accepted profile names.</summary>
     public static IReadOnlyList<string> All => Names.All;

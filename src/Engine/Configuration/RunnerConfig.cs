@@ -24,6 +24,9 @@ public sealed record RunnerConfig
     /// <summary>The blob archive of reports (<c>archive:</c>); null to keep reports in a local directory only.</summary>
     public ArchiveConfig? Archive { get; init; }
 
+    /// <summary>The named datasets (<c>datasets:</c> and named <c>dataset:</c> mappings), the ones a flag or queue message may pick.</summary>
+    public IReadOnlyList<DatasetSpec> Datasets { get; init; } = [];
+
     /// <summary>Things accepted but not acted on (for example the Go runner's <c>discovery:</c>).</summary>
     public IReadOnlyList<ConfigError> Warnings { get; init; } = [];
 
@@ -59,8 +62,8 @@ public sealed record RunnerConfig
                 continue;
             }
 
-            var settings = baseline.With(target.Settings).With(overrides);
             var problems = new List<(string Key, string Message)>();
+            var settings = DatasetCatalog.Resolve(baseline.With(target.Settings).With(overrides), Datasets, problems);
             settings.Validate(problems);
             var index = env.Targets.ToList().IndexOf(target);
             errors.AddRange(problems.Select(p => new ConfigError(Source, target.SourceLine, 0, $"environments.{environment}.targets[{index}] ({target.Name}).{p.Key}", p.Message)));

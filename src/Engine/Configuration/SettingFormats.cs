@@ -13,6 +13,30 @@ internal static class SettingFormats
         Invariant,
         v => JsonValue.Create(v));
 
+    /// <summary>A number above <paramref name="min"/>, none by default.</summary>
+    public static SettingFormat<double?> OptionalNumber(double min) => new(
+        $"number > {Invariant(min)}, or none",
+        (SettingParser<double?>)((yaml, _, node, path, out value) =>
+        {
+            value = null;
+            if (node is YamlScalarNode { Value: { } text } && string.Equals(text.Trim(), "none", StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+
+            value = yaml.Double(node, path, min, exclusiveMin: true);
+            return value is not null;
+        }),
+        v => v is { } n ? Invariant(n) : "none",
+        v => v is { } n ? JsonValue.Create(n) : null);
+
+    /// <summary>A dataset: a mapping defining one, or the name of one the config defines (<see cref="Reading.DatasetReader"/>).</summary>
+    public static SettingFormat<DatasetSpec?> Dataset { get; } = new(
+        Reading.DatasetReader.Values,
+        (SettingParser<DatasetSpec?>)((yaml, _, node, path, out value) => new Reading.DatasetReader(yaml).TryRead(node, path, out value)),
+        v => v?.ToString() ?? "none",
+        v => v?.ToReport());
+
     public static SettingFormat<int> Int(int min) => new(
         min == int.MinValue ? "whole number" : $"whole number >= {min}",
         (SettingParser<int>)((yaml, _, node, path, out value) => Got(yaml.Int(node, path, min), out value)),
@@ -64,7 +88,7 @@ internal static class SettingFormats
 
     /// <summary>guidellm's <c>data_spec</c> string, or a mapping of the same keys.</summary>
     public static SettingFormat<DataSpec> Data { get; } = new(
-        "prompt_tokens=N,output_tokens=N (each also _stdev, _min, _max; tokenizer), or a mapping of those keys",
+        "prompt_tokens=N,output_tokens=N (each also _stdev, _min, _max; prefix_tokens, prefix_count, turns, tokenizer), or a mapping of those keys",
         (SettingParser<DataSpec>)((yaml, _, node, path, out value) =>
         {
             var problems = new List<string>();

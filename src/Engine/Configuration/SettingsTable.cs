@@ -19,7 +19,8 @@ public static class SettingsTable
     public static readonly Setting<ProfileKind> Profile = Add(new Setting<ProfileKind>("profile", SettingFormats.Choice(ProfileNames.Names), ProfileKind.Constant)
     {
         Doc = "Load profile: synchronous (one request at a time), concurrent (`rate` streams back to back), throughput (`max_concurrency` streams), "
-            + "constant (`rate` req/s, open loop), poisson (exponential arrivals of mean `rate`), sweep (synchronous, throughput, then constant rates between the two).",
+            + "constant (`rate` req/s, open loop), poisson (exponential arrivals of mean `rate`), sweep (synchronous, throughput, then constant rates between the two), "
+            + "replay (open loop at the timestamps of a trace `dataset`, times its `time_scale`).",
         Example = "poisson",
     });
 
@@ -74,7 +75,9 @@ public static class SettingsTable
     public static readonly Setting<DataSpec> DataSpec = Add(new Setting<DataSpec>("data_spec", SettingFormats.Data, Configuration.DataSpec.Default)
     {
         Aliases = ["data"],
-        Doc = "Synthetic prompt and output lengths in tokens, in guidellm's form; prompts are sized with cl100k_base.",
+        Doc = "Synthetic prompt and output lengths in tokens, in guidellm's form; prompts are sized with cl100k_base. "
+            + "`prefix_tokens=N,prefix_count=K`: each prompt starts with one of K shared prefixes of N tokens (request i with prefix i mod K). "
+            + "`turns=T`: conversations of T turns, each sending the whole history with the server's own answers (with a dataset: at most T turns of each conversation).",
         Example = "prompt_tokens=512,output_tokens=64,output_tokens_stdev=8",
     });
 
@@ -98,6 +101,19 @@ public static class SettingsTable
         MergeRule = (s, n) => s.Set(DataSpec, s.Data with { OutputTokens = s.Data.OutputTokens with { Mean = n } }),
     });
 
+    /// <summary>The dataset requests are taken from.</summary>
+    public static readonly Setting<DatasetSpec?> Dataset = Add(new Setting<DatasetSpec?>("dataset", SettingFormats.Dataset, null)
+    {
+        Doc = "Send the prompts of a dataset (JSONL in ShareGPT, OpenAI chat or plain form, CSV, a Mooncake or Azure trace) instead of synthetic ones: "
+            + "a mapping that defines it, or the name of one defined under `datasets:` or elsewhere in the config (what a flag or queue message gives). "
+            + "`data_spec` still gives output lengths the records lack, `turns` and the shared prefix. See README, Datasets.",
+        Example = "sample-sharegpt",
+        Validate = (d, s) => d is { Path: { } path } && !File.Exists(path) ? $"dataset file '{path}' does not exist"
+            : s.Profile == ProfileKind.Replay && d is null ? "profile replay sends a trace at its timestamps: set dataset to a trace (format mooncake or azure_trace)"
+            : s.Profile == ProfileKind.Replay && d is { Format: not (DatasetFormat.Auto or DatasetFormat.Mooncake or DatasetFormat.AzureTrace) } ? $"profile replay needs a trace with timestamps (format mooncake or azure_trace), not {DatasetNames.Formats.Format(d.Format)}"
+            : null,
+    });
+
     /// <summary>The API driven.</summary>
     public static readonly Setting<RequestType> RequestType = Add(new Setting<RequestType>("request_type", SettingFormats.Choice(RequestTypeNames.Names), Configuration.RequestType.ChatCompletions)
     {
@@ -111,6 +127,30 @@ public static class SettingsTable
         Doc = "Cap on requests in flight for constant and poisson; the number of streams of throughput.",
         Example = "64",
         DefaultTextOverride = $"none ({BenchmarkSettings.DefaultThroughputConcurrency} for throughput)",
+    });
+
+    /// <summary>Linear ramp of the arrival rate.</summary>
+    public static readonly Setting<TimeSpan> RampUpSeconds = Add(new Setting<TimeSpan>("ramp_up_seconds", SettingFormats.Duration(positive: false), TimeSpan.Zero)
+    {
+        Doc = "The arrival rate of constant and poisson stages rises linearly from 0 to `rate` over this time, then holds (each stage of a sweep ramps).",
+        Example = "10s",
+        ReportField = "rampUpSeconds",
+    });
+
+    /// <summary>Gamma-distributed gaps.</summary>
+    public static readonly Setting<double?> Burstiness = Add(new Setting<double?>("burstiness", SettingFormats.OptionalNumber(0), null)
+    {
+        Doc = "Gaps between arrivals of constant and poisson stages drawn from a gamma distribution of this shape and mean 1/`rate`, as vLLM's `--burstiness`: "
+            + "1 is poisson, below 1 burstier, above 1 steadier (toward constant). None keeps the profile's own gaps.",
+        Example = "0.5",
+    });
+
+    /// <summary>Pause between the turns of a conversation.</summary>
+    public static readonly Setting<TimeSpan> ThinkTime = Add(new Setting<TimeSpan>("think_time", SettingFormats.Duration(positive: false), TimeSpan.Zero)
+    {
+        Doc = "Pause between an answer and the next turn of its conversation (`turns` in `data_spec`, or a dataset's conversations); the next turn is scheduled at its end.",
+        Example = "2s",
+        ReportField = "thinkTimeSeconds",
     });
 
     /// <summary>Excluded start of a stage.</summary>

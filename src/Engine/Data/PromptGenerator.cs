@@ -33,6 +33,14 @@ public sealed class PromptGenerator
     /// <summary>Counts <paramref name="text"/>'s tokens.</summary>
     public int CountTokens(string text) => _tokenizer.CountTokens(text);
 
+    /// <summary>Counts <paramref name="text"/>'s tokens up to <paramref name="atMost"/>: a longer text gives <paramref name="atMost"/> + 1, and costs no more to count.</summary>
+    public int CountTokens(string text, int atMost)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var end = _tokenizer.GetIndexByTokenCount(text, atMost, out _, out var count);
+        return end < text.Length ? atMost + 1 : count;
+    }
+
     /// <summary>
     /// A prompt of <paramref name="tokens"/> tokens beginning with <paramref name="tag"/> (dropped when it would take more than
     /// half the prompt), cut from the corpus at an offset
@@ -57,6 +65,27 @@ public sealed class PromptGenerator
         ArgumentOutOfRangeException.ThrowIfLessThan(tokens, 1);
         ArgumentNullException.ThrowIfNull(random);
         return Indexed(tokens, RequestTagCounter.Format(stage, index), _tags.Count(stage, index), random);
+    }
+
+    /// <summary>
+    /// A shared prefix of <paramref name="tokens"/> tokens cut from the corpus at a place drawn from <paramref name="random"/>,
+    /// ending in a letter, so that a prompt of <see cref="Generate(int, int, long, Random)"/> put after it adds exactly its own
+    /// tokens (its tag's bracket cannot merge with a letter).
+    /// </summary>
+    public (string Text, int Tokens) Prefix(int tokens, Random random)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(tokens, 1);
+        ArgumentNullException.ThrowIfNull(random);
+        for (var attempt = 0; attempt < 64; attempt++)
+        {
+            if (_index.TryFind(tokens, random, out var start, out var end) && char.IsLetter(_index.Unit[(int)((end - 1) % _index.Unit.Length)]))
+            {
+                return (_index.Compose(string.Empty, start, end), tokens);
+            }
+        }
+
+        var (text, count) = Tokenized(tokens, string.Empty, random);
+        return (text, count);
     }
 
     private (string Prompt, int Tokens) Indexed(int tokens, string tag, int tagTokens, Random random) =>

@@ -28,6 +28,13 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton(_ => new ConfigLoader());
         services.TryAddSingleton<TargetTransportFactory>();
         services.TryAddSingleton<PromptGenerator>();
+        // The host's settings, not the validated options: hosts running a config they loaded themselves have no config path.
+        services.TryAddSingleton(_ =>
+        {
+            var host = new GuidellmEngineOptions();
+            configure(host);
+            return new DatasetOpener(host.StorageConnection);
+        });
         services.TryAddSingleton<LoadTestRunner>();
         services.TryAddSingleton<RunCoordinator>();
         services.TryAddSingleton<RunStorageFactory>();

@@ -16,9 +16,10 @@ public sealed class LoadTestRunner
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
+    private readonly DatasetOpener _datasets;
 
-    /// <summary>Creates a runner.</summary>
-    public LoadTestRunner(TargetTransportFactory transports, PromptGenerator prompts, TimeProvider time, ILoggerFactory? loggers = null)
+    /// <summary>Creates a runner; <paramref name="datasets"/> opens datasets (by default with no storage connection: a blob is read with its SAS or managed identity).</summary>
+    public LoadTestRunner(TargetTransportFactory transports, PromptGenerator prompts, TimeProvider time, ILoggerFactory? loggers = null, DatasetOpener? datasets = null)
     {
         ArgumentNullException.ThrowIfNull(transports);
         ArgumentNullException.ThrowIfNull(prompts);
@@ -28,6 +29,7 @@ public sealed class LoadTestRunner
         _time = time;
         _loggers = loggers ?? NullLoggerFactory.Instance;
         _logger = _loggers.CreateLogger<LoadTestRunner>();
+        _datasets = datasets ?? new DatasetOpener();
         MonitorsFor = target =>
         [
             new Validity.ValidityMonitor(_time, _loggers.CreateLogger<Validity.ValidityMonitor>()),
@@ -46,11 +48,17 @@ public sealed class LoadTestRunner
         var startedAt = _time.GetUtcNow();
         var benchmarks = new List<BenchmarkReport>();
         string? failure = null;
+        DatasetRequestSource? dataset = null;
         try
         {
             var client = new OpenAiStreamingClient(_transports.TransportFor(target.Endpoint, target.Settings), _time, _loggers.CreateLogger<OpenAiStreamingClient>());
             var executor = new RequestExecutor(client, _time, _loggers.CreateLogger<RequestExecutor>());
             var stages = new StageRunner(executor, _time, _loggers.CreateLogger<StageRunner>()) { Monitors = MonitorsFor(target) };
+            if (source is null && target.Settings.Get(SettingsTable.Dataset) is not null)
+            {
+                source = dataset = await Task.Run(() => DatasetRequestSource.Open(target, _prompts, runId, _datasets, _loggers.CreateLogger<DatasetRequestSource>()), cancellationToken).ConfigureAwait(false);
+            }
+
             source ??= new SyntheticRequestSource(target, _prompts, runId);
             var settings = target.Settings;
             if (await CodePathWarmup.RunOnceAsync().ConfigureAwait(false) is { } warmupFailure)
@@ -71,8 +79,12 @@ public sealed class LoadTestRunner
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            failure = $"{ex.GetType().Name}: {ex.Message}";
+            failure = ex is DatasetException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}";
             Log.RunFailed(_logger, target.Environment, target.Target.Name, failure);
+        }
+        finally
+        {
+            dataset?.Dispose();
         }
 
         var (status, reason) = Judge(benchmarks, failure, cancellationToken.IsCancellationRequested);
@@ -88,6 +100,7 @@ public sealed class LoadTestRunner
             EndedAt = _time.GetUtcNow(),
             Trigger = trigger,
             Config = EffectiveConfig.Describe(target),
+            Dataset = dataset?.Describe(),
             Benchmarks = benchmarks,
         };
     }

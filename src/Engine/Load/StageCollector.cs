@@ -25,6 +25,7 @@ public sealed class StageCollector
     private readonly Distribution _tpot = new();
     private readonly Distribution _e2e = new();
     private readonly Distribution _dispatch = new();
+    private readonly TurnStatistics _turns = new();
     private long _successful;
     private long _failed;
     private long _incomplete;
@@ -131,6 +132,7 @@ public sealed class StageCollector
                 DispatchDelayMs = _dispatch.Summarize(),
                 Throughput = new ThroughputSummary(_successful / seconds, _outputTokens / seconds, (_promptTokens + _outputTokens) / seconds),
                 Concurrency = new ConcurrencySummary(meanConcurrency, maxConcurrency),
+                Turns = _turns.Summarize(),
             };
         }
     }
@@ -141,6 +143,7 @@ public sealed class StageCollector
     private void Commit(RequestResult result)
     {
         _dispatch.Record(result.DispatchDelayMs);
+        _turns.Record(result);
         switch (result.Status)
         {
             case RequestStatus.Successful:

@@ -29,8 +29,8 @@ public sealed record StagePlan(
     TimeSpan RequestTimeout,
     int Seed)
 {
-    /// <summary>True for constant and poisson, whose arrivals do not wait for responses.</summary>
-    public bool IsOpenLoop => Kind is ProfileKind.Constant or ProfileKind.Poisson;
+    /// <summary>True for constant, poisson and replay, whose arrivals do not wait for responses.</summary>
+    public bool IsOpenLoop => Kind is ProfileKind.Constant or ProfileKind.Poisson or ProfileKind.Replay;
 
     /// <summary>The stage for a non-sweep profile of <paramref name="settings"/>, or one stage of a sweep.</summary>
     public static StagePlan Create(BenchmarkSettings settings, int index, ProfileKind kind, double? rate = null)
@@ -54,7 +54,7 @@ public sealed record StagePlan(
             kind,
             kind is ProfileKind.Constant or ProfileKind.Poisson ? rate ?? settings.Rate : null,
             streams,
-            kind is ProfileKind.Constant or ProfileKind.Poisson ? settings.MaxConcurrency : null,
+            kind is ProfileKind.Constant or ProfileKind.Poisson or ProfileKind.Replay ? settings.MaxConcurrency : null,
             settings.MaxDuration,
             settings.MaxRequests,
             settings.MaxErrors,

@@ -70,6 +70,7 @@ public sealed class StageRunner
         var stopReason = cancellationToken.IsCancellationRequested ? "cancelled"
             : state.MaxErrorsReached ? "max_errors"
             : deadline.IsCancellationRequested ? "max_seconds"
+            : state.ScheduleEnded ? "dataset_end"
             : "max_requests";
         var summary = collector.Complete(end, concurrency);
         var report = new BenchmarkReport
@@ -94,11 +95,6 @@ public sealed class StageRunner
         return report;
     }
 
-    /// <summary>The arrival offsets of the open-loop stage <paramref name="plan"/> (the validity check replays them).</summary>
-    internal static IArrivalSchedule ArrivalsFor(StagePlan plan) => plan.Kind == ProfileKind.Poisson
-        ? new PoissonArrivals(plan.Rate!.Value, plan.Seed)
-        : new ConstantArrivals(plan.Rate!.Value);
-
     private async Task DispatchOpenLoopAsync(StageState state)
     {
         if (_time == TimeProvider.System && PreciseClock.Available)
@@ -116,6 +112,12 @@ public sealed class StageRunner
             var offset = schedule.Next();
             if (token.IsCancellationRequested)
             {
+                break;
+            }
+
+            if (offset == IArrivalSchedule.End)
+            {
+                state.ScheduleEnded = true;
                 break;
             }
 
@@ -195,6 +197,12 @@ public sealed class StageRunner
                 return;
             }
 
+            if (offset == IArrivalSchedule.End)
+            {
+                state.ScheduleEnded = true;
+                return;
+            }
+
             if (offset >= plan.MaxDuration)
             {
                 token.WaitHandle.WaitOne();
@@ -270,7 +278,10 @@ public sealed class StageRunner
         public PreparedRequest Prepare(long index) => index == 0 ? first : source.Prepare(context.Plan.Index, index);
 
         /// <summary>The open loop's arrival offsets.</summary>
-        public IArrivalSchedule Arrivals() => ArrivalsFor(context.Plan);
+        public IArrivalSchedule Arrivals() => ArrivalSchedules.For(context.Plan, context.Target.Settings, source);
+
+        /// <summary>A finite schedule (a replayed trace) had no more arrivals.</summary>
+        public bool ScheduleEnded { get; set; }
 
         /// <summary>The timestamp of the arrival <paramref name="offset"/> after the stage start.</summary>
         public long ScheduledAt(TimeSpan offset) =>
@@ -312,6 +323,44 @@ public sealed class StageRunner
         [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
         public async ValueTask RunOneAsync(PreparedRequest prepared, long index, long scheduled)
         {
+            var result = await SendAsync(prepared, index, scheduled, prepared.Conversation?.Id, prepared.Conversation is null ? null : 0).ConfigureAwait(false);
+            if (prepared.Conversation is { } conversation)
+            {
+                await FollowAsync(conversation, result, index).ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>The later turns of a conversation, each sent its think time after the previous answer, until one fails or the stage ends.</summary>
+        private async ValueTask FollowAsync(Conversation conversation, RequestResult first, long index)
+        {
+            var think = context.Target.Settings.Get(SettingsTable.ThinkTime);
+            var result = first;
+            for (var turn = 1; result.Status == RequestStatus.Successful && !stop.IsCancellationRequested; turn++)
+            {
+                if (conversation.Next(turn, result.Answer ?? string.Empty, result.OutputTokens) is not { } next)
+                {
+                    return;
+                }
+
+                if (think > TimeSpan.Zero)
+                {
+                    try
+                    {
+                        await Task.Delay(think, runner._time, stop.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        return;
+                    }
+                }
+
+                result = await SendAsync(next, index, runner._time.GetTimestamp(), conversation.Id, turn).ConfigureAwait(false);
+            }
+        }
+
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+        private async ValueTask<RequestResult> SendAsync(PreparedRequest prepared, long index, long scheduled, string? conversationId, int? turn)
+        {
             var time = runner._time;
             concurrency.Increment(time.GetTimestamp());
             for (var i = 0; i < observers.Count; i++)
@@ -323,12 +372,15 @@ public sealed class StageRunner
             var result = await runner._executor.ExecuteAsync(prepared.Request, index, scheduled, prepared.PromptTokens, prepared.OutputTokens, plan.RequestTimeout, stop.Token).ConfigureAwait(false);
             var now = time.GetTimestamp();
             concurrency.Decrement(now);
+            (result.ConversationId, result.Turn) = (conversationId, turn);
             collector.Add(result, now);
             if (plan.MaxErrors is { } maxErrors && collector.Failures >= maxErrors && Interlocked.Exchange(ref _maxErrorsReached, 1) == 0)
             {
                 Log.MaxErrorsReached(runner._logger, plan.Index, context.Target.Environment, context.Target.Target.Name, collector.Failures);
                 stop.Cancel();
             }
+
+            return result;
         }
 
         public Task DrainAsync()

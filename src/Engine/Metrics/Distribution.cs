@@ -52,7 +52,6 @@ public sealed class Distribution
             return rank >= Count ? _max : rank <= 1 ? _min : Math.Clamp(_micros.ValueAtPercentile(p) / 1000.0, _min, _max);
         }
 
-
-        return new DistributionSummary(Count, _mean, _min, _max, Math.Sqrt(_m2 / Count), P(50), P(90), P(95), P(99), P(99.9));
+        return new DistributionSummary(Count, _mean, _min, _max, Math.Sqrt(_m2 / Count), P(50), P(90), P(95), P(99), P(99.9)) { Histogram = _micros.Snapshot() };
     }
 }

@@ -15,4 +15,10 @@ public sealed record DistributionSummary(long Count, double Mean, double Min, do
 {
     /// <summary>The summary of no observations (all zero).</summary>
     public static DistributionSummary Empty { get; } = new(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+    /// <summary>
+    /// The buckets the percentiles were read from (microseconds), exact and mergeable: the statistics of several stages
+    /// or shards combine by adding these counts. Null when there were no observations, and in reports written before it.
+    /// </summary>
+    public HistogramSnapshot? Histogram { get; init; }
 }

@@ -16,8 +16,125 @@ public sealed class LogLinearHistogram
     private readonly long[] _exact = new long[SubCount];
     private readonly long[]?[] _ranges = new long[64 - SubBits + 1][];
 
+    /// <summary>Number of buckets in the layout (<see cref="HistogramSnapshot.LogLinearMicros"/>): bucket indexes run from 0 to this, exclusive.</summary>
+    public const int BucketCount = SubCount + ((63 - SubBits) * HalfCount);
+
+    // A span of a snapshot ends after this many empty buckets: a zero costs two bytes of JSON, a new span about twelve.
+    private const int SpanGap = 6;
+
     /// <summary>Observations recorded.</summary>
     public long Count { get; private set; }
+
+    /// <summary>The smallest value bucket <paramref name="index"/> holds.</summary>
+    public static long BucketLow(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, BucketCount);
+        if (index < SubCount)
+        {
+            return index;
+        }
+
+        var shift = ((index - SubCount) / HalfCount) + 1;
+        var sub = ((index - SubCount) % HalfCount) + HalfCount;
+        return (long)sub << shift;
+    }
+
+    /// <summary>The smallest value above bucket <paramref name="index"/> (its exclusive upper bound).</summary>
+    public static double BucketHigh(int index)
+    {
+        var shift = index < SubCount ? 0 : ((index - SubCount) / HalfCount) + 1;
+        return BucketLow(index) + (double)(1L << shift);
+    }
+
+    /// <summary>
+    /// The buckets holding observations, sparse and exact (see <see cref="HistogramSnapshot"/>): adding two snapshots'
+    /// counts gives the snapshot of every observation of both.
+    /// </summary>
+    public HistogramSnapshot Snapshot()
+    {
+        var spans = new List<IReadOnlyList<int>>();
+        var counts = new List<long>();
+        int start = -1, length = 0, zeros = 0;
+        void Close()
+        {
+            if (start >= 0)
+            {
+                spans.Add([start, length - zeros]);
+                counts.RemoveRange(counts.Count - zeros, zeros);
+            }
+
+            start = -1;
+            length = zeros = 0;
+        }
+
+        for (var index = 0; index < BucketCount; index++)
+        {
+            var count = CountAt(index);
+            if (count == 0)
+            {
+                if (start >= 0)
+                {
+                    counts.Add(0);
+                    length++;
+                    if (++zeros > SpanGap)
+                    {
+                        Close();
+                    }
+                }
+
+                if (index >= SubCount && _ranges[((index - SubCount) / HalfCount) + 1] is null)
+                {
+                    // A whole power of two never seen: skip to its end.
+                    Close();
+                    index += HalfCount - 1 - ((index - SubCount) % HalfCount);
+                }
+
+                continue;
+            }
+
+            if (start < 0)
+            {
+                start = index;
+            }
+
+            counts.Add(count);
+            length++;
+            zeros = 0;
+        }
+
+        Close();
+        return new HistogramSnapshot { Spans = spans, Counts = counts };
+    }
+
+    /// <summary>A histogram holding the observations of <paramref name="snapshot"/>.</summary>
+    /// <exception cref="FormatException">The snapshot's layout is unknown or its spans and counts disagree.</exception>
+    public static LogLinearHistogram FromSnapshot(HistogramSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var histogram = new LogLinearHistogram();
+        foreach (var (index, count) in snapshot.Buckets())
+        {
+            if (count == 0)
+            {
+                continue;
+            }
+
+            if (index < SubCount)
+            {
+                histogram._exact[index] += count;
+            }
+            else
+            {
+                var shift = ((index - SubCount) / HalfCount) + 1;
+                (histogram._ranges[shift] ??= new long[HalfCount])[(index - SubCount) % HalfCount] += count;
+            }
+
+            histogram.Count += count;
+        }
+
+        return histogram;
+    }
 
     /// <summary>Records <paramref name="value"/> (negative values count as 0).</summary>
     public void Record(long value)
@@ -101,5 +218,16 @@ public sealed class LogLinearHistogram
         }
 
         return double.NaN;
+    }
+
+    private long CountAt(int index)
+    {
+        if (index < SubCount)
+        {
+            return _exact[index];
+        }
+
+        var range = _ranges[((index - SubCount) / HalfCount) + 1];
+        return range is null ? 0 : range[(index - SubCount) % HalfCount];
     }
 }

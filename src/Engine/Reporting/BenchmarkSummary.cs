@@ -37,4 +37,7 @@ public sealed record BenchmarkSummary
 
     /// <summary>Requests in flight over the window.</summary>
     public required ConcurrencySummary Concurrency { get; init; }
+
+    /// <summary>Statistics per turn index of multi-turn conversations; null when the stage sent none.</summary>
+    public IReadOnlyList<TurnSummary>? Turns { get; init; }
 }

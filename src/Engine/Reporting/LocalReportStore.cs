@@ -1,21 +1,30 @@
 using System.Text.Json;
 using GuidellmFunctions.Engine.Diagnostics;
+using GuidellmFunctions.Engine.Reporting.Html;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace GuidellmFunctions.Engine.Reporting;
 
-/// <summary>Keeps reports under a directory with the archive's layout; writes are atomic (temporary file, then rename).</summary>
+/// <summary>
+/// Keeps reports under a directory with the archive's layout, each with its HTML page beside it and the day's
+/// <c>index.html</c>; writes are atomic (temporary file, then rename).
+/// </summary>
 public sealed class LocalReportStore : IReportStore
 {
     private readonly ILogger _logger;
+    private readonly bool _pages;
 
     /// <summary>Creates a store rooted at <paramref name="root"/>.</summary>
-    public LocalReportStore(string root, ILogger<LocalReportStore>? logger = null)
+    /// <param name="root">The directory.</param>
+    /// <param name="logger">Logs what is written.</param>
+    /// <param name="pages">Whether to write each report's HTML page and the day index beside it (not for reports only kept until they reach the archive).</param>
+    public LocalReportStore(string root, ILogger<LocalReportStore>? logger = null, bool pages = true)
     {
         ArgumentException.ThrowIfNullOrEmpty(root);
         Root = Path.GetFullPath(root);
         _logger = logger ?? (ILogger)NullLogger.Instance;
+        _pages = pages;
     }
 
     /// <summary>The root directory.</summary>
@@ -50,18 +59,43 @@ public sealed class LocalReportStore : IReportStore
             report = report with { RequestsFile = Path.GetFileName(requestsPath) };
         }
 
+        var json = JsonSerializer.SerializeToUtf8Bytes(report, ReportJsonContext.Default.RunReport);
         var temp = path + ".tmp";
-        var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None);
-        await using (stream.ConfigureAwait(false))
+        await File.WriteAllBytesAsync(temp, json, cancellationToken).ConfigureAwait(false);
+        File.Move(temp, path, overwrite: false);
+        if (_pages)
         {
-            await JsonSerializer.SerializeAsync(stream, report, ReportJsonContext.Default.RunReport, cancellationToken).ConfigureAwait(false);
+            await WritePagesAsync(relative, path, json).ConfigureAwait(false);
         }
 
-        File.Move(temp, path, overwrite: false);
         var marker = Path.Combine(Root, ReportLayout.RunMarkerPath(report.RunId, report.Environment, report.Target));
         Directory.CreateDirectory(Path.GetDirectoryName(marker)!);
         await File.WriteAllTextAsync(marker, relative, CancellationToken.None).ConfigureAwait(false);
         Log.ReportWritten(_logger, path);
         return new ReportSaveResult(path, Written: true);
+    }
+
+    private async Task WritePagesAsync(string relative, string path, byte[] json)
+    {
+        var requests = Path.Combine(Root, ReportLayout.RequestsPath(relative));
+        if (await ReportPages.TryRenderAsync(json, path, File.Exists(requests) ? requests : null, _logger).ConfigureAwait(false) is { } page)
+        {
+            await WriteAtomicAsync(Path.Combine(Root, ReportLayout.PagePath(relative)), page).ConfigureAwait(false);
+        }
+
+        var folder = Path.GetDirectoryName(path)!;
+        var runs = Directory.EnumerateFiles(folder, "*.json").Where(f => ReportLayout.IsRunReport(Path.GetFileName(f))).Select(ReportPages.ReadListing).OfType<RunListing>();
+        if (ReportPages.TryRenderIndex(relative, runs, _logger) is { } index)
+        {
+            await WriteAtomicAsync(Path.Combine(Root, ReportLayout.DayIndexPath(relative)), index).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task WriteAtomicAsync(string path, byte[] content)
+    {
+        // A unique temporary name: two runs of one target on one day may rewrite the day index at the same time.
+        var temp = $"{path}.{Guid.NewGuid():N}.tmp";
+        await File.WriteAllBytesAsync(temp, content, CancellationToken.None).ConfigureAwait(false);
+        File.Move(temp, path, overwrite: true);
     }
 }

@@ -98,6 +98,12 @@ public sealed class RequestRecordWriter : IRunObserver, IDisposable
         j.WriteNumber("stage"u8, stage.Plan.Index);
         j.WriteNumber("index"u8, r.Index);
         j.WriteString("requestId"u8, r.RequestId);
+        if (r.ConversationId is not null)
+        {
+            j.WriteString("conversationId"u8, r.ConversationId);
+            j.WriteNumber("turn"u8, r.Turn ?? 0);
+        }
+
         j.WriteString("status"u8, r.Status switch
         {
             RequestStatus.Successful => "successful",

@@ -43,6 +43,9 @@ public sealed record RunReport
     /// <summary>Effective settings, secrets redacted.</summary>
     public required TargetReport Config { get; init; }
 
+    /// <summary>What was read of the dataset the requests came from; null for synthetic prompts.</summary>
+    public DatasetReport? Dataset { get; init; }
+
     /// <summary>One entry per load stage.</summary>
     public required IReadOnlyList<BenchmarkReport> Benchmarks { get; init; }
 

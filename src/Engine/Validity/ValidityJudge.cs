@@ -1,4 +1,5 @@
 using System.Globalization;
+using GuidellmFunctions.Engine.Configuration;
 using GuidellmFunctions.Engine.Load;
 using GuidellmFunctions.Engine.Reporting;
 
@@ -73,16 +74,21 @@ internal static class ValidityJudge
         };
     }
 
-    /// <summary>Requests the open-loop schedule of <paramref name="plan"/> holds before its <c>max_seconds</c> (and <c>max_requests</c>); null for other stages.</summary>
-    public static long? Scheduled(StagePlan plan)
+    /// <summary>
+    /// Requests the open-loop schedule of <paramref name="plan"/> (with <paramref name="settings"/>' ramp-up and
+    /// burstiness) holds before its <c>max_seconds</c> (and <c>max_requests</c>); null for other stages and for a
+    /// replayed trace, whose times only its dataset knows.
+    /// </summary>
+    public static long? Scheduled(StagePlan plan, BenchmarkSettings settings)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        if (!plan.IsOpenLoop || plan.MaxDuration is not { } duration)
+        if (!plan.IsOpenLoop || plan.Kind == ProfileKind.Replay || plan.MaxDuration is not { } duration)
         {
             return null;
         }
 
-        var schedule = StageRunner.ArrivalsFor(plan);
+        // Only a replay reads the request source; the profiles judged here do not.
+        var schedule = ArrivalSchedules.For(plan, settings, source: null!);
         long count = 0;
         while ((plan.MaxRequests is not { } max || count < max) && count < 100_000_000 && schedule.Next() < duration)
         {

@@ -62,6 +62,29 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Validate_opens_every_dataset_and_names_one_that_cannot_be_used()
+    {
+        Write("good.jsonl", "{\"prompt\":\"one\"}\n{\"prompt\":\"two\"}\n");
+        Write("broken.jsonl", "{\"prompt\":\"one\"}\n{\"prompt\":2}\n{\"text\":\"3\"}\n");
+        var path = Write("datasets.yaml", """
+            environments:
+              staging:
+                targets:
+                  - { name: a, url: "http://127.0.0.1:1/v1", model: m, dataset: good }
+            datasets:
+              - { name: good, path: good.jsonl }
+              - { name: broken, path: broken.jsonl }
+            """);
+
+        Assert.Equal(2, await Run("validate", "--config", path));
+        var text = _out.ToString();
+        var flat = string.Join(' ', text.Split((char[])['\n', '\r', ' '], StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("Configuration has 1 problem", flat, StringComparison.Ordinal);
+        Assert.Contains("dataset broken: dataset", flat, StringComparison.Ordinal);
+        Assert.Contains("refused as mostly malformed", flat, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_writes_reports_prints_the_table_and_exits_1_when_a_target_fails()
     {
         await using var server = await SimulatorServer.StartAsync(new SimulatorOptions { TtftMs = 5, ItlMs = 1 });

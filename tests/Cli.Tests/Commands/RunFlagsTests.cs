@@ -8,8 +8,11 @@ namespace GuidellmFunctions.Cli.Tests.Commands;
 /// <summary><c>run</c> has a flag for every setting the table gives the command line, read as the YAML reads the setting.</summary>
 public sealed class RunFlagsTests
 {
+    // The dataset setting's example names a dataset: a flag picks one the config defines.
     private static readonly RunnerConfig Config = new ConfigLoader(_ => null).LoadText(
-        "environments:\n  dev:\n    targets:\n      - { name: t, url: \"http://127.0.0.1:1/v1\", model: m }\n", "flags.yaml");
+        "environments:\n  dev:\n    targets:\n      - { name: t, url: \"http://127.0.0.1:1/v1\", model: m }\n"
+        + $"datasets:\n  - name: sample-sharegpt\n    path: \"{SamplePath("sharegpt.jsonl")}\"\n",
+        "flags.yaml");
 
     public static TheoryData<string> Keys => [.. SettingsTable.All.Select(s => s.Key)];
 
@@ -40,6 +43,17 @@ public sealed class RunFlagsTests
         var expected = ConfigLoader.ParseSetting(setting, setting.Example, out _)!;
         Assert.Equal(Report(expected), Report(RunCommand.Overrides(parse)));
         Assert.NotEqual(Report(new BenchmarkSettingsPatch()), Report(RunCommand.Overrides(parse)));
+    }
+
+    private static string SamplePath(string name)
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(dir.FullName, "GuidellmFunctions.sln")))
+        {
+            dir = dir.Parent!;
+        }
+
+        return Path.Combine(dir.FullName, "samples", "datasets", name).Replace('\\', '/');
     }
 
     [Fact]

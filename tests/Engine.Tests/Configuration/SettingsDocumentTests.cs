@@ -57,7 +57,7 @@ public sealed class SettingsDocumentTests
         doc.Append("""
 
             Besides these settings, a target has `name`, `url`, `model`, `api_key`, `api_key_header`, `headers` and
-            `notes`, and the config's top level has the sections `remote_write`, `archive` and `prometheus`
+            `notes`, and the config's top level has the sections `datasets`, `remote_write`, `archive` and `prometheus`
             ([README](../README.md)).
 
             """);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using GuidellmFunctions.Engine.Configuration;
 using GuidellmFunctions.Engine.Reporting;
 using GuidellmFunctions.Engine.Runs;
+using GuidellmFunctions.Engine.Tests.Support;
 
 namespace GuidellmFunctions.Engine.Tests.Configuration;
 
@@ -19,7 +20,10 @@ public sealed class SettingsTableTests
     private static Dictionary<string, JsonElement> Report(RunnerConfig config, BenchmarkSettingsPatch? overrides = null) =>
         EffectiveConfig.Describe(config.ResolveTargets("dev", [], overrides).Single()).Settings;
 
-    private static RunnerConfig Plain => Load($"environments:\n  dev:\n    targets:\n      - {Target}\n");
+    // The dataset setting's example names this dataset: a flag or a queue message picks one the config defines.
+    private static readonly string Datasets = $"datasets:\n  - name: sample-sharegpt\n    path: \"{Samples.Path("sharegpt.jsonl")}\"\n";
+
+    private static RunnerConfig Plain => Load($"environments:\n  dev:\n    targets:\n      - {Target}\n{Datasets}");
 
     private static string Json(Dictionary<string, JsonElement> settings) => JsonSerializer.Serialize(settings);
 
@@ -37,8 +41,8 @@ public sealed class SettingsTableTests
 
         if (setting.Channels.HasFlag(SettingChannels.Yaml))
         {
-            reports["yaml defaults"] = Report(Load($"environments:\n  dev:\n    targets:\n      - {Target}\ndefaults:\n  {key}: \"{setting.Example}\"\n"));
-            reports["yaml target"] = Report(Load($"environments:\n  dev:\n    targets:\n      - name: t\n        url: http://127.0.0.1:1/v1\n        model: m\n        {setting.CamelName}: \"{setting.Example}\"\n"));
+            reports["yaml defaults"] = Report(Load($"environments:\n  dev:\n    targets:\n      - {Target}\ndefaults:\n  {key}: \"{setting.Example}\"\n{Datasets}"));
+            reports["yaml target"] = Report(Load($"environments:\n  dev:\n    targets:\n      - name: t\n        url: http://127.0.0.1:1/v1\n        model: m\n        {setting.CamelName}: \"{setting.Example}\"\n{Datasets}"));
         }
         else
         {

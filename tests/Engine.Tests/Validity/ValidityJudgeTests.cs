@@ -88,7 +88,7 @@ public sealed class ValidityJudgeTests
     {
         var concurrent = StagePlan.Create(new BenchmarkSettings { Profile = ProfileKind.Concurrent, Rate = 8, MaxDuration = TimeSpan.FromSeconds(10) }, 0, ProfileKind.Concurrent);
 
-        var validity = ValidityJudge.Judge(Load(cpu: 0.2, lagP95: 2), Stage(sent: 40, dispatchP99: 500), concurrent, ValidityJudge.Scheduled(concurrent));
+        var validity = ValidityJudge.Judge(Load(cpu: 0.2, lagP95: 2), Stage(sent: 40, dispatchP99: 500), concurrent, ValidityJudge.Scheduled(concurrent, new BenchmarkSettings()));
 
         Assert.True(validity.Valid);
         Assert.Null(validity.ScheduledRequests);
@@ -98,9 +98,9 @@ public sealed class ValidityJudgeTests
     [Fact]
     public void The_schedule_holds_the_requests_due_before_the_stages_end_and_its_max_requests()
     {
-        Assert.Equal(100, ValidityJudge.Scheduled(Constant));
+        Assert.Equal(100, ValidityJudge.Scheduled(Constant, new BenchmarkSettings()));
         var capped = StagePlan.Create(new BenchmarkSettings { Profile = ProfileKind.Constant, Rate = 10, MaxRequests = 30, MaxDuration = TimeSpan.FromSeconds(10) }, 0, ProfileKind.Constant);
-        Assert.Equal(30, ValidityJudge.Scheduled(capped));
+        Assert.Equal(30, ValidityJudge.Scheduled(capped, new BenchmarkSettings()));
     }
 
     private static ProcessLoadFigures Load(double cpu, double lagP95) =>

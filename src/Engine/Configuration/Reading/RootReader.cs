@@ -13,6 +13,7 @@ internal sealed class RootReader(YamlValues yaml)
         var sawEnvironments = false;
         IReadOnlyList<RemoteWriteConfig> remoteWrite = [];
         ArchiveConfig? archive = null;
+        List<DatasetSpec> datasets = [];
         var buckets = Export.HistogramLayout.Default;
         foreach (var (keyNode, value) in root.Children)
         {
@@ -32,6 +33,9 @@ internal sealed class RootReader(YamlValues yaml)
                 case "archive":
                     archive = new ArchiveReader(yaml).Read(value, key);
                     break;
+                case "datasets":
+                    datasets = new DatasetReader(yaml).ReadList(value, key);
+                    break;
                 case "remotewrite":
                     remoteWrite = new RemoteWriteReader(yaml).Read(value, key);
                     break;
@@ -42,7 +46,7 @@ internal sealed class RootReader(YamlValues yaml)
                     yaml.Warnings.Add(yaml.At(keyNode, key, "model discovery is not supported; list targets under environments instead (section ignored)"));
                     break;
                 default:
-                    yaml.Error(keyNode, key, "unknown key (expected environments, defaults, prometheus, remote_write, buckets, archive)");
+                    yaml.Error(keyNode, key, "unknown key (expected environments, defaults, datasets, prometheus, remote_write, buckets, archive)");
                     break;
             }
         }
@@ -52,8 +56,10 @@ internal sealed class RootReader(YamlValues yaml)
             yaml.Error(new ConfigError(yaml.Source, 1, 1, "environments", "missing: the config must define at least one environment"));
         }
 
+        var catalog = DatasetCatalog.Collect(datasets, defaults, environments, yaml.Source, yaml.Errors);
         return new RunnerConfig
         {
+            Datasets = catalog,
             Source = yaml.Source,
             Environments = environments,
             Defaults = defaults,

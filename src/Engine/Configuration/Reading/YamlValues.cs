@@ -18,6 +18,12 @@ internal sealed class YamlValues(string source, Func<string, string?> environmen
     /// <summary>Where the YAML came from, for messages.</summary>
     public string Source => source;
 
+    /// <summary>
+    /// True when reading a config file; false for a flag or a queue message's override, which may only pick what the config
+    /// defines (a dataset by name), never name a file or URL for the runner to read.
+    /// </summary>
+    public bool InConfig { get; init; } = true;
+
     /// <summary>A key with separators and case removed: <c>max_seconds</c>, <c>maxSeconds</c> and <c>max-seconds</c> match.</summary>
     public static string Normalize(string key) =>
         key.Replace("_", string.Empty, StringComparison.Ordinal).Replace("-", string.Empty, StringComparison.Ordinal).ToLowerInvariant();

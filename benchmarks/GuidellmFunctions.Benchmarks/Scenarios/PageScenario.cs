@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using GuidellmFunctions.Benchmarks.Support;
+using GuidellmFunctions.Engine.Archive;
+using GuidellmFunctions.Engine.Client;
+using GuidellmFunctions.Engine.Configuration;
+using GuidellmFunctions.Engine.Data;
+using GuidellmFunctions.Engine.Load;
+using GuidellmFunctions.Engine.Reporting;
+using GuidellmFunctions.Engine.Reporting.Html;
+using GuidellmFunctions.Simulator;
+
+namespace GuidellmFunctions.Benchmarks.Scenarios;
+
+/// <summary>
+/// The HTML report of a large run: a real 200,000-request burst against the simulator, saved as the CLI saves it, then
+/// its page drawn in a fresh process (this program's <c>page-probe</c> verb: the first page a process draws pays the
+/// JIT, as the CLI's report verb does) and again warm: time, size of the page, the report and the records.
+/// </summary>
+internal static class PageScenario
+{
+    public static async Task RunAsync(Suite suite)
+    {
+        var requests = suite.Quick ? 50_000 : 200_000;
+        await using var simulator = await SimulatorProcess.StartAsync(new SimulatorOptions { TtftMs = 10, ItlMs = 0.5, OutputTokens = 16, MaxBatch = 100_000, GroundTruthCapacity = 0 });
+        var dir = Directory.CreateTempSubdirectory("guidellm-page-").FullName;
+        try
+        {
+            var settings = new BenchmarkSettings
+            {
+                Profile = ProfileKind.Concurrent, Rate = 128, MaxRequests = requests, MaxDuration = TimeSpan.FromMinutes(20),
+                Data = new DataSpec(new TokenDistribution(32), new TokenDistribution(16)),
+            };
+            var target = new ResolvedTarget("bench", new TargetConfig { Name = "page", Url = simulator.V1, Model = Burst.Model }, settings);
+            using var clients = new TargetTransportFactory();
+            var coordinator = new RunCoordinator(new LoadTestRunner(clients, new PromptGenerator(), TimeProvider.System));
+            var results = await coordinator.RunAsync([target], RunIds.New(TimeProvider.System), RunTrigger.Cli, new LocalReportStore(Path.Combine(dir, "out")), Path.Combine(dir, "staging"), null, CancellationToken.None).ConfigureAwait(false);
+            var report = results[0].Saved!.Location;
+
+            var info = Self.StartInfo("page-probe", report);
+            info.RedirectStandardOutput = true;
+            using var probe = Process.Start(info)!;
+            var output = await probe.StandardOutput.ReadToEndAsync().ConfigureAwait(false);
+            await probe.WaitForExitAsync().ConfigureAwait(false);
+            using var json = JsonDocument.Parse(output.Trim().Split('\n')[^1]);
+            var r = json.RootElement;
+            var cold = r.GetProperty("coldSeconds").GetDouble();
+            var warm = r.GetProperty("warmSeconds").GetDouble();
+            var coldCpu = r.GetProperty("coldCpuSeconds").GetDouble();
+            var warmCpu = r.GetProperty("warmCpuSeconds").GetDouble();
+            var pageMb = r.GetProperty("pageBytes").GetInt64() / 1e6;
+            var sent = results[0].Report.Benchmarks.Sum(b => b.Summary.Requests.Total);
+            var recordsMb = new FileInfo(report[..^".json".Length] + ReportLayout.RequestsSuffix).Length / 1e6;
+            var reportKb = new FileInfo(report).Length / 1e3;
+            suite.Table("9. HTML report of a large run", ["requests", "records (gzip MB)", "report JSON (kB)", "page (MB)", "charts", "first page in a process: s (CPU s)", "warm: s (CPU s)", "peak MiB"],
+            [[
+                sent.ToString("N0", CultureInfo.InvariantCulture), Suite.F(recordsMb, 1), Suite.F(reportKb, 0), Suite.F(pageMb, 2),
+                r.GetProperty("charts").GetInt32().ToString(CultureInfo.InvariantCulture), $"{Suite.F(cold, 2)} ({Suite.F(coldCpu, 2)})", $"{Suite.F(warm, 2)} ({Suite.F(warmCpu, 2)})",
+                Suite.F(r.GetProperty("peakWorkingSetBytes").GetInt64() / (1024.0 * 1024), 0),
+            ]]);
+            suite.Sections["page"] = new { requests = sent, recordsGzipBytes = recordsMb * 1e6, reportBytes = reportKb * 1e3, pageBytes = pageMb * 1e6, coldSeconds = cold, coldCpuSeconds = coldCpu, warmSeconds = warm, warmCpuSeconds = warmCpu, peakWorkingSetBytes = r.GetProperty("peakWorkingSetBytes").GetInt64() };
+            suite.Goals.Add(new Goal($"page of a {sent:N0}-request run, first in a fresh process", "< 2 s", $"{Suite.F(cold, 2)} s ({Suite.F(coldCpu, 2)} s CPU)", cold < 2));
+            suite.Goals.Add(new Goal($"page of a {sent:N0}-request run, size", "< 2 MB", Suite.F(pageMb, 2) + " MB", pageMb < 2));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    /// <summary>The child side: draws the page of the report at <c>args[0]</c> (with its records) once cold, then five times warm, and prints the figures.</summary>
+    public static async Task<int> ProbeAsync(string[] args)
+    {
+        // CPU time beside wall time: drawing a page is one thread's work, so on a machine others load its CPU time is what
+        // it would take alone.
+        using var self = Process.GetCurrentProcess();
+        var cpu = self.TotalProcessorTime;
+        var cold = Stopwatch.StartNew();
+        var page = ReportPage.Render(await ArchivedReport.LoadAsync(args[0], null, CancellationToken.None).ConfigureAwait(false));
+        cold.Stop();
+        self.Refresh();
+        var coldCpu = (self.TotalProcessorTime - cpu).TotalSeconds;
+        var warm = new List<(double Wall, double Cpu)>();
+        for (var i = 0; i < 5; i++)
+        {
+            self.Refresh();
+            cpu = self.TotalProcessorTime;
+            var watch = Stopwatch.StartNew();
+            page = ReportPage.Render(await ArchivedReport.LoadAsync(args[0], null, CancellationToken.None).ConfigureAwait(false));
+            self.Refresh();
+            warm.Add((watch.Elapsed.TotalSeconds, (self.TotalProcessorTime - cpu).TotalSeconds));
+        }
+
+        self.Refresh();
+        Console.WriteLine(JsonSerializer.Serialize(new
+        {
+            coldSeconds = cold.Elapsed.TotalSeconds,
+            coldCpuSeconds = coldCpu,
+            warmSeconds = warm.Select(w => w.Wall).Order().ElementAt(warm.Count / 2),
+            warmCpuSeconds = warm.Select(w => w.Cpu).Order().ElementAt(warm.Count / 2),
+            pageBytes = System.Text.Encoding.UTF8.GetByteCount(page),
+            charts = page.Split("<figure class=\"chart\"").Length - 1,
+            peakWorkingSetBytes = self.PeakWorkingSet64,
+        }));
+        return 0;
+    }
+}

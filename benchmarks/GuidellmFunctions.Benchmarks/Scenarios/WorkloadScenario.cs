@@ -1,0 +1,204 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using GuidellmFunctions.Benchmarks.Support;
+using GuidellmFunctions.Engine.Configuration;
+using GuidellmFunctions.Engine.Data;
+using GuidellmFunctions.Engine.Load;
+using GuidellmFunctions.Simulator;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace GuidellmFunctions.Benchmarks.Scenarios;
+
+/// <summary>
+/// Workloads (issue 20): preparing requests with 32k- and 128k-token prompts (synthetic and from a dataset) in requests
+/// per second and CPU per request; the peak working set of a fresh process (<c>dataset-probe</c>) reading a whole dataset
+/// of 10 MB, 100 MB and 1 GB in order and shuffled; 20-turn conversations at 100 at once against the simulator. The
+/// datasets are written to a temporary folder and deleted after.
+/// </summary>
+internal static class WorkloadScenario
+{
+    private static readonly PromptGenerator Prompts = new();
+
+    public static async Task RunAsync(Suite suite)
+    {
+        var dir = Directory.CreateTempSubdirectory("guidellm-workloads-").FullName;
+        try
+        {
+            Preparation(suite, dir);
+            await MemoryAsync(suite, dir).ConfigureAwait(false);
+            await ConversationsAsync(suite).ConfigureAwait(false);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    /// <summary>The child side: reads a whole dataset once through the request source and prints its peak working set.</summary>
+    public static int Probe(string[] args)
+    {
+        var path = args[0];
+        var order = DatasetNames.Orders.TryParse(args[1], out var o) ? o : DatasetOrder.Sequential;
+        var records = long.Parse(args[2], CultureInfo.InvariantCulture);
+        var settings = new BenchmarkSettings { Profile = ProfileKind.Concurrent, MaxRequests = (int)records }
+            .Set(SettingsTable.Dataset, new DatasetSpec { Path = path, Order = order, OutputTokens = DatasetOutputLengths.DataSpec });
+        var target = new ResolvedTarget("bench", new TargetConfig { Name = "probe", Url = new Uri("http://127.0.0.1:1/v1"), Model = Burst.Model }, settings);
+        var wall = Stopwatch.StartNew();
+        using (var source = DatasetRequestSource.Open(target, Prompts, "probe", new DatasetOpener(), NullLogger.Instance))
+        {
+            for (long i = 0; i < records; i++)
+            {
+                _ = source.Prepare(0, i);
+            }
+        }
+
+        using var self = Process.GetCurrentProcess();
+        self.Refresh();
+        Console.WriteLine(JsonSerializer.Serialize(new { peakWorkingSetBytes = self.PeakWorkingSet64, seconds = wall.Elapsed.TotalSeconds }));
+        return 0;
+    }
+
+    private static void Preparation(Suite suite, string dir)
+    {
+        var rows = new List<string[]>();
+        var results = new List<object>();
+        foreach (var tokens in (int[])[32_768, 131_072])
+        {
+            var count = suite.Quick ? 10 : 40;
+            var path = Path.Combine(dir, $"long-{tokens}.jsonl");
+            using (var file = new StreamWriter(path, false, new UTF8Encoding(false)))
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    file.WriteLine(JsonSerializer.Serialize(new { prompt = Prompts.Generate(tokens, $"[{i}]", new Random(i)).Prompt, output_tokens = 128 }));
+                }
+            }
+
+            var settings = new BenchmarkSettings { Data = new DataSpec(new TokenDistribution(tokens), new TokenDistribution(128)) };
+            var target = new ResolvedTarget("bench", new TargetConfig { Name = "prep", Url = new Uri("http://127.0.0.1:1/v1"), Model = Burst.Model }, settings);
+            var synthetic = new SyntheticRequestSource(target, Prompts, "prep");
+            Measure("synthetic", synthetic, count, tokens, rows, results);
+
+            var datasetTarget = target with { Settings = settings.Set(SettingsTable.Dataset, new DatasetSpec { Path = path }) };
+            using var dataset = DatasetRequestSource.Open(datasetTarget, Prompts, "prep", new DatasetOpener(), NullLogger.Instance);
+            // Many more requests than the 64 read ahead, so the read-ahead done outside the measured loop is a small share.
+            Measure("dataset (JSON lines, tokens counted)", dataset, suite.Quick ? 100 : 400, tokens, rows, results);
+        }
+
+        suite.Table("Workloads: preparing long prompts (one thread prepares; a dataset's are read and counted ahead on another)", ["source", "prompt tokens", "requests", "prepared/s", "CPU ms/request", "% of a core at 10 req/s"], rows);
+        suite.Sections["workloadPreparation"] = results;
+    }
+
+    private static void Measure(string name, IRequestSource source, int count, int tokens, List<string[]> rows, List<object> results)
+    {
+        _ = source.Prepare(0, 0);
+        using var self = Process.GetCurrentProcess();
+        self.Refresh();
+        var cpu = self.TotalProcessorTime;
+        var wall = Stopwatch.StartNew();
+        for (var i = 1; i <= count; i++)
+        {
+            _ = source.Prepare(0, i);
+        }
+
+        wall.Stop();
+        self.Refresh();
+        var cpuMs = (self.TotalProcessorTime - cpu).TotalMilliseconds / count;
+        var perSecond = count / wall.Elapsed.TotalSeconds;
+        rows.Add([name, tokens.ToString("N0", CultureInfo.InvariantCulture), count.ToString(CultureInfo.InvariantCulture), Suite.F(perSecond, 0), Suite.F(cpuMs, 2), Suite.F(cpuMs, 1) + "%" /* ms per request x 10 per second, as a share of 1000 ms */]);
+        results.Add(new { source = name, promptTokens = tokens, requests = count, preparedPerSecond = perSecond, cpuMsPerRequest = cpuMs, coreShareAt10PerSecond = cpuMs * 10 / 1000 });
+    }
+
+    private static async Task MemoryAsync(Suite suite, string dir)
+    {
+        var rows = new List<string[]>();
+        var results = new List<(long Bytes, string Order, double PeakMiB, double Seconds)>();
+        long[] sizes = suite.Quick ? [10L << 20, 100L << 20] : [10L << 20, 100L << 20, 1L << 30];
+        foreach (var size in sizes)
+        {
+            var (path, records) = WriteDataset(dir, size);
+            foreach (var order in (string[])["sequential", "shuffle"])
+            {
+                using var json = await ProbeProcess.RunAsync("dataset-probe", path, order, records.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
+                var peak = json.RootElement.GetProperty("peakWorkingSetBytes").GetInt64() / (1024.0 * 1024);
+                var seconds = json.RootElement.GetProperty("seconds").GetDouble();
+                results.Add((size, order, peak, seconds));
+                rows.Add([Suite.F(size / (1024.0 * 1024), 0), records.ToString("N0", CultureInfo.InvariantCulture), order, Suite.F(peak, 1), Suite.F(records / seconds, 0)]);
+            }
+
+            File.Delete(path);
+        }
+
+        suite.Table("Workloads: peak working set of a process reading a whole dataset (ShareGPT-like plain records of ~2 KB)", ["file MiB", "records", "order", "peak MiB", "records/s"], rows);
+        suite.Sections["workloadDatasetMemory"] = results.Select(r => new { fileBytes = r.Bytes, order = r.Order, peakWorkingSetMiB = r.PeakMiB, seconds = r.Seconds });
+        foreach (var order in (string[])["sequential", "shuffle"])
+        {
+            // From the second size: a 10 MiB file is read in a second or two, before the process's heap has grown to its working size.
+            var smallest = results.Where(r => r.Order == order).Skip(sizes.Length > 2 ? 1 : 0).First();
+            var largest = results.Last(r => r.Order == order);
+            var growth = largest.PeakMiB / smallest.PeakMiB - 1;
+            suite.Goals.Add(new Goal($"dataset memory {smallest.Bytes >> 20} MiB -> {largest.Bytes >> 20} MiB file, {order}", "independent of file size (<= 10% growth)", Suite.F(100 * growth, 1) + "%", growth <= 0.10));
+        }
+    }
+
+    private static (string Path, long Records) WriteDataset(string dir, long bytes)
+    {
+        var path = Path.Combine(dir, $"dataset-{bytes >> 20}MiB.jsonl");
+        var filler = new string('x', 1900);
+        long written = 0, records = 0;
+        using var file = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 20);
+        while (written < bytes)
+        {
+            var line = $"{{\"prompt\":\"Question {records}: what do the records of a large dataset cost a reader that streams them?\",\"output_tokens\":64,\"note\":\"{filler}\"}}";
+            file.WriteLine(line);
+            written += line.Length + 1;
+            records++;
+        }
+
+        return (path, records);
+    }
+
+    private static async Task ConversationsAsync(Suite suite)
+    {
+        await using var simulator = await SimulatorProcess.StartAsync(new SimulatorOptions { TtftMs = 20, ItlMs = 2, ItlLoadFactor = 0, MaxBatch = 1000, GroundTruthCapacity = 0 }).ConfigureAwait(false);
+        var conversations = suite.Quick ? 100 : 300;
+        var settings = new BenchmarkSettings
+        {
+            Profile = ProfileKind.Concurrent, Rate = 100, MaxRequests = conversations, MaxDuration = TimeSpan.FromMinutes(10),
+            Data = new DataSpec(new TokenDistribution(128), new TokenDistribution(32)) { Turns = 20 },
+        };
+        var result = await Burst.RunAsync(simulator.V1, settings).ConfigureAwait(false);
+        var s = result.Summary;
+        var turns = s.Turns!;
+        using var self = Process.GetCurrentProcess();
+        self.Refresh();
+        var rows = new List<string[]>
+        {
+            new[] { "conversations x turns", $"{conversations} x 20" },
+            new[] { "requests successful / failed", $"{s.Requests.Successful:N0} / {s.Requests.Failed:N0}" },
+            new[] { "requests/s", Suite.F(s.Throughput.RequestsPerSecond, 0) },
+            new[] { "runner CPU per request (ms)", Suite.F(result.Cpu.TotalMilliseconds / Math.Max(1, s.Requests.Total), 3) },
+            new[] { "allocated per request (KB)", Suite.F(result.AllocatedBytes / 1024.0 / Math.Max(1, s.Requests.Total), 1) },
+            new[] { "prompt tokens per request, turn 0 / turn 19", $"{turns[0].PromptTokens / Math.Max(1, turns[0].Requests.Successful)} / {turns[^1].PromptTokens / Math.Max(1, turns[^1].Requests.Successful)}" },
+            new[] { "TTFT p50 turn 0 / turn 19 (ms)", $"{Suite.F(turns[0].TtftMs.P50, 1)} / {Suite.F(turns[^1].TtftMs.P50, 1)}" },
+            new[] { "concurrency mean / max", $"{Suite.F(s.Concurrency.Mean, 1)} / {s.Concurrency.Max}" },
+            new[] { "bench process peak working set (MiB)", Suite.F(self.PeakWorkingSet64 / (1024.0 * 1024), 0) },
+        };
+        suite.Table("Workloads: 20-turn conversations, 100 at once, against the simulator (TTFT 20 ms, ITL 2 ms, 32 output tokens)", ["figure", "value"], rows);
+        suite.Sections["workloadConversations"] = new
+        {
+            conversations,
+            turns = 20,
+            successful = s.Requests.Successful,
+            failed = s.Requests.Failed,
+            requestsPerSecond = s.Throughput.RequestsPerSecond,
+            cpuMsPerRequest = result.Cpu.TotalMilliseconds / Math.Max(1, s.Requests.Total),
+            allocatedBytesPerRequest = result.AllocatedBytes / Math.Max(1, s.Requests.Total),
+            promptTokensTurn0 = turns[0].PromptTokens / Math.Max(1, turns[0].Requests.Successful),
+            promptTokensTurn19 = turns[^1].PromptTokens / Math.Max(1, turns[^1].Requests.Successful),
+        };
+        suite.Goals.Add(new Goal("20-turn conversations, 100 at once", "every turn successful", $"{s.Requests.Successful:N0} of {conversations * 20:N0}", s.Requests.Successful == conversations * 20));
+    }
+}

@@ -1,0 +1,28 @@
+using GuidellmFunctions.Engine.Configuration;
+
+namespace GuidellmFunctions.Engine.Load;
+
+/// <summary>The arrival schedule of an open-loop stage: its profile's gaps (or gamma gaps for <c>burstiness</c>), ramped up over <c>ramp_up_seconds</c>, or a trace's own times.</summary>
+public static class ArrivalSchedules
+{
+    /// <summary>The schedule of <paramref name="plan"/> with <paramref name="settings"/>; a replay takes it from <paramref name="source"/>.</summary>
+    /// <exception cref="InvalidOperationException">A replay whose source has no timestamps.</exception>
+    public static IArrivalSchedule For(StagePlan plan, BenchmarkSettings settings, IRequestSource source)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(settings);
+        if (plan.Kind == ProfileKind.Replay)
+        {
+            return source is IArrivalSource arrivals
+                ? arrivals.Arrivals(plan)
+                : throw new InvalidOperationException("profile replay needs a trace dataset (mooncake or azure_trace) that gives arrival times");
+        }
+
+        var rate = plan.Rate ?? throw new InvalidOperationException($"profile {ProfileNames.Format(plan.Kind)} has no rate");
+        IArrivalSchedule schedule = settings.Get(SettingsTable.Burstiness) is { } shape ? new GammaArrivals(rate, shape, plan.Seed)
+            : plan.Kind == ProfileKind.Poisson ? new PoissonArrivals(rate, plan.Seed)
+            : new ConstantArrivals(rate);
+        var ramp = settings.Get(SettingsTable.RampUpSeconds);
+        return ramp > TimeSpan.Zero ? new RampedArrivals(schedule, ramp) : schedule;
+    }
+}
