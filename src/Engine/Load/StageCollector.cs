@@ -21,6 +21,7 @@ public sealed class StageCollector
     private readonly Dictionary<string, long> _errors = new(StringComparer.Ordinal);
     private readonly Distribution _ttft = new();
     private readonly Distribution _ttfo = new();
+    private bool _answeredAfterReasoning;
     private readonly Distribution _itl = new();
     private readonly Distribution _tpot = new();
     private readonly Distribution _e2e = new();
@@ -125,7 +126,8 @@ public sealed class StageCollector
                 Errors = new SortedDictionary<string, long>(_errors, StringComparer.Ordinal),
                 Tokens = new TokenCounts(_promptTokens, _outputTokens, source, _promptTarget, _outputTarget) { Reasoning = _reasoningReported > 0 ? _reasoningTokens : null },
                 TtftMs = _ttft.Summarize(),
-                TtfoMs = _ttfo.Summarize(),
+                // Where no request reasoned before its answer, TTFO is TTFT again: the report keeps one of them.
+                TtfoMs = _answeredAfterReasoning ? _ttfo.Summarize() : DistributionSummary.Empty,
                 ItlMs = _itl.Summarize(),
                 TpotMs = _tpot.Summarize(),
                 E2eLatencyMs = _e2e.Summarize(),
@@ -157,6 +159,7 @@ public sealed class StageCollector
                 if (result.TtfoMs is { } ttfo)
                 {
                     _ttfo.Record(ttfo);
+                    _answeredAfterReasoning |= result.FirstAnswerTimestamp != result.FirstContentTimestamp;
                 }
 
                 if (result.TpotMs is { } tpot)
