@@ -31,5 +31,5 @@ public class RequestPreparationBenchmarks
 
     /// <summary>Prepares the next request of stage 1.</summary>
     [Benchmark]
-    public PreparedRequest Prepare() => _source.Prepare(1, _index++);
+    public object Prepare() => _source.Prepare(1, _index++);
 }

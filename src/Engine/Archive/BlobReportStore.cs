@@ -17,7 +17,7 @@ namespace GuidellmFunctions.Engine.Archive;
 /// <c>index.html</c>, blob metadata and index tags (environment, target, model, status).
 /// Idempotent per run id: the report is written with If-None-Match: *, so a second delivery writes nothing.
 /// </summary>
-public sealed partial class BlobReportStore : IReportStore
+internal sealed partial class BlobReportStore : IReportStore
 {
     private readonly BlobContainerClient _container;
     private readonly ILogger _logger;

@@ -8,7 +8,7 @@ namespace GuidellmFunctions.Engine.Archive;
 /// survive the machine (a Functions instance, a Kubernetes job) and are replayed by whichever runs next. When the
 /// archive itself is unreachable, bodies go to the local spool; pending bodies of both are replayed in time order.
 /// </summary>
-public sealed class BlobSampleSpool(BlobContainerClient container, SampleSpool local) : ISampleSpool
+internal sealed class BlobSampleSpool(BlobContainerClient container, SampleSpool local) : ISampleSpool
 {
     private const string Prefix = "spool/";
     private const string BlobId = "blob:";

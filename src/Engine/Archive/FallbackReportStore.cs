@@ -10,7 +10,7 @@ namespace GuidellmFunctions.Engine.Archive;
 /// Saves to the archive, and when the archive is unreachable keeps the report (and its request records) in a local
 /// pending directory; <see cref="UploadPendingAsync"/> delivers them on the next run. Nothing is lost.
 /// </summary>
-public sealed partial class FallbackReportStore : IReportStore
+internal sealed partial class FallbackReportStore : IReportStore
 {
     private readonly IReportStore _archive;
     private readonly LocalReportStore _pending;

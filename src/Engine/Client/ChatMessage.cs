@@ -3,7 +3,7 @@ namespace GuidellmFunctions.Engine.Client;
 /// <summary>One message of a chat request: a dataset's system or user message, or a server's earlier answer.</summary>
 /// <param name="Role"><c>system</c>, <c>user</c> or <c>assistant</c>.</param>
 /// <param name="Content">The text.</param>
-public readonly record struct ChatMessage(string Role, string Content)
+internal readonly record struct ChatMessage(string Role, string Content)
 {
     /// <summary>The role of the server's own answers.</summary>
     public const string Assistant = "assistant";

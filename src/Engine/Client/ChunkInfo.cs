@@ -1,7 +1,7 @@
 namespace GuidellmFunctions.Engine.Client;
 
 /// <summary>What one SSE chunk (or a whole non-streamed body) carried, parsed without materializing its text.</summary>
-public struct ChunkInfo
+internal struct ChunkInfo
 {
     /// <summary>The chunk carries content, reasoning, a refusal or tool calls: it counts for TTFT and ITL.</summary>
     public bool HasContent { get; set; }

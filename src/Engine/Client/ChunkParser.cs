@@ -8,7 +8,7 @@ namespace GuidellmFunctions.Engine.Client;
 /// with Azure's filter results, usage beside the final choice (llama.cpp), repeated roles (TGI),
 /// <c>reasoning_content</c>/<c>reasoning</c> deltas, and <c>{"error": ...}</c> objects.
 /// </summary>
-public static class ChunkParser
+internal static class ChunkParser
 {
     private static readonly JsonReaderOptions Options = new() { MaxDepth = 64 };
 

@@ -9,7 +9,7 @@ namespace GuidellmFunctions.Engine.Client;
 /// <param name="ApiKey">Key sent as Bearer token (or in <paramref name="ApiKeyHeader"/>); null for none.</param>
 /// <param name="ApiKeyHeader">Header for the key without scheme (Azure's <c>api-key</c>); null for <c>Authorization: Bearer</c>.</param>
 /// <param name="Headers">Extra headers.</param>
-public sealed record CompletionRequest(
+internal sealed record CompletionRequest(
     Uri Endpoint,
     ReadOnlyMemory<byte> Body,
     string RequestId,

@@ -14,7 +14,7 @@ namespace GuidellmFunctions.Engine.Client;
 /// HTTP errors, error objects inside a 200 stream, invalid chunks and oversized events end the sequence with a
 /// <see cref="StreamEventKind.Failure"/>. Only transport faults and cancellation surface as exceptions.
 /// </summary>
-public sealed class OpenAiStreamingClient
+internal sealed class OpenAiStreamingClient
 {
     private const int ErrorBodyBytes = 4096;
 

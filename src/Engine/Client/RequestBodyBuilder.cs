@@ -5,7 +5,7 @@ using GuidellmFunctions.Engine.Configuration;
 namespace GuidellmFunctions.Engine.Client;
 
 /// <summary>Serializes OpenAI-compatible streaming request bodies.</summary>
-public static class RequestBodyBuilder
+internal static class RequestBodyBuilder
 {
     // Utf8JsonWriter asks for room for the worst-case escaping of a string (six times its length), so a fresh buffer per
     // body would grow to several times the body; a buffer and writer kept per thread make a body cost its own bytes.

@@ -12,7 +12,7 @@ namespace GuidellmFunctions.Engine.Client;
 /// errors are told apart: a request cut by its timeout fails with <see cref="FailureReason.Timeout"/>; one cut because its
 /// stage ended is <see cref="RequestStatus.Incomplete"/>.
 /// </summary>
-public sealed class RequestExecutor
+internal sealed class RequestExecutor
 {
     private readonly OpenAiStreamingClient _client;
     private readonly TimeProvider _time;

@@ -134,7 +134,7 @@ public sealed class RequestResult
     }
 
     /// <summary>Adds answer text of a chunk.</summary>
-    public void AppendAnswer(string text) => (_answer ??= new StringBuilder()).Append(text);
+    internal void AppendAnswer(string text) => (_answer ??= new StringBuilder()).Append(text);
 
     /// <summary>Returns the gap buffer to the pool; the gaps are gone afterwards.</summary>
     public void ReleaseGaps()

@@ -3,7 +3,7 @@ using GuidellmFunctions.Engine.Configuration;
 namespace GuidellmFunctions.Engine.Client;
 
 /// <summary>Removes known secret values from text that came from outside (server replies, exception messages).</summary>
-public static class SecretRedactor
+internal static class SecretRedactor
 {
     /// <summary>Replaces every occurrence of each non-empty secret in <paramref name="text"/> with <see cref="Secret.Mask"/>.</summary>
     public static string Redact(string text, IEnumerable<Secret?> secrets)

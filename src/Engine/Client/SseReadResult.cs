@@ -1,7 +1,7 @@
 namespace GuidellmFunctions.Engine.Client;
 
 /// <summary>What <see cref="SseReader.ReadAsync"/> found.</summary>
-public enum SseReadResult
+internal enum SseReadResult
 {
     /// <summary>An event with data was dispatched; read it from <see cref="SseReader.Data"/>.</summary>
     Event,

@@ -10,7 +10,7 @@ namespace GuidellmFunctions.Engine.Client;
 /// bytes in pooled buffers, so an event split anywhere, even inside a UTF-8 character, is reassembled before it is
 /// decoded, and nothing is allocated per event.
 /// </summary>
-public sealed class SseReader : IDisposable
+internal sealed class SseReader : IDisposable
 {
     // vLLM's chunks are a few hundred bytes: 4 KiB holds many per read, and the buffers grow for longer events.
     private const int InitialBufferSize = 4 * 1024;

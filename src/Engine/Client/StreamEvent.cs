@@ -8,7 +8,7 @@ namespace GuidellmFunctions.Engine.Client;
 /// <param name="Reason">Failure class, for <see cref="StreamEventKind.Failure"/>.</param>
 /// <param name="Message">Failure detail (server text bounded and secrets removed).</param>
 /// <param name="RetryAfter">The server's Retry-After, when it sent one.</param>
-public readonly record struct StreamEvent(
+internal readonly record struct StreamEvent(
     StreamEventKind Kind,
     long Timestamp,
     ChunkInfo Chunk = default,

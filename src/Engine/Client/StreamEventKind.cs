@@ -1,7 +1,7 @@
 namespace GuidellmFunctions.Engine.Client;
 
 /// <summary>Kinds of <see cref="StreamEvent"/>, in the order a stream produces them.</summary>
-public enum StreamEventKind
+internal enum StreamEventKind
 {
     /// <summary>Response headers with a 2xx status arrived.</summary>
     Headers,

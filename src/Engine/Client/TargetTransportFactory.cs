@@ -14,7 +14,7 @@ namespace GuidellmFunctions.Engine.Client;
 /// stays on unless a target opts out. Targets get the purpose-built <see cref="Http1Transport"/> (HTTP/1.1, plain or
 /// TLS) unless they ask for .NET's HttpClient (<c>http_client: httpclient</c>, which negotiates HTTP/2 on <c>https</c>).
 /// </summary>
-public sealed class TargetTransportFactory : IDisposable
+internal sealed class TargetTransportFactory : IDisposable
 {
     private readonly ConcurrentDictionary<Key, Lazy<ITargetTransport>> _transports = new();
 

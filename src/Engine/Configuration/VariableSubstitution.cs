@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace GuidellmFunctions.Engine.Configuration;
 
 /// <summary>Replaces <c>${VAR}</c> and <c>${VAR:-default}</c> in config values from the environment.</summary>
-public static partial class VariableSubstitution
+internal static partial class VariableSubstitution
 {
     [GeneratedRegex(@"\$\{(?<name>[A-Za-z_][A-Za-z0-9_]*)(?::-(?<default>[^}]*))?\}", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();

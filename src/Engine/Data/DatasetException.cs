@@ -1,7 +1,7 @@
 namespace GuidellmFunctions.Engine.Data;
 
 /// <summary>A dataset cannot be used: unreadable, of an unknown format, mostly malformed, or without a usable record. The message names it.</summary>
-public sealed class DatasetException : Exception
+internal sealed class DatasetException : Exception
 {
     /// <summary>Creates the exception.</summary>
     public DatasetException()

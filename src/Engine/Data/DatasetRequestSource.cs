@@ -13,7 +13,7 @@ namespace GuidellmFunctions.Engine.Data;
 /// its hash id blocks. Records are read and counted ahead, off the dispatch path; a replay's arrivals come from the same
 /// records. Dispose it when the run ends.
 /// </summary>
-public sealed class DatasetRequestSource : IRequestSource, IArrivalSource, IDisposable
+internal sealed class DatasetRequestSource : IRequestSource, IArrivalSource, IDisposable
 {
     private readonly ResolvedTarget _target;
     private readonly DatasetReader _reader;

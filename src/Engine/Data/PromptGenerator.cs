@@ -9,7 +9,7 @@ namespace GuidellmFunctions.Engine.Data;
 /// short to carry its tag, is sized by tokenizing instead (within one token when a merge at the boundary makes exact
 /// impossible). Thread-safe.
 /// </summary>
-public sealed class PromptGenerator
+internal sealed class PromptGenerator
 {
     private static readonly Lazy<Tokenizer> SharedTokenizer = new(() => TiktokenTokenizer.CreateForModel("gpt-4"));
     private static readonly Lazy<CorpusIndex> SharedIndex = new(() => CorpusIndex.Build(SharedTokenizer.Value, PromptCorpus.Text));

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace GuidellmFunctions.Engine.Export;
 
 /// <summary>Cumulative classic-histogram state for one family: counts per upper bound, sum and count. Not thread-safe.</summary>
-public sealed class BucketCounts
+internal sealed class BucketCounts
 {
     private readonly double[] _bounds;
     private readonly string[] _les;

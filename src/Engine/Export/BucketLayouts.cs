@@ -9,7 +9,7 @@ namespace GuidellmFunctions.Engine.Export;
 /// boundary of the Go runner and of vLLM's own histogram is kept, so <c>le="..."</c> queries written for either still
 /// work.
 /// </summary>
-public static class BucketLayouts
+internal static class BucketLayouts
 {
     /// <summary>
     /// The ladder's steps within each decade: each is at most 10% above the one before (and 10 at most 4.2% above 9.6),

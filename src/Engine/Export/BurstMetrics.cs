@@ -10,7 +10,7 @@ namespace GuidellmFunctions.Engine.Export;
 /// its end, histograms hold every real observation (in classic buckets, and in native ones when asked for). Snapshots
 /// give each series' value at a moment. Thread-safe.
 /// </summary>
-public sealed class BurstMetrics : IRequestMetricsSink
+internal sealed class BurstMetrics : IRequestMetricsSink
 {
     private readonly Lock _lock = new();
     private readonly KeyValuePair<string, string>[] _baseLabels;

@@ -1,7 +1,7 @@
 namespace GuidellmFunctions.Engine.Export;
 
 /// <summary>What became of one remote_write request.</summary>
-public enum DeliveryOutcome
+internal enum DeliveryOutcome
 {
     /// <summary>The receiver accepted it (2xx).</summary>
     Delivered,

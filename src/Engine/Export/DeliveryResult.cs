@@ -4,4 +4,4 @@ namespace GuidellmFunctions.Engine.Export;
 /// <param name="Outcome">Delivered, rejected or undeliverable.</param>
 /// <param name="Attempts">HTTP attempts made.</param>
 /// <param name="Message">The receiver's reason (status and body) or the network error; secrets removed.</param>
-public sealed record DeliveryResult(DeliveryOutcome Outcome, int Attempts, string? Message = null);
+internal sealed record DeliveryResult(DeliveryOutcome Outcome, int Attempts, string? Message = null);

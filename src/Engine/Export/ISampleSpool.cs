@@ -1,7 +1,7 @@
 namespace GuidellmFunctions.Engine.Export;
 
 /// <summary>Durable queue of remote_write bodies per receiver, replayed oldest first.</summary>
-public interface ISampleSpool
+internal interface ISampleSpool
 {
     /// <summary>Stores a body for <paramref name="receiver"/>.</summary>
     Task SaveAsync(Uri receiver, byte[] protobuf, DateTimeOffset now, CancellationToken cancellationToken);

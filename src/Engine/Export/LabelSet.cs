@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace GuidellmFunctions.Engine.Export;
 
 /// <summary>Builds and validates remote_write label sets: names match <c>[a-zA-Z_][a-zA-Z0-9_]*</c>, values non-empty, sorted, unique.</summary>
-public static partial class LabelSet
+internal static partial class LabelSet
 {
     [GeneratedRegex("^[a-zA-Z_][a-zA-Z0-9_]*$", RegexOptions.CultureInvariant)]
     private static partial Regex NamePattern();

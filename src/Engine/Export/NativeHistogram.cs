@@ -5,7 +5,7 @@ namespace GuidellmFunctions.Engine.Export;
 /// bounds 2.2% apart, so a quantile read from it is within 2.2% of the truth), grown as observations arrive. Not
 /// thread-safe.
 /// </summary>
-public sealed class NativeHistogram
+internal sealed class NativeHistogram
 {
     /// <summary>The resolution the runner sends: 2^5 buckets per power of two.</summary>
     public const int Schema = 5;

@@ -12,7 +12,7 @@ namespace GuidellmFunctions.Engine.Export;
 /// <param name="Sum">Sum of observations; <see cref="StaleMarker.Value"/> in a staleness marker.</param>
 /// <param name="PositiveSpans">Runs of buckets: offset from the previous run's end (the first run's start index), length.</param>
 /// <param name="PositiveDeltas">Each bucket's count minus the previous bucket's (the first bucket's count), over all runs.</param>
-public sealed record NativeHistogramSample(
+internal sealed record NativeHistogramSample(
     int Schema,
     double ZeroThreshold,
     ulong ZeroCount,

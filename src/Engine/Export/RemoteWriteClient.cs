@@ -14,7 +14,7 @@ namespace GuidellmFunctions.Engine.Export;
 /// (<see cref="RemoteWriteResilience"/>: 5xx/429/network errors retried with capped exponential backoff and jitter,
 /// Retry-After honoured, other 4xx not retried and their reason returned).
 /// </summary>
-public sealed partial class RemoteWriteClient
+internal sealed partial class RemoteWriteClient
 {
     /// <summary>The name of the HttpClient the engine registers for remote_write (<see cref="System.Net.Http.IHttpClientFactory"/>).</summary>
     public const string HttpClientName = "guidellm-remote-write";

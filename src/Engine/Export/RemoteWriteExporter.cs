@@ -9,7 +9,7 @@ namespace GuidellmFunctions.Engine.Export;
 /// series at the burst start, cumulative samples every push interval and at the end, then staleness markers. Sending
 /// happens off the request path. What cannot be delivered is spooled and replayed, in order, by the next run.
 /// </summary>
-public sealed class RemoteWriteExporter : IDisposable
+internal sealed class RemoteWriteExporter : IDisposable
 {
     private readonly List<ReceiverChannel> _receivers;
     private readonly TimeProvider _time;

@@ -8,7 +8,7 @@ namespace GuidellmFunctions.Engine.Export;
 /// HttpClient the engine registers as <see cref="RemoteWriteClient.HttpClientName"/>. Registered by
 /// <c>AddGuidellmEngine</c>.
 /// </summary>
-public sealed class RemoteWriteExporterFactory(IHttpClientFactory httpClients, TimeProvider time, ILoggerFactory? loggers = null)
+internal sealed class RemoteWriteExporterFactory(IHttpClientFactory httpClients, TimeProvider time, ILoggerFactory? loggers = null)
 {
     /// <summary>An exporter for <paramref name="receivers"/>, spooling to <paramref name="spool"/>, with <paramref name="layout"/>'s buckets.</summary>
     public RemoteWriteExporter Create(IReadOnlyList<RemoteWriteConfig> receivers, ISampleSpool spool, HistogramLayout? layout = null)

@@ -7,7 +7,7 @@ namespace GuidellmFunctions.Engine.Export;
 /// Durable queue of remote_write bodies that could not be delivered, one directory per receiver, replayed in order by the
 /// next run. Files are written atomically (temporary name, then rename), so a crash leaves whole files or none.
 /// </summary>
-public sealed class SampleSpool : ISampleSpool
+internal sealed class SampleSpool : ISampleSpool
 {
     private long _sequence;
 

@@ -8,7 +8,7 @@ namespace GuidellmFunctions.Engine.Export;
 /// <summary>Records the run's series (counters, histogram buckets) and adds their final values to the report.</summary>
 /// <param name="target">The target.</param>
 /// <param name="buckets">Classic bucket boundaries (the defaults when null).</param>
-public sealed class SeriesRecorder(ResolvedTarget target, HistogramLayout? buckets = null) : IRunObserver
+internal sealed class SeriesRecorder(ResolvedTarget target, HistogramLayout? buckets = null) : IRunObserver
 {
     private readonly BurstMetrics _metrics = new(target, layout: buckets);
 

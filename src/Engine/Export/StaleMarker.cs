@@ -1,7 +1,7 @@
 namespace GuidellmFunctions.Engine.Export;
 
 /// <summary>Prometheus's staleness marker: a NaN with a payload that no computation produces.</summary>
-public static class StaleMarker
+internal static class StaleMarker
 {
     /// <summary>The marker value (bits 0x7ff0000000000002).</summary>
     public static double Value { get; } = BitConverter.Int64BitsToDouble(0x7ff0000000000002);

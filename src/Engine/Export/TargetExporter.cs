@@ -10,7 +10,7 @@ namespace GuidellmFunctions.Engine.Export;
 /// Exports one target's burst: zeros at start, cumulative samples every push interval and at the end, then stale
 /// markers; native histograms (to the receivers that asked for them) follow the same steps in bodies of their own.
 /// </summary>
-public sealed partial class TargetExporter : IRunObserver
+internal sealed partial class TargetExporter : IRunObserver
 {
     private readonly IReadOnlyList<ReceiverChannel> _receivers;
     private readonly TimeProvider _time;

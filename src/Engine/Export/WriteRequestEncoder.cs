@@ -5,7 +5,7 @@ using Snappier;
 namespace GuidellmFunctions.Engine.Export;
 
 /// <summary>Encodes series as a remote_write 1.0 body: a protobuf <c>WriteRequest</c> compressed with snappy's block format.</summary>
-public static class WriteRequestEncoder
+internal static class WriteRequestEncoder
 {
     /// <summary>The uncompressed protobuf of <paramref name="series"/> (what the spool keeps).</summary>
     public static byte[] Encode(IEnumerable<SeriesData> series, IEnumerable<MetricFamily>? metadata = null)

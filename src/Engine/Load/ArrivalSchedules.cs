@@ -3,7 +3,7 @@ using GuidellmFunctions.Engine.Configuration;
 namespace GuidellmFunctions.Engine.Load;
 
 /// <summary>The arrival schedule of an open-loop stage: its profile's gaps (or gamma gaps for <c>burstiness</c>), ramped up over <c>ramp_up_seconds</c>, or a trace's own times.</summary>
-public static class ArrivalSchedules
+internal static class ArrivalSchedules
 {
     /// <summary>The schedule of <paramref name="plan"/> with <paramref name="settings"/>; a replay takes it from <paramref name="source"/>.</summary>
     /// <exception cref="InvalidOperationException">A replay whose source has no timestamps.</exception>

@@ -1,7 +1,7 @@
 namespace GuidellmFunctions.Engine.Load;
 
 /// <summary>Request i at i / rate: computed from i, never accumulated, so no drift over long stages.</summary>
-public sealed class ConstantArrivals : IArrivalSchedule
+internal sealed class ConstantArrivals : IArrivalSchedule
 {
     private readonly double _rate;
     private long _index;

@@ -5,7 +5,7 @@ namespace GuidellmFunctions.Engine.Load;
 /// server's actual answers so far, sent back as the history. The stage runs the turns one after another, each
 /// <c>think_time</c> after the previous answer.
 /// </summary>
-public abstract class Conversation
+internal abstract class Conversation
 {
     /// <summary>Creates a conversation called <paramref name="id"/> in the per-request records.</summary>
     protected Conversation(string id)

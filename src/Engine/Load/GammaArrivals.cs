@@ -7,7 +7,7 @@ namespace GuidellmFunctions.Engine.Load;
 /// is a Poisson process, a smaller shape sends bursts with long pauses between them, a larger one approaches constant
 /// gaps. Seeded; the first request at 0.
 /// </summary>
-public sealed class GammaArrivals : IArrivalSchedule
+internal sealed class GammaArrivals : IArrivalSchedule
 {
     private readonly Gamma _gaps;
     private double _seconds;

@@ -1,7 +1,7 @@
 namespace GuidellmFunctions.Engine.Load;
 
 /// <summary>Open-loop arrival times, as offsets from the stage start.</summary>
-public interface IArrivalSchedule
+internal interface IArrivalSchedule
 {
     /// <summary>What <see cref="Next"/> returns when a finite schedule (a replayed trace) has no more arrivals.</summary>
     static TimeSpan End => TimeSpan.MaxValue;

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace GuidellmFunctions.Engine.Load;
 
 /// <summary>Runs every stage of one target's profile (a sweep's stages in turn) and produces its <see cref="RunReport"/>.</summary>
-public sealed class LoadTestRunner
+internal sealed class LoadTestRunner
 {
     private readonly TargetTransportFactory _transports;
     private readonly PromptGenerator _prompts;

@@ -1,7 +1,7 @@
 namespace GuidellmFunctions.Engine.Load;
 
 /// <summary>A Poisson process: exponential gaps of mean 1 / rate from a seeded generator, the first request at 0.</summary>
-public sealed class PoissonArrivals : IArrivalSchedule
+internal sealed class PoissonArrivals : IArrivalSchedule
 {
     private readonly double _rate;
     private readonly Random _random;

@@ -7,7 +7,7 @@ namespace GuidellmFunctions.Engine.Load;
 /// r·t²/(2R) = r·u gives t = √(2Ru) while u &lt; R/2, and t = u + R/2 after. Constant gaps stay evenly spaced in count,
 /// Poisson and gamma gaps keep their shape; no rate is needed.
 /// </summary>
-public sealed class RampedArrivals : IArrivalSchedule
+internal sealed class RampedArrivals : IArrivalSchedule
 {
     private readonly IArrivalSchedule _inner;
     private readonly double _ramp;

@@ -7,7 +7,7 @@ namespace GuidellmFunctions.Engine.Load;
 /// Runs a set of targets at once, each with its own per-request record file, and saves every report to a store.
 /// A target's failure never stops the others.
 /// </summary>
-public sealed class RunCoordinator
+internal sealed class RunCoordinator
 {
     private readonly LoadTestRunner _runner;
 

@@ -9,7 +9,7 @@ namespace GuidellmFunctions.Engine.Load;
 /// cooldown, results wait in a queue until they are older than the cooldown, so those completing in the stage's last
 /// <c>cooldown</c> seconds can be excluded once the end is known. Thread-safe.
 /// </summary>
-public sealed class StageCollector
+internal sealed class StageCollector
 {
     private readonly Lock _lock = new();
     private readonly StageContext _stage;

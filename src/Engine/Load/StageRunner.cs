@@ -15,7 +15,7 @@ namespace GuidellmFunctions.Engine.Load;
 /// The stage ends at <c>max_seconds</c> (in-flight requests cancelled, counted incomplete), after <c>max_requests</c> have
 /// finished, at <c>max_errors</c> failures, or on cancellation.
 /// </summary>
-public sealed class StageRunner
+internal sealed class StageRunner
 {
     private readonly RequestExecutor _executor;
     private readonly TimeProvider _time;

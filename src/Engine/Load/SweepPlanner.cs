@@ -1,7 +1,7 @@
 namespace GuidellmFunctions.Engine.Load;
 
 /// <summary>guidellm's sweep: after synchronous and throughput stages, constant rates evenly spaced between the two measured rates.</summary>
-public static class SweepPlanner
+internal static class SweepPlanner
 {
     /// <summary>
     /// The constant rates for a sweep of <paramref name="sweepSize"/> stages: <c>linspace(sync, throughput, size − 1)[1:]</c>,

@@ -10,7 +10,7 @@ namespace GuidellmFunctions.Engine.Load;
 /// <c>prefix_tokens</c>, request i's prompt starts with shared prefix i mod <c>prefix_count</c> (the same bytes for every
 /// request of that group, made once); with <c>turns</c> above 1, request i opens a conversation of that many turns.
 /// </summary>
-public sealed class SyntheticRequestSource : IRequestSource
+internal sealed class SyntheticRequestSource : IRequestSource
 {
     private readonly ResolvedTarget _target;
     private readonly PromptGenerator _prompts;

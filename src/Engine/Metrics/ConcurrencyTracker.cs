@@ -4,7 +4,7 @@ namespace GuidellmFunctions.Engine.Metrics;
 /// Tracks requests in flight over time: the time-weighted mean and the maximum over any window, in memory that grows
 /// with the stage's length in seconds (one checkpoint per second), never with its request count. Thread-safe.
 /// </summary>
-public sealed class ConcurrencyTracker
+internal sealed class ConcurrencyTracker
 {
     private readonly Lock _lock = new();
     private readonly long _frequency;

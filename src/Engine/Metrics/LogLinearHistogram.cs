@@ -7,7 +7,7 @@ namespace GuidellmFunctions.Engine.Metrics;
 /// larger ones in buckets 1/512 of their magnitude wide, so any percentile is within 0.1% of the true value. Memory is
 /// allocated per power of two actually seen (4 KiB each) and never grows with the number of observations.
 /// </summary>
-public sealed class LogLinearHistogram
+internal sealed class LogLinearHistogram
 {
     private const int SubBits = 10;
     private const int SubCount = 1 << SubBits;

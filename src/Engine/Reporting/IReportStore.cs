@@ -1,7 +1,7 @@
 namespace GuidellmFunctions.Engine.Reporting;
 
 /// <summary>Where run reports are kept (a local directory, the blob archive).</summary>
-public interface IReportStore
+internal interface IReportStore
 {
     /// <summary>
     /// Saves <paramref name="report"/> and, when given, the per-request records file at <paramref name="requestsFile"/>

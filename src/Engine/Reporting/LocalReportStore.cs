@@ -10,7 +10,7 @@ namespace GuidellmFunctions.Engine.Reporting;
 /// Keeps reports under a directory with the archive's layout, each with its HTML page beside it and the day's
 /// <c>index.html</c>; writes are atomic (temporary file, then rename).
 /// </summary>
-public sealed class LocalReportStore : IReportStore
+internal sealed class LocalReportStore : IReportStore
 {
     private readonly ILogger _logger;
     private readonly bool _pages;

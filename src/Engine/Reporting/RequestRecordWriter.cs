@@ -10,7 +10,7 @@ namespace GuidellmFunctions.Engine.Reporting;
 /// Writes one JSON line per request, gzip-compressed, to a file as the run goes: per-request timings, tokens and
 /// failure detail, with the phase it fell in. Only scalar figures are kept, so memory does not grow with the run.
 /// </summary>
-public sealed class RequestRecordWriter : IRunObserver, IDisposable
+internal sealed class RequestRecordWriter : IRunObserver, IDisposable
 {
     private readonly Lock _lock = new();
     private readonly FileStream _file;

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using Azure.Core;
 using System.Text.Json;
@@ -19,6 +20,7 @@ public sealed class RunQueue
     private static readonly JsonSerializerOptions Readable = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Creates the queue pair in the storage account of <paramref name="connection"/>.</summary>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The first parameters differ in type, so no call is ambiguous.")]
     public RunQueue(string connection, string? name = null)
         : this(name, options => new QueueServiceClient(connection, options))
     {
@@ -26,6 +28,7 @@ public sealed class RunQueue
     }
 
     /// <summary>Creates the queue pair at <paramref name="queueServiceUri"/> (<c>https://ACCOUNT.queue.core.windows.net</c>) with a token credential (managed identity).</summary>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The first parameters differ in type, so no call is ambiguous.")]
     public RunQueue(Uri queueServiceUri, TokenCredential credential, string? name = null)
         : this(name, options => new QueueServiceClient(queueServiceUri, credential, options))
     {

@@ -9,7 +9,7 @@ using GuidellmFunctions.Simulator;
 namespace GuidellmFunctions.Engine.Tests.Support;
 
 /// <summary>One real burst against the simulator with its series exported, as the export tests run it.</summary>
-public static class ExportedBurst
+internal static class ExportedBurst
 {
     /// <summary>Runs <paramref name="settings"/> against <paramref name="server"/> as <c>environment/target</c>, exported by <paramref name="exporter"/>.</summary>
     public static async Task<RunReport> RunAsync(TargetTransportFactory clients, string dir, SimulatorServer server, BenchmarkSettings settings, RemoteWriteExporter exporter, string runId, string environment = "dev", string target = "sim")

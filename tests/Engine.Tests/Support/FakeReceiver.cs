@@ -15,7 +15,7 @@ namespace GuidellmFunctions.Engine.Tests.Support;
 /// A remote_write receiver on 127.0.0.1 that decodes what it is sent and answers from a script (status, Retry-After),
 /// 204 once the script is used up. For fault cases a real Prometheus cannot be made to produce on demand.
 /// </summary>
-public sealed class FakeReceiver : IAsyncDisposable
+internal sealed class FakeReceiver : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<(int Status, string? RetryAfter, string Body)> _script = new();

@@ -6,7 +6,7 @@ namespace GuidellmFunctions.Engine.Tests.Support;
 /// <c>histogram_quantile</c> as Prometheus 2.42 computes it: linear interpolation inside the bucket the rank falls in,
 /// for classic buckets (cumulative counts per upper bound, +Inf last) and for native histograms.
 /// </summary>
-public static class PromQuantile
+internal static class PromQuantile
 {
     public static double Classic(double q, IReadOnlyList<double> bounds, IReadOnlyList<long> cumulative, long count)
     {

@@ -18,7 +18,7 @@ namespace GuidellmFunctions.Engine.Client.Transport;
 /// fails on a kept-alive connection before any response byte arrives (the server had closed it) is sent again on a new
 /// connection.
 /// </summary>
-public sealed class Http1Transport : ITargetTransport, IDisposable
+internal sealed class Http1Transport : ITargetTransport, IDisposable
 {
     private static readonly TimeSpan ScavengeEvery = TimeSpan.FromSeconds(15);
 

@@ -6,7 +6,7 @@ namespace GuidellmFunctions.Engine.Client.Transport;
 /// Requests through .NET's <see cref="HttpClient"/>: TLS, HTTP/2 by ALPN. The transport for targets configured with
 /// <c>http_client: httpclient</c> and for URLs the HTTP/1.1 client does not take.
 /// </summary>
-public sealed class HttpClientTransport : ITargetTransport, IDisposable
+internal sealed class HttpClientTransport : ITargetTransport, IDisposable
 {
     private readonly HttpClient _http;
     private readonly bool _owned;

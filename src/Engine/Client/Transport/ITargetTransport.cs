@@ -1,7 +1,7 @@
 namespace GuidellmFunctions.Engine.Client.Transport;
 
 /// <summary>Sends a request to a target and hands back its response head with the body still to read.</summary>
-public interface ITargetTransport
+internal interface ITargetTransport
 {
     /// <summary>
     /// Sends <paramref name="request"/> (the completion itself, or a GET of the model list beside it) and returns once

@@ -1,7 +1,7 @@
 namespace GuidellmFunctions.Engine.Client.Transport;
 
 /// <summary>What a <see cref="CompletionRequest"/> is sent as.</summary>
-public enum TargetRequestKind
+internal enum TargetRequestKind
 {
     /// <summary>POST of the completion body to <see cref="CompletionRequest.Endpoint"/>.</summary>
     Completion,

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 namespace GuidellmFunctions.Engine.Client.Transport;
 
 /// <summary>A response whose headers have arrived; dispose it to release (or reuse) its connection.</summary>
-public abstract class TargetResponse : IAsyncDisposable
+internal abstract class TargetResponse : IAsyncDisposable
 {
     /// <summary>The HTTP status code.</summary>
     public abstract int StatusCode { get; }
