@@ -47,6 +47,7 @@ internal sealed class LoadTestRunner
         ArgumentNullException.ThrowIfNull(observers);
         var startedAt = _time.GetUtcNow();
         var benchmarks = new List<BenchmarkReport>();
+        CapacityReport? capacity = null;
         string? failure = null;
         DatasetRequestSource? dataset = null;
         try
@@ -68,7 +69,11 @@ internal sealed class LoadTestRunner
 
             var probe = new CompletionRequest(target.Endpoint, ReadOnlyMemory<byte>.Empty, runId + "-warmup", target.Target.ApiKey, target.Target.ApiKeyHeader, target.Target.Headers);
             await client.WarmUpAsync(probe, TimeSpan.FromSeconds(Math.Min(10, settings.RequestTimeout.TotalSeconds)), cancellationToken).ConfigureAwait(false);
-            if (settings.Profile != ProfileKind.Sweep)
+            if (settings.Profile == ProfileKind.Capacity)
+            {
+                capacity = await new Capacity.CapacityRunner(stages, _time, _logger).RunAsync(runId, target, source, observers, benchmarks, cancellationToken).ConfigureAwait(false);
+            }
+            else if (settings.Profile != ProfileKind.Sweep)
             {
                 benchmarks.Add(await stages.RunAsync(runId, target, StagePlan.Create(settings, 0, settings.Profile), source, observers, cancellationToken).ConfigureAwait(false));
             }
@@ -87,7 +92,9 @@ internal sealed class LoadTestRunner
             dataset?.Dispose();
         }
 
-        var (status, reason) = Judge(benchmarks, failure, cancellationToken.IsCancellationRequested);
+        // A capacity search's later probes are meant to fail; only its first must serve requests for the run to count.
+        var judged = capacity is null ? benchmarks : benchmarks.Take(1).ToList();
+        var (status, reason) = Judge(judged, failure, cancellationToken.IsCancellationRequested);
         return new RunReport
         {
             RunId = runId,
@@ -102,6 +109,7 @@ internal sealed class LoadTestRunner
             Config = EffectiveConfig.Describe(target),
             Dataset = dataset?.Describe(),
             Benchmarks = benchmarks,
+            Capacity = capacity,
         };
     }
 

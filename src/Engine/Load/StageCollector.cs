@@ -26,6 +26,7 @@ internal sealed class StageCollector
     private readonly Distribution _tpot = new();
     private readonly Distribution _e2e = new();
     private readonly Distribution _dispatch = new();
+    private readonly Slo.SloTally? _slo;
     private readonly TurnStatistics _turns = new();
     private long _successful;
     private long _failed;
@@ -51,6 +52,7 @@ internal sealed class StageCollector
         _frequency = timestampFrequency;
         _windowStart = stage.StartTimestamp + Ticks(stage.Plan.Warmup);
         _cooldownTicks = Ticks(stage.Plan.Cooldown);
+        _slo = stage.Target.Settings.Get(Configuration.SettingsTable.Slo) is { } slo ? new Slo.SloTally(slo) : null;
     }
 
     /// <summary>Failures so far, warmup included (for <c>max_errors</c>).</summary>
@@ -134,6 +136,7 @@ internal sealed class StageCollector
                 DispatchDelayMs = _dispatch.Summarize(),
                 Throughput = new ThroughputSummary(_successful / seconds, _outputTokens / seconds, (_promptTokens + _outputTokens) / seconds),
                 Concurrency = new ConcurrencySummary(meanConcurrency, maxConcurrency),
+                Slo = _slo?.Summarize(seconds),
                 Turns = _turns.Summarize(),
             };
         }
@@ -145,6 +148,7 @@ internal sealed class StageCollector
     private void Commit(RequestResult result)
     {
         _dispatch.Record(result.DispatchDelayMs);
+        _slo?.Add(result);
         _turns.Record(result);
         switch (result.Status)
         {

@@ -50,7 +50,8 @@ internal sealed class StageRunner
         var startedAt = _time.GetUtcNow();
         var start = _time.GetTimestamp();
         var concurrency = new ConcurrencyTracker(start, _time.TimestampFrequency);
-        var context = new StageContext(runId, target, plan, start, () => concurrency.Current);
+        using var early = new EarlyStop();
+        var context = new StageContext(runId, target, plan, start, () => concurrency.Current, early.Request);
         var collector = new StageCollector(context, _time.TimestampFrequency, observers);
         foreach (var observer in observers)
         {
@@ -59,7 +60,7 @@ internal sealed class StageRunner
 
         watches.Started(context);
         using var deadline = plan.MaxDuration is { } d ? new CancellationTokenSource(d, _time) : new CancellationTokenSource();
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token, early.Token);
         var state = new StageState(this, context, source, first, collector, concurrency, stop, observers);
 
         await (plan.IsOpenLoop ? DispatchOpenLoopAsync(state) : DispatchClosedLoopAsync(state)).ConfigureAwait(false);
@@ -69,6 +70,7 @@ internal sealed class StageRunner
         var end = _time.GetTimestamp();
         var stopReason = cancellationToken.IsCancellationRequested ? "cancelled"
             : state.MaxErrorsReached ? "max_errors"
+            : early.Reason is { } earlyReason ? earlyReason
             : deadline.IsCancellationRequested ? "max_seconds"
             : state.ScheduleEnded ? "dataset_end"
             : "max_requests";
@@ -82,6 +84,7 @@ internal sealed class StageRunner
             DurationSeconds = _time.GetElapsedTime(start, end).TotalSeconds,
             MeasuredSeconds = collector.MeasuredSeconds(end),
             StopReason = stopReason,
+            StopDetail = stopReason == early.Reason ? early.Detail : null,
             Summary = summary,
         };
         report = await watches.CompleteAsync(report, cancellationToken).ConfigureAwait(false);
@@ -265,6 +268,32 @@ internal sealed class StageRunner
         }
 
         await Task.WhenAll(workers).ConfigureAwait(false);
+    }
+
+    /// <summary>An observer's request to end the stage early; the first request wins.</summary>
+    private sealed class EarlyStop : IDisposable
+    {
+        private readonly CancellationTokenSource _cts = new();
+        private int _requested;
+
+        public CancellationToken Token => _cts.Token;
+
+        public string? Reason { get; private set; }
+
+        public string? Detail { get; private set; }
+
+        public void Request(string reason, string detail)
+        {
+            if (Interlocked.Exchange(ref _requested, 1) == 0)
+            {
+                (Reason, Detail) = (reason, detail);
+
+                // Callbacks run on the pool: the requester may hold the stage collector's lock.
+                _ = _cts.CancelAsync();
+            }
+        }
+
+        public void Dispose() => _cts.Dispose();
     }
 
     private sealed class StageState(StageRunner runner, StageContext context, IRequestSource source, PreparedRequest first, StageCollector collector, ConcurrencyTracker concurrency, CancellationTokenSource stop, IReadOnlyList<IRunObserver> observers)
