@@ -53,6 +53,7 @@ internal static class SummaryTable
         }
 
         console.Write(table);
+        StageWarnings.Write(console, results);
     }
 
     private static string Triple(DistributionSummary d) => d.Count == 0 ? "-" : $"{F(d.P50)} / {F(d.P95)} / {F(d.P99)}";
