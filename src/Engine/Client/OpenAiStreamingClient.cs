@@ -71,6 +71,44 @@ internal sealed class OpenAiStreamingClient
         }
     }
 
+    /// <summary>
+    /// Asks the target for its model list before the clock starts (the pre-flight): the same GET as
+    /// <see cref="WarmUpAsync"/>, keeping what the server said (the models it lists, or its error) so a target that cannot
+    /// serve the burst fails at once instead of refusing every request.
+    /// </summary>
+    public async Task<ModelsProbe> ProbeModelsAsync(CompletionRequest template, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        if (template.ModelsEndpoint is null)
+        {
+            return ModelsProbe.NotAsked;
+        }
+
+        using var limit = new CancellationTokenSource(timeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token);
+        try
+        {
+            var response = await _transport.SendAsync(template, TargetRequestKind.Models, linked.Token).ConfigureAwait(false);
+            await using (response.ConfigureAwait(false))
+            {
+                var body = await ReadErrorBodyAsync(response, linked.Token).ConfigureAwait(false);
+                await response.Body.CopyToAsync(Stream.Null, linked.Token).ConfigureAwait(false);
+                return response.IsSuccessStatusCode
+                    ? new ModelsProbe(response.StatusCode, ModelsProbe.ParseModels(body), null, null)
+                    : new ModelsProbe(response.StatusCode, null, ServerMessages.Extract(Redacted(body.Trim(), template)), null);
+            }
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException or System.Net.Sockets.SocketException or System.Security.Authentication.AuthenticationException)
+        {
+            return new ModelsProbe(null, null, null, Redacted(ex.Message, template));
+        }
+        catch (OperationCanceledException)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return ModelsProbe.NotAsked;
+        }
+    }
+
     /// <summary>Sends <paramref name="request"/> and yields its events as they arrive.</summary>
     public async IAsyncEnumerable<StreamEvent> StreamAsync(CompletionRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {

@@ -13,7 +13,7 @@ namespace GuidellmFunctions.Engine.Load;
 /// Runs one load stage. Open-loop profiles dispatch request i at its scheduled time whatever the responses do (a slow
 /// server never delays arrivals; any lateness is measured as dispatch delay); closed-loop profiles keep N streams busy.
 /// The stage ends at <c>max_seconds</c> (in-flight requests cancelled, counted incomplete), after <c>max_requests</c> have
-/// finished, at <c>max_errors</c> failures, or on cancellation.
+/// finished, at <c>max_errors</c> failures, when a stop condition (<see cref="IStageStopCondition"/>) says so, or on cancellation.
 /// </summary>
 internal sealed class StageRunner
 {
@@ -54,7 +54,7 @@ internal sealed class StageRunner
 
         using var deadline = plan.MaxDuration is { } d ? new CancellationTokenSource(d, _time) : new CancellationTokenSource();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
-        var state = new StageState(this, context, source, first, collector, concurrency, stop, observers);
+        var state = new StageState(this, context, source, first, collector, concurrency, stop, observers, StopConditions(plan));
 
         await (plan.IsOpenLoop ? DispatchOpenLoopAsync(state) : DispatchClosedLoopAsync(state)).ConfigureAwait(false);
         await state.DrainAsync().ConfigureAwait(false);
@@ -62,6 +62,7 @@ internal sealed class StageRunner
 
         var end = _time.GetTimestamp();
         var stopReason = cancellationToken.IsCancellationRequested ? "cancelled"
+            : state.Stopped is { } stopped ? stopped.Reason
             : state.MaxErrorsReached ? "max_errors"
             : deadline.IsCancellationRequested ? "max_seconds"
             : state.ScheduleEnded ? "dataset_end"
@@ -87,6 +88,9 @@ internal sealed class StageRunner
 
         return report;
     }
+
+    /// <summary>The rules that may end a stage early from its results, asked in this order.</summary>
+    private static IStageStopCondition[] StopConditions(StagePlan plan) => [new TargetRefusesBreaker()];
 
     private async Task DispatchOpenLoopAsync(StageState state)
     {
@@ -243,7 +247,7 @@ internal sealed class StageRunner
         {
             workers[w] = Task.Run(async () =>
             {
-                while (!state.Stop.IsCancellationRequested && !state.MaxErrorsReached)
+                while (!state.Stop.IsCancellationRequested)
                 {
                     var i = Interlocked.Increment(ref next);
                     if (plan.MaxRequests is { } max && i >= max)
@@ -260,11 +264,12 @@ internal sealed class StageRunner
         await Task.WhenAll(workers).ConfigureAwait(false);
     }
 
-    private sealed class StageState(StageRunner runner, StageContext context, IRequestSource source, PreparedRequest first, StageCollector collector, ConcurrencyTracker concurrency, CancellationTokenSource stop, IReadOnlyList<IRunObserver> observers)
+    private sealed class StageState(StageRunner runner, StageContext context, IRequestSource source, PreparedRequest first, StageCollector collector, ConcurrencyTracker concurrency, CancellationTokenSource stop, IReadOnlyList<IRunObserver> observers, IStageStopCondition[] conditions)
     {
         private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _outstanding = 1;
         private int _maxErrorsReached;
+        private StageStop? _stopped;
 
         public StageContext Context => context;
 
@@ -283,6 +288,9 @@ internal sealed class StageRunner
         public CancellationTokenSource Stop => stop;
 
         public bool MaxErrorsReached => Volatile.Read(ref _maxErrorsReached) == 1;
+
+        /// <summary>The stop condition that ended the stage, if one did.</summary>
+        public StageStop? Stopped => Volatile.Read(ref _stopped);
 
         /// <summary>Caps in-flight requests of open-loop stages; lives until the stage has drained.</summary>
         public SemaphoreSlim? Slots { get; } = context.Plan is { IsOpenLoop: true, MaxConcurrency: { } cap } ? new SemaphoreSlim(cap, cap) : null;
@@ -371,6 +379,16 @@ internal sealed class StageRunner
             {
                 Log.MaxErrorsReached(runner._logger, plan.Index, context.Target.Environment, context.Target.Target.Name, collector.Failures);
                 stop.Cancel();
+            }
+
+            for (var i = 0; i < conditions.Length; i++)
+            {
+                if (conditions[i].Observe(result) is { } stopping && Interlocked.CompareExchange(ref _stopped, stopping, null) is null)
+                {
+                    Log.StageStoppedEarly(runner._logger, plan.Index, context.Target.Environment, context.Target.Target.Name, stopping.Reason, stopping.Detail);
+                    stop.Cancel();
+                    break;
+                }
             }
 
             return result;
