@@ -6,11 +6,10 @@ namespace GuidellmFunctions.Engine.Client;
 /// <param name="Status">The HTTP status, null when no response came.</param>
 /// <param name="Models">The model ids a successful reply listed, null when it listed none in OpenAI's form.</param>
 /// <param name="ServerMessage">The server's own words on an HTTP error (secrets masked).</param>
-/// <param name="ConnectionError">Why no response came: refused, DNS, TLS (secrets masked).</param>
-internal sealed record ModelsProbe(int? Status, IReadOnlyList<string>? Models, string? ServerMessage, string? ConnectionError)
+internal sealed record ModelsProbe(int? Status, IReadOnlyList<string>? Models, string? ServerMessage)
 {
-    /// <summary>No probe was made (no OpenAI-style path, or it timed out): nothing is known.</summary>
-    public static ModelsProbe NotAsked { get; } = new(null, null, null, null);
+    /// <summary>No answer (no OpenAI-style path, no connection, a timeout): nothing is known.</summary>
+    public static ModelsProbe NotAsked { get; } = new(null, null, null);
 
     /// <summary>The ids of OpenAI's <c>{"data": [{"id": ...}]}</c>, or null for any other body.</summary>
     public static IReadOnlyList<string>? ParseModels(string body)

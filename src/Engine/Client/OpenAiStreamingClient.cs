@@ -94,15 +94,11 @@ internal sealed class OpenAiStreamingClient
                 var body = await ReadErrorBodyAsync(response, linked.Token).ConfigureAwait(false);
                 await response.Body.CopyToAsync(Stream.Null, linked.Token).ConfigureAwait(false);
                 return response.IsSuccessStatusCode
-                    ? new ModelsProbe(response.StatusCode, ModelsProbe.ParseModels(body), null, null)
-                    : new ModelsProbe(response.StatusCode, null, ServerMessages.Extract(Redacted(body.Trim(), template)), null);
+                    ? new ModelsProbe(response.StatusCode, ModelsProbe.ParseModels(body), null)
+                    : new ModelsProbe(response.StatusCode, null, ServerMessages.Extract(Redacted(body.Trim(), template)));
             }
         }
-        catch (Exception ex) when (ex is HttpRequestException or IOException or System.Net.Sockets.SocketException or System.Security.Authentication.AuthenticationException)
-        {
-            return new ModelsProbe(null, null, null, Redacted(ex.Message, template));
-        }
-        catch (OperationCanceledException)
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
         {
             cancellationToken.ThrowIfCancellationRequested();
             return ModelsProbe.NotAsked;

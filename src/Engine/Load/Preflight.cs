@@ -2,7 +2,10 @@ using GuidellmFunctions.Engine.Client;
 
 namespace GuidellmFunctions.Engine.Load;
 
-/// <summary>Judges the pre-flight probe of a target's model list: whether the burst can succeed at all.</summary>
+/// <summary>
+/// Judges the pre-flight probe of a target's model list: whether the burst can succeed at all. A target that cannot be
+/// reached is left to the stage's <see cref="TargetRefusesBreaker"/>, whose report holds the refused requests and their message.
+/// </summary>
 internal static class Preflight
 {
     /// <summary>Why the target cannot be run (the run's status reason), or null to go ahead.</summary>
@@ -12,11 +15,6 @@ internal static class Preflight
     public static string? Check(ModelsProbe probe, string model, bool checkModel)
     {
         ArgumentNullException.ThrowIfNull(probe);
-        if (probe.ConnectionError is { } connection)
-        {
-            return $"pre-flight: the target could not be reached: {connection}";
-        }
-
         if (probe.Status is 401 or 403)
         {
             return $"pre-flight: the server refused the credentials (HTTP {probe.Status}): {probe.ServerMessage}";

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using GuidellmFunctions.Engine.Client;
 using GuidellmFunctions.Engine.Configuration;
 using GuidellmFunctions.Engine.Data;
@@ -74,18 +72,17 @@ public sealed class FailFastTests : IDisposable
     }
 
     [Fact]
-    public async Task A_wrong_port_fails_the_pre_flight_naming_the_refusal()
+    public async Task A_wrong_port_is_stopped_by_the_breaker_after_a_few_refused_connections()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        var port = LoopbackPorts.Free();
 
         var report = await RunAsync(new Uri($"http://127.0.0.1:{port}/v1"), "m", Settings());
 
         Assert.Equal(RunStatus.Failed, report.Status);
-        Assert.Empty(report.Benchmarks);
-        Assert.StartsWith("pre-flight: the target could not be reached: ", report.StatusReason, StringComparison.Ordinal);
-        Assert.Contains("refused", report.StatusReason, StringComparison.OrdinalIgnoreCase);
+        var stage = Assert.Single(report.Benchmarks);
+        Assert.Equal("target_refuses", stage.StopReason);
+        Assert.InRange(stage.Summary.Errors["connection"], TargetRefusesBreaker.FirstRequests, TargetRefusesBreaker.FirstRequests + 5);
+        Assert.Contains("refused", stage.Summary.ErrorMessages["connection"], StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("connection: ", report.StatusReason, StringComparison.Ordinal);
     }
 }
