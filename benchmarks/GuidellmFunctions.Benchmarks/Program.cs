@@ -7,13 +7,13 @@ using Spectre.Console;
 namespace GuidellmFunctions.Benchmarks;
 
 /// <summary>
-/// The benchmark suite: <c>[--quick] [--only capacity,streaming,accuracy,dispatch,memory,encoding,simulator,workloads,page,soak] [--minutes M] [--simulator URL] [--output FILE]</c>
+/// The benchmark suite: <c>[--quick] [--only capacity,streaming,accuracy,dispatch,memory,encoding,simulator,workloads,page,verdicts,soak] [--minutes M] [--simulator URL] [--output FILE]</c>
 /// runs the scenarios and writes the summary; <c>micro [BenchmarkDotNet args]</c> runs the
-/// micro-benchmarks (SSE parsing, remote_write encoding, request preparation). <c>simulator-host</c>, <c>memory-probe</c>, <c>dataset-probe</c> and <c>page-probe</c> are the child processes the suite starts.
+/// micro-benchmarks (SSE parsing, remote_write encoding, request preparation). <c>simulator-host</c>, <c>memory-probe</c>, <c>dataset-probe</c>, <c>page-probe</c> and <c>verdict-probe</c> are the child processes the suite starts.
 /// </summary>
 public static class Program
 {
-    private static readonly string[] AllScenarios = ["capacity", "streaming", "accuracy", "dispatch", "memory", "encoding", "simulator", "workloads", "page"];
+    private static readonly string[] AllScenarios = ["capacity", "streaming", "accuracy", "dispatch", "memory", "encoding", "simulator", "workloads", "page", "verdicts"];
 
     // Run only when asked for (--only soak): it lasts --minutes (30 by default).
     private static readonly string[] OnRequest = ["soak"];
@@ -38,6 +38,8 @@ public static class Program
                 return WorkloadScenario.Probe(args[1..]);
             case "page-probe":
                 return await PageScenario.ProbeAsync(args[1..]).ConfigureAwait(false);
+            case "verdict-probe":
+                return await VerdictScenario.ProbeAsync(args[1..]).ConfigureAwait(false);
             case "micro":
                 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args[1..]);
                 return 0;
@@ -83,6 +85,7 @@ public static class Program
                 case "simulator": await SimulatorScenario.RunAsync(suite).ConfigureAwait(false); break;
                 case "workloads": await WorkloadScenario.RunAsync(suite).ConfigureAwait(false); break;
                 case "page": await PageScenario.RunAsync(suite).ConfigureAwait(false); break;
+                case "verdicts": await VerdictScenario.RunAsync(suite).ConfigureAwait(false); break;
                 case "soak": await SoakScenario.RunAsync(suite, double.Parse(Value(args, "--minutes") ?? "30", System.Globalization.CultureInfo.InvariantCulture)).ConfigureAwait(false); break;
             }
         }

@@ -47,6 +47,7 @@ public static class Program
         root.Subcommands.Add(ValidateCommand.Create(console));
         root.Subcommands.Add(ServeCommand.Create(console));
         root.Subcommands.Add(ExportCommand.Create(console));
+        root.Subcommands.Add(CompareCommand.Create(console));
         root.Subcommands.Add(ReportCommand.Create(console));
         root.Subcommands.Add(EnqueueCommand.Create(console));
         root.Subcommands.Add(WorkerCommand.Create(console));

@@ -37,7 +37,7 @@ internal sealed class PullMetrics
                     _histograms[f] = factory.CreateHistogram(f.Name, f.Help, new HistogramConfiguration { LabelNames = Labels, Buckets = [.. buckets.For(f)] });
                     break;
                 default:
-                    _gauges[f] = factory.CreateGauge(f.Name, f.Help, new GaugeConfiguration { LabelNames = Labels });
+                    _gauges[f] = factory.CreateGauge(f.Name, f.Help, new GaugeConfiguration { LabelNames = f.Label is { } extra ? [.. Labels, extra] : Labels });
                     break;
             }
         }
@@ -48,9 +48,9 @@ internal sealed class PullMetrics
     public Gauge Up { get; }
 
     /// <summary>The observer feeding the series of one target's run.</summary>
-    public IRunObserver For(ResolvedTarget target) => new Observer(this, [target.Environment, target.Target.Name, target.Target.Model]);
+    public IRunObserver For(ResolvedTarget target) => new Observer(this, [target.Environment, target.Target.Name, target.Target.Model], RequestMetrics.CountedSlo(target.Settings));
 
-    private sealed class Observer(PullMetrics m, string[] labels) : IRunObserver, IRequestMetricsSink
+    private sealed class Observer(PullMetrics m, string[] labels, Engine.Slo.SloObjectives? slo) : IRunObserver, IRequestMetricsSink
     {
         private Gauge.Child Gauge(MetricFamily family) => m._gauges[family].WithLabels(labels);
 
@@ -62,6 +62,10 @@ internal sealed class PullMetrics
             }
 
             Gauge(RunnerMetrics.InFlight).Set(0);
+            if (slo is not null)
+            {
+                Gauge(RunnerMetrics.SloAttainmentTarget).Set(slo.Attainment);
+            }
         }
 
         public void OnRequestStarted(StageContext stage) => Gauge(RunnerMetrics.InFlight).Set(stage.InFlight());
@@ -71,7 +75,7 @@ internal sealed class PullMetrics
             Gauge(RunnerMetrics.InFlight).Set(stage.InFlight());
             if (phase == RequestPhase.Measured)
             {
-                RequestMetrics.Record(result, this);
+                RequestMetrics.Record(result, this, slo);
             }
         }
 
@@ -92,6 +96,11 @@ internal sealed class PullMetrics
             else
             {
                 Add(RunnerMetrics.RunsFailed, 1);
+            }
+
+            foreach (var (family, labelValue, value) in RunOutcomeSeries.From(report))
+            {
+                m._gauges[family].WithLabels([.. labels, labelValue]).Set(value);
             }
 
             return Task.FromResult(report);

@@ -25,6 +25,9 @@ internal sealed partial class FallbackReportStore : IReportStore
         _logger = logger ?? NullLogger.Instance;
     }
 
+    /// <summary>The archive behind the fallback.</summary>
+    internal IReportStore Archive => _archive;
+
     /// <inheritdoc />
     public async Task<ReportSaveResult> SaveAsync(RunReport report, string? requestsFile, CancellationToken cancellationToken)
     {

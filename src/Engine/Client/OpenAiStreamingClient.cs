@@ -45,31 +45,8 @@ internal sealed class OpenAiStreamingClient
     /// backend, so the first measured request pays neither the TCP/TLS handshake nor the client's first-use costs.
     /// </summary>
     /// <returns>The HTTP status, or null when the target could not be reached (the burst will report why).</returns>
-    public async Task<int?> WarmUpAsync(CompletionRequest template, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(template);
-        if (template.ModelsEndpoint is null)
-        {
-            return null;
-        }
-
-        using var limit = new CancellationTokenSource(timeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token);
-        try
-        {
-            var response = await _transport.SendAsync(template, TargetRequestKind.Models, linked.Token).ConfigureAwait(false);
-            await using (response.ConfigureAwait(false))
-            {
-                await response.Body.CopyToAsync(Stream.Null, linked.Token).ConfigureAwait(false);
-                return response.StatusCode;
-            }
-        }
-        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            return null;
-        }
-    }
+    public async Task<int?> WarmUpAsync(CompletionRequest template, TimeSpan timeout, CancellationToken cancellationToken) =>
+        (await ProbeModelsAsync(template, timeout, cancellationToken).ConfigureAwait(false)).Status;
 
     /// <summary>
     /// Asks the target for its model list before the clock starts (the pre-flight): the same GET as

@@ -23,4 +23,7 @@ public enum ProfileKind
 
     /// <summary>Open loop at the timestamps of a trace dataset (Mooncake, Azure), scaled by its <c>time_scale</c>.</summary>
     Replay,
+
+    /// <summary>Searches the highest load (streams or rate, <c>capacity_by</c>) whose stage meets the SLO's attainment.</summary>
+    Capacity,
 }

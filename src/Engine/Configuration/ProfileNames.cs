@@ -11,6 +11,7 @@ public static class ProfileNames
         (ProfileKind.Constant, "constant", []),
         (ProfileKind.Poisson, "poisson", []),
         (ProfileKind.Sweep, "sweep", []),
+        (ProfileKind.Capacity, "capacity", []),
         (ProfileKind.Replay, "replay", []));
 
     /// <summary>The accepted profile names.</summary>

@@ -119,6 +119,24 @@ internal static class SettingFormats
         v => v.ToString(),
         v => JsonValue.Create(v.ToString()));
 
+    /// <summary>Text checked by <paramref name="check"/> (which returns the problem, or null); empty means none.</summary>
+    public static SettingFormat<string?> OptionalText(string values, Func<string, string?> check) => new(
+        values,
+        (SettingParser<string?>)((yaml, _, node, path, out value) =>
+        {
+            var text = yaml.Text(node, path)?.Trim();
+            value = string.IsNullOrEmpty(text) ? null : text;
+            if (value is not null && check(value) is { } problem)
+            {
+                yaml.Error(node, path, problem);
+                return false;
+            }
+
+            return text is not null;
+        }),
+        v => v ?? "none",
+        v => v is null ? null : JsonValue.Create(v));
+
     /// <summary>
     /// An <c>http://</c> proxy URL (credentials may be in it), a mapping of <c>url</c>, <c>username</c> and
     /// <c>password</c>, or <c>none</c>; absent means the environment's proxy.

@@ -1,3 +1,4 @@
+using GuidellmFunctions.Engine.Slo;
 using static GuidellmFunctions.Engine.Configuration.SettingChannels;
 
 namespace GuidellmFunctions.Engine.Configuration;
@@ -20,7 +21,8 @@ public static class SettingsTable
     {
         Doc = "Load profile: synchronous (one request at a time), concurrent (`rate` streams back to back), throughput (`max_concurrency` streams), "
             + "constant (`rate` req/s, open loop), poisson (exponential arrivals of mean `rate`), sweep (synchronous, throughput, then constant rates between the two), "
-            + "replay (open loop at the timestamps of a trace `dataset`, times its `time_scale`).",
+            + "replay (open loop at the timestamps of a trace `dataset`, times its `time_scale`), "
+            + "capacity (the highest load, from `rate` up, whose stage meets the `slo`; see `capacity_by`).",
         Example = "poisson",
     });
 
@@ -251,6 +253,57 @@ public static class SettingsTable
     {
         Doc = "Stamp streamed chunks with the kernel's receive time (Linux, the runner's own client), so TTFT and ITL leave out the runner's own queueing; false stamps at the read.",
         Example = "false",
+    });
+
+    /// <summary>Service level objectives of every request, and the attainment a stage must reach.</summary>
+    public static readonly Setting<SloObjectives?> Slo = Add(new Setting<SloObjectives?>("slo", SloFormat.Format, null)
+    {
+        Doc = "Per-request objectives in ms (`ttft_ms` TTFT, `itl_ms` TPOT, `e2e_ms` end-to-end; a request conforms when it meets all it is given) and `attainment`, "
+            + "the share of conforming requests a stage must reach; each stage reports `summary.slo` (attainment, goodput, met). Needed by the capacity profile.",
+        Example = "ttft_ms=500,itl_ms=50,attainment=0.95",
+        Validate = (slo, s) => s.Profile == ProfileKind.Capacity && slo is null
+            ? "profile capacity needs an slo (for example slo: {ttft_ms: 500, attainment: 0.99}): the capacity is the highest load whose stage meets it"
+            : null,
+    });
+
+    /// <summary>The load a capacity search varies.</summary>
+    public static readonly Setting<Capacity.CapacityBy> CapacityBy = Add(new Setting<Capacity.CapacityBy>("capacity_by", SettingFormats.Choice(Capacity.CapacityByNames.Names), Capacity.CapacityBy.Concurrency)
+    {
+        Doc = "What the capacity profile varies: concurrency (streams back to back, closed loop) or rate (req/s at constant intervals, open loop). `rate` is the first probe's load; each probe lasts `max_seconds`.",
+        Example = "rate",
+        Validate = (by, s) => s.Profile == ProfileKind.Capacity && by == Capacity.CapacityBy.Concurrency && s.Rate != Math.Floor(s.Rate)
+            ? $"capacity_by concurrency starts at rate streams, a whole number, got {s.Rate}"
+            : null,
+    });
+
+    /// <summary>When a capacity search stops bisecting.</summary>
+    public static readonly Setting<double> CapacityTolerance = Add(new Setting<double>("capacity_tolerance", SettingFormats.Number(0, exclusiveMin: true), 0.1)
+    {
+        Doc = "A capacity search stops bisecting once the lowest failing load is within this share above the highest passing one (concurrency: or 1 stream).",
+        Example = "0.05",
+        Validate = (t, _) => t >= 1 ? $"must be below 1 (a share: 0.1 for 10%), got {t}" : null,
+    });
+
+    /// <summary>Cap on a capacity search's probes.</summary>
+    public static readonly Setting<int> CapacityMaxProbes = Add(new Setting<int>("capacity_max_probes", SettingFormats.Int(1), 12)
+    {
+        Doc = "Probes (stages) a capacity search runs at most; with `max_seconds` it bounds the search's time.",
+        Example = "6",
+    });
+
+    /// <summary>A pinned baseline run.</summary>
+    public static readonly Setting<string?> BaselineRunId = Add(new Setting<string?>("baseline_run_id", SettingFormats.OptionalText("a run id", id => Load.RunIds.IsValid(id) ? null : $"'{id}' is not a run id: 1-128 letters, digits, '-', '_' or '.'"), null)
+    {
+        Doc = "The run the verdict compares with; by default the newest earlier completed run of the same environment, target, model and effective config.",
+        Example = "20261128T020000Z-1a2b3c4d",
+    });
+
+    /// <summary>The smallest change a verdict calls a regression or an improvement.</summary>
+    public static readonly Setting<double> RegressionThreshold = Add(new Setting<double>("regression_threshold", SettingFormats.Number(0, exclusiveMin: true), 0.05)
+    {
+        Doc = "A verdict metric is regressed or improved only when its confidence interval excludes no change and the change exceeds this share.",
+        Example = "0.1",
+        Validate = (t, _) => t >= 1 ? $"must be below 1 (a share: 0.05 for 5%), got {t}" : null,
     });
 
     /// <summary>Every setting, in merge order.</summary>

@@ -28,6 +28,10 @@ internal sealed class BurstMetrics : IRequestMetricsSink
     private long _lastOutputTokens;
     private long _lastRateTimestampMs;
     private Func<int> _inFlight = () => 0;
+    private readonly Slo.SloObjectives? _slo;
+    private long _sloEvaluated;
+    private long _sloConforming;
+    private IReadOnlyList<(MetricFamily Family, string LabelValue, double Value)> _outcome = [];
 
     /// <summary>Creates the series of <paramref name="target"/> with <paramref name="externalLabels"/>.</summary>
     /// <param name="target">The target.</param>
@@ -44,6 +48,7 @@ internal sealed class BurstMetrics : IRequestMetricsSink
             ["model"] = target.Target.Model,
         };
         _baseLabels = [.. labels];
+        _slo = RequestMetrics.CountedSlo(target.Settings);
         layout ??= HistogramLayout.Default;
         _histograms = HistogramLayout.Families.Values.ToDictionary(f => f, f => new BucketCounts(layout.For(f)));
         _native = native ? HistogramLayout.Families.Values.ToDictionary(f => f, _ => new NativeHistogram()) : null;
@@ -61,7 +66,7 @@ internal sealed class BurstMetrics : IRequestMetricsSink
     {
         lock (_lock)
         {
-            RequestMetrics.Record(result, this);
+            RequestMetrics.Record(result, this, _slo);
         }
     }
 
@@ -89,6 +94,14 @@ internal sealed class BurstMetrics : IRequestMetricsSink
         {
             _failed[reason!] += n;
         }
+        else if (family == RunnerMetrics.SloEvaluated)
+        {
+            _sloEvaluated += n;
+        }
+        else if (family == RunnerMetrics.SloConforming)
+        {
+            _sloConforming += n;
+        }
     }
 
     /// <inheritdoc />
@@ -112,6 +125,16 @@ internal sealed class BurstMetrics : IRequestMetricsSink
             {
                 _runsFailed++;
             }
+        }
+    }
+
+    /// <summary>Takes the gauges of the run's answers (capacity, verdict) from its final report.</summary>
+    public void Conclude(Reporting.RunReport report)
+    {
+        var outcome = RunOutcomeSeries.From(report);
+        lock (_lock)
+        {
+            _outcome = outcome;
         }
     }
 
@@ -156,6 +179,18 @@ internal sealed class BurstMetrics : IRequestMetricsSink
             if (_lastSuccess is { } last)
             {
                 Add(RunnerMetrics.LastBenchmarkTimestamp, string.Empty, last);
+            }
+
+            if (_slo is not null)
+            {
+                Add(RunnerMetrics.SloEvaluated, string.Empty, _sloEvaluated);
+                Add(RunnerMetrics.SloConforming, string.Empty, _sloConforming);
+                Add(RunnerMetrics.SloAttainmentTarget, string.Empty, _slo.Attainment);
+            }
+
+            foreach (var (family, labelValue, value) in _outcome)
+            {
+                Add(family, string.Empty, value, family.Label!, labelValue);
             }
         }
 

@@ -5,4 +5,8 @@ namespace GuidellmFunctions.Engine.Export;
 /// <param name="Type">Type.</param>
 /// <param name="Help">Help text.</param>
 /// <param name="Buckets">Upper bounds, for histograms.</param>
-public sealed record MetricFamily(string Name, MetricKind Type, string Help, IReadOnlyList<double>? Buckets = null);
+public sealed record MetricFamily(string Name, MetricKind Type, string Help, IReadOnlyList<double>? Buckets = null)
+{
+    /// <summary>The label a gauge's series differ by beyond the target's (<c>by</c>, <c>metric</c>); null for none.</summary>
+    public string? Label { get; init; }
+}

@@ -1,16 +1,33 @@
 using GuidellmFunctions.Engine.Client;
+using GuidellmFunctions.Engine.Slo;
 
 namespace GuidellmFunctions.Engine.Export;
 
 /// <summary>How a finished request feeds the runner's series: the one mapping push (remote_write) and pull (/metrics) share.</summary>
 public static class RequestMetrics
 {
-    /// <summary>Adds <paramref name="result"/>'s counts and observations to <paramref name="sink"/>.</summary>
-    public static void Record(RequestResult result, IRequestMetricsSink sink)
+    /// <summary>
+    /// The SLO the SLO counters hold a target's requests to: its <c>slo</c>, except in a capacity search, whose probes
+    /// beyond the capacity miss it on purpose and would burn the error budget for nothing (its outcome is the capacity gauge).
+    /// </summary>
+    public static SloObjectives? CountedSlo(Configuration.BenchmarkSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return settings.Profile == Configuration.ProfileKind.Capacity ? null : settings.Get(Configuration.SettingsTable.Slo);
+    }
+
+    /// <summary>Adds <paramref name="result"/>'s counts and observations to <paramref name="sink"/>, and its standing against <paramref name="slo"/> when given.</summary>
+    public static void Record(RequestResult result, IRequestMetricsSink sink, SloObjectives? slo = null)
     {
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(sink);
         sink.Add(RunnerMetrics.RequestsTotal, 1);
+        if (slo?.Evaluate(result) is { } outcome and not SloOutcome.NotEvaluated)
+        {
+            sink.Add(RunnerMetrics.SloEvaluated, 1);
+            sink.Add(RunnerMetrics.SloConforming, outcome == SloOutcome.Conforming ? 1 : 0);
+        }
+
         sink.Observe(RunnerMetrics.DispatchDelay, result.DispatchDelayMs / 1000);
         if (result.Status == RequestStatus.Successful)
         {

@@ -51,10 +51,29 @@ public static class RunnerMetrics
     /// <summary>Requests in flight.</summary>
     public static readonly MetricFamily InFlight = new("guidellm_in_flight_requests", MetricKind.Gauge, "Requests in flight.");
 
+    /// <summary>Requests held to the target's SLO.</summary>
+    public static readonly MetricFamily SloEvaluated = new("guidellm_slo_requests_evaluated_total", MetricKind.Counter, "Requests of measured windows held to the target's SLO (successful and failed; incomplete ones are not).");
+
+    /// <summary>Requests within the target's SLO.</summary>
+    public static readonly MetricFamily SloConforming = new("guidellm_slo_requests_conforming_total", MetricKind.Counter, "Successful requests within every objective of the target's SLO.");
+
+    /// <summary>The SLO's attainment target.</summary>
+    public static readonly MetricFamily SloAttainmentTarget = new("guidellm_slo_attainment_target", MetricKind.Gauge, "The share of requests the target's SLO must hold for (its attainment); 1 minus it is the error budget.");
+
+    /// <summary>Capacity under the SLO.</summary>
+    public static readonly MetricFamily Capacity = new("guidellm_capacity", MetricKind.Gauge, "The highest load whose stage met the SLO in the run's capacity search (label by: concurrency in streams, rate in requests/s); 0 when even the first probe failed.") { Label = "by" };
+
+    /// <summary>A verdict metric's change.</summary>
+    public static readonly MetricFamily VerdictChange = new("guidellm_verdict_change_ratio", MetricKind.Gauge, "A verdict metric's relative change against the baseline run: current / baseline - 1.") { Label = "metric" };
+
+    /// <summary>A verdict metric's result.</summary>
+    public static readonly MetricFamily VerdictResult = new("guidellm_verdict_result", MetricKind.Gauge, "A verdict metric's result against the baseline run: 1 regressed, 0 unchanged, -1 improved.") { Label = "metric" };
+
     /// <summary>Every family.</summary>
     public static IReadOnlyList<MetricFamily> All { get; } =
     [
         RequestsTotal, RequestsSuccessful, RequestsFailed, PromptTokens, OutputTokens, RunsTotal, RunsFailed,
         Ttft, Itl, E2e, Tpot, DispatchDelay, OutputTokensPerSecond, RequestsPerSecond, LastBenchmarkTimestamp, InFlight,
+        SloEvaluated, SloConforming, SloAttainmentTarget, Capacity, VerdictChange, VerdictResult,
     ];
 }

@@ -41,6 +41,7 @@ internal sealed class SeriesRecorder(ResolvedTarget target, HistogramLayout? buc
     {
         ArgumentNullException.ThrowIfNull(report);
         _metrics.RunEnded(report.Status == RunStatus.Completed, report.EndedAt);
+        _metrics.Conclude(report);
         var live = new HashSet<string>(StringComparer.Ordinal) { RunnerMetrics.InFlight.Name, RunnerMetrics.RequestsPerSecond.Name, RunnerMetrics.OutputTokensPerSecond.Name };
         var series = _metrics.Snapshot(report.EndedAt.ToUnixTimeMilliseconds())
             .Select(s => new ReportSeries(

@@ -81,6 +81,7 @@ internal sealed partial class TargetExporter : IRunObserver
         }
 
         _metrics.RunEnded(report.Status == RunStatus.Completed, _time.GetUtcNow());
+        _metrics.Conclude(report);
         Push(stale: false);
         if (_receivers.Any(r => r.Config.SendStaleMarkers))
         {

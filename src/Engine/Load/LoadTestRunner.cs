@@ -39,6 +39,7 @@ internal sealed class LoadTestRunner
         ArgumentNullException.ThrowIfNull(observers);
         var startedAt = _time.GetUtcNow();
         var benchmarks = new List<BenchmarkReport>();
+        CapacityReport? capacity = null;
         string? failure = null;
         DatasetRequestSource? dataset = null;
         try
@@ -65,6 +66,10 @@ internal sealed class LoadTestRunner
             {
                 Log.RunFailed(_logger, target.Environment, target.Target.Name, failure);
             }
+            else if (settings.Profile == ProfileKind.Capacity)
+            {
+                capacity = await new Capacity.CapacityRunner(stages, _time, _logger).RunAsync(runId, target, source, observers, benchmarks, cancellationToken).ConfigureAwait(false);
+            }
             else if (settings.Profile != ProfileKind.Sweep)
             {
                 benchmarks.Add(await stages.RunAsync(runId, target, StagePlan.Create(settings, 0, settings.Profile), source, observers, cancellationToken).ConfigureAwait(false));
@@ -84,7 +89,9 @@ internal sealed class LoadTestRunner
             dataset?.Dispose();
         }
 
-        var (status, reason) = Judge(benchmarks, failure, cancellationToken.IsCancellationRequested);
+        // A capacity search's later probes are meant to fail; only its first must serve requests for the run to count.
+        var judged = capacity is null ? benchmarks : benchmarks.Take(1).ToList();
+        var (status, reason) = Judge(judged, failure, cancellationToken.IsCancellationRequested);
         return new RunReport
         {
             RunId = runId,
@@ -99,6 +106,7 @@ internal sealed class LoadTestRunner
             Config = EffectiveConfig.Describe(target),
             Dataset = dataset?.Describe(),
             Benchmarks = benchmarks,
+            Capacity = capacity,
         };
     }
 

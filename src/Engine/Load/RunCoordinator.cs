@@ -1,5 +1,7 @@
 using GuidellmFunctions.Engine.Configuration;
 using GuidellmFunctions.Engine.Reporting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace GuidellmFunctions.Engine.Load;
 
@@ -10,12 +12,14 @@ namespace GuidellmFunctions.Engine.Load;
 internal sealed class RunCoordinator
 {
     private readonly LoadTestRunner _runner;
+    private readonly ILoggerFactory _loggers;
 
     /// <summary>Creates a coordinator over <paramref name="runner"/>.</summary>
-    public RunCoordinator(LoadTestRunner runner)
+    public RunCoordinator(LoadTestRunner runner, ILoggerFactory? loggers = null)
     {
         ArgumentNullException.ThrowIfNull(runner);
         _runner = runner;
+        _loggers = loggers ?? NullLoggerFactory.Instance;
     }
 
     /// <inheritdoc cref="RunAsync(IReadOnlyList{ResolvedTarget}, string, RunTrigger, IReportStore, string, Func{ResolvedTarget, IReadOnlyList{IRunObserver}}, Export.HistogramLayout, CancellationToken)"/>
@@ -55,6 +59,10 @@ internal sealed class RunCoordinator
         return await Task.WhenAll(runs).ConfigureAwait(false);
     }
 
+    /// <summary>The verdict of the run against the store's history, judged once the records are closed and before the final push.</summary>
+    private IRunObserver[] Verdict(ResolvedTarget target, IReportStore store, RequestRecordWriter records) =>
+        Verdicts.RunHistories.Of(store) is { } history ? [new Verdicts.VerdictObserver(history, records.Path, target.Settings, _loggers.CreateLogger<Verdicts.VerdictObserver>())] : [];
+
     private async Task<TargetRunResult> RunOneAsync(ResolvedTarget target, string runId, RunTrigger trigger, IReportStore store, string staging, Func<ResolvedTarget, IReadOnlyList<IRunObserver>>? observersFor, Export.HistogramLayout buckets, CancellationToken cancellationToken)
     {
         await Task.Yield();
@@ -62,7 +70,7 @@ internal sealed class RunCoordinator
         RunReport report;
         using (var records = new RequestRecordWriter(recordsPath))
         {
-            IReadOnlyList<IRunObserver> observers = [records, new Export.SeriesRecorder(target, buckets), .. observersFor?.Invoke(target) ?? []];
+            IReadOnlyList<IRunObserver> observers = [records, .. Verdict(target, store, records), new Export.SeriesRecorder(target, buckets), .. observersFor?.Invoke(target) ?? []];
             report = await _runner.RunAsync(target, runId, trigger, observers, cancellationToken).ConfigureAwait(false);
             foreach (var observer in observers)
             {

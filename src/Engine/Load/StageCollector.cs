@@ -25,6 +25,7 @@ internal sealed class StageCollector
     private readonly Distribution _tpot = new();
     private readonly Distribution _e2e = new();
     private readonly Distribution _dispatch = new();
+    private readonly Slo.SloTally? _slo;
     private readonly TurnStatistics _turns = new();
     private long _successful;
     private long _failed;
@@ -48,6 +49,7 @@ internal sealed class StageCollector
         _frequency = timestampFrequency;
         _windowStart = stage.StartTimestamp + Ticks(stage.Plan.Warmup);
         _cooldownTicks = Ticks(stage.Plan.Cooldown);
+        _slo = stage.Target.Settings.Get(Configuration.SettingsTable.Slo) is { } slo ? new Slo.SloTally(slo) : null;
     }
 
     /// <summary>Failures so far, warmup included (for <c>max_errors</c>).</summary>
@@ -135,6 +137,7 @@ internal sealed class StageCollector
                 DispatchDelayMs = _dispatch.Summarize(),
                 Throughput = new ThroughputSummary(_successful / seconds, _outputTokens / seconds, (_promptTokens + _outputTokens) / seconds),
                 Concurrency = new ConcurrencySummary(meanConcurrency, maxConcurrency),
+                Slo = _slo?.Summarize(seconds),
                 Turns = _turns.Summarize(),
             };
         }
@@ -146,6 +149,7 @@ internal sealed class StageCollector
     private void Commit(RequestResult result)
     {
         _dispatch.Record(result.DispatchDelayMs);
+        _slo?.Add(result);
         _turns.Record(result);
         switch (result.Status)
         {

@@ -13,7 +13,7 @@ namespace GuidellmFunctions.Engine.Load;
 /// Runs one load stage. Open-loop profiles dispatch request i at its scheduled time whatever the responses do (a slow
 /// server never delays arrivals; any lateness is measured as dispatch delay); closed-loop profiles keep N streams busy.
 /// The stage ends at <c>max_seconds</c> (in-flight requests cancelled, counted incomplete), after <c>max_requests</c> have
-/// finished, at <c>max_errors</c> failures, when a stop condition (<see cref="IStageStopCondition"/>) says so, or on cancellation.
+/// finished, at <c>max_errors</c> failures, when a stop condition (<see cref="IStageStopCondition"/>) or an observer says so, or on cancellation.
 /// </summary>
 internal sealed class StageRunner
 {
@@ -45,7 +45,8 @@ internal sealed class StageRunner
         var startedAt = _time.GetUtcNow();
         var start = _time.GetTimestamp();
         var concurrency = new ConcurrencyTracker(start, _time.TimestampFrequency);
-        var context = new StageContext(runId, target, plan, start, () => concurrency.Current);
+        using var early = new EarlyStop();
+        var context = new StageContext(runId, target, plan, start, () => concurrency.Current, early.Request);
         var collector = new StageCollector(context, _time.TimestampFrequency, observers);
         foreach (var observer in observers)
         {
@@ -53,7 +54,7 @@ internal sealed class StageRunner
         }
 
         using var deadline = plan.MaxDuration is { } d ? new CancellationTokenSource(d, _time) : new CancellationTokenSource();
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token, early.Token);
         var state = new StageState(this, context, source, first, collector, concurrency, stop, observers, StopConditions(plan));
 
         await (plan.IsOpenLoop ? DispatchOpenLoopAsync(state) : DispatchClosedLoopAsync(state)).ConfigureAwait(false);
@@ -62,8 +63,8 @@ internal sealed class StageRunner
 
         var end = _time.GetTimestamp();
         var stopReason = cancellationToken.IsCancellationRequested ? "cancelled"
-            : state.Stopped is { } stopped ? stopped.Reason
             : state.MaxErrorsReached ? "max_errors"
+            : early.Reason is { } earlyReason ? earlyReason
             : deadline.IsCancellationRequested ? "max_seconds"
             : state.ScheduleEnded ? "dataset_end"
             : "max_requests";
@@ -77,6 +78,7 @@ internal sealed class StageRunner
             DurationSeconds = _time.GetElapsedTime(start, end).TotalSeconds,
             MeasuredSeconds = collector.MeasuredSeconds(end),
             StopReason = stopReason,
+            StopDetail = stopReason == early.Reason ? early.Detail : null,
             Summary = summary,
         };
 
@@ -89,7 +91,7 @@ internal sealed class StageRunner
         return report;
     }
 
-    /// <summary>The rules that may end a stage early from its results, asked in this order.</summary>
+    /// <summary>The rules that may end a stage early from its results, asked in this order after every request.</summary>
     private static IStageStopCondition[] StopConditions(StagePlan plan) => [new TargetRefusesBreaker()];
 
     private async Task DispatchOpenLoopAsync(StageState state)
@@ -247,7 +249,7 @@ internal sealed class StageRunner
         {
             workers[w] = Task.Run(async () =>
             {
-                while (!state.Stop.IsCancellationRequested)
+                while (!state.Stop.IsCancellationRequested && !state.MaxErrorsReached)
                 {
                     var i = Interlocked.Increment(ref next);
                     if (plan.MaxRequests is { } max && i >= max)
@@ -264,12 +266,37 @@ internal sealed class StageRunner
         await Task.WhenAll(workers).ConfigureAwait(false);
     }
 
+    /// <summary>An observer's request to end the stage early; the first request wins.</summary>
+    private sealed class EarlyStop : IDisposable
+    {
+        private readonly CancellationTokenSource _cts = new();
+        private int _requested;
+
+        public CancellationToken Token => _cts.Token;
+
+        public string? Reason { get; private set; }
+
+        public string? Detail { get; private set; }
+
+        public void Request(string reason, string detail)
+        {
+            if (Interlocked.Exchange(ref _requested, 1) == 0)
+            {
+                (Reason, Detail) = (reason, detail);
+
+                // Callbacks run on the pool: the requester may hold the stage collector's lock.
+                _ = _cts.CancelAsync();
+            }
+        }
+
+        public void Dispose() => _cts.Dispose();
+    }
+
     private sealed class StageState(StageRunner runner, StageContext context, IRequestSource source, PreparedRequest first, StageCollector collector, ConcurrencyTracker concurrency, CancellationTokenSource stop, IReadOnlyList<IRunObserver> observers, IStageStopCondition[] conditions)
     {
         private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _outstanding = 1;
         private int _maxErrorsReached;
-        private StageStop? _stopped;
 
         public StageContext Context => context;
 
@@ -288,9 +315,6 @@ internal sealed class StageRunner
         public CancellationTokenSource Stop => stop;
 
         public bool MaxErrorsReached => Volatile.Read(ref _maxErrorsReached) == 1;
-
-        /// <summary>The stop condition that ended the stage, if one did.</summary>
-        public StageStop? Stopped => Volatile.Read(ref _stopped);
 
         /// <summary>Caps in-flight requests of open-loop stages; lives until the stage has drained.</summary>
         public SemaphoreSlim? Slots { get; } = context.Plan is { IsOpenLoop: true, MaxConcurrency: { } cap } ? new SemaphoreSlim(cap, cap) : null;
@@ -383,10 +407,10 @@ internal sealed class StageRunner
 
             for (var i = 0; i < conditions.Length; i++)
             {
-                if (conditions[i].Observe(result) is { } stopping && Interlocked.CompareExchange(ref _stopped, stopping, null) is null)
+                if (conditions[i].Observe(result) is { } stopping)
                 {
                     Log.StageStoppedEarly(runner._logger, plan.Index, context.Target.Environment, context.Target.Target.Name, stopping.Reason, stopping.Detail);
-                    stop.Cancel();
+                    context.StopEarly?.Invoke(stopping.Reason, stopping.Detail);
                     break;
                 }
             }

@@ -21,8 +21,11 @@ public sealed record BenchmarkReport
     /// <summary>Length of the measured window (duration minus warmup and cooldown).</summary>
     public double MeasuredSeconds { get; init; }
 
-    /// <summary>What ended it: <c>max_seconds</c>, <c>max_requests</c>, <c>max_errors</c> or <c>cancelled</c>.</summary>
+    /// <summary>What ended it: <c>max_seconds</c>, <c>max_requests</c>, <c>max_errors</c>, <c>over_saturation</c> or <c>cancelled</c>.</summary>
     public required string StopReason { get; init; }
+
+    /// <summary>Why the stage was stopped early (over-saturation), in words; null otherwise.</summary>
+    public string? StopDetail { get; init; }
 
     /// <summary>The results.</summary>
     public required BenchmarkSummary Summary { get; init; }

@@ -41,6 +41,9 @@ public sealed record BenchmarkSummary
     /// <summary>Requests in flight over the window.</summary>
     public required ConcurrencySummary Concurrency { get; init; }
 
+    /// <summary>The stage against the target's <c>slo</c>; null when none is set.</summary>
+    public SloSummary? Slo { get; init; }
+
     /// <summary>Statistics per turn index of multi-turn conversations; null when the stage sent none.</summary>
     public IReadOnlyList<TurnSummary>? Turns { get; init; }
 }

@@ -73,6 +73,13 @@ internal sealed class RequestRecordWriter : IRunObserver, IDisposable
     {
     }
 
+    /// <summary>Closes the file when the run ends, so later observers (the verdict) can read it whole.</summary>
+    public Task<RunReport> OnRunCompletedAsync(RunReport report, CancellationToken cancellationToken)
+    {
+        Dispose();
+        return Task.FromResult(report);
+    }
+
     /// <summary>Flushes and closes the file.</summary>
     public void Dispose()
     {

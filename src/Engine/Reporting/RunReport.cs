@@ -57,4 +57,10 @@ public sealed record RunReport
 
     /// <summary>File name of the per-request records beside this report, when written.</summary>
     public string? RequestsFile { get; init; }
+
+    /// <summary>What a capacity search found; null for other profiles.</summary>
+    public CapacityReport? Capacity { get; init; }
+
+    /// <summary>This run against its baseline; null when the run was not judged (not completed).</summary>
+    public VerdictReport? Verdict { get; init; }
 }

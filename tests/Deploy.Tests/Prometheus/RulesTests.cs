@@ -21,7 +21,7 @@ public sealed class RulesTests
         var result = await Tool.RunAsync("promtool", ["check", "rules", Repository.PathOf("deploy", "prometheus", "guidellm.rules.yml")]);
 
         Assert.True(result.ExitCode == 0, result.Output);
-        Assert.Contains("SUCCESS: 17 rules found", result.Output, StringComparison.Ordinal);
+        Assert.Contains("SUCCESS: 23 rules found", result.Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -29,7 +29,7 @@ public sealed class RulesTests
     {
         var tests = Repository.PathOf("deploy", "prometheus", "tests", "guidellm.rules.test.yml");
         var text = await File.ReadAllTextAsync(tests);
-        foreach (var alert in (string[])["GuidellmRunFailed", "GuidellmNoRecentRun", "GuidellmErrorRatioHigh", "GuidellmTtftP95Regressed"])
+        foreach (var alert in (string[])["GuidellmRunFailed", "GuidellmNoRecentRun", "GuidellmErrorRatioHigh", "GuidellmTtftP95Regressed", "GuidellmSloBudgetBurning", "GuidellmRunRegressed"])
         {
             Assert.Contains("alertname: " + alert, text, StringComparison.Ordinal);
         }

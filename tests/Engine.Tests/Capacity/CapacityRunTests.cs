@@ -1,0 +1,47 @@
+using GuidellmFunctions.Engine.Client;
+using GuidellmFunctions.Engine.Configuration;
+using GuidellmFunctions.Engine.Data;
+using GuidellmFunctions.Engine.Export;
+using GuidellmFunctions.Engine.Load;
+using GuidellmFunctions.Engine.Reporting;
+using GuidellmFunctions.Engine.Slo;
+using GuidellmFunctions.Simulator;
+
+namespace GuidellmFunctions.Engine.Tests.Capacity;
+
+/// <summary>
+/// A capacity search against the simulator with a batch of 4: up to 4 streams every request is admitted at once (TTFT
+/// about 20 ms); from 5 on, one stream in five or more waits for a whole request (about 100 ms) and misses a 50 ms TTFT,
+/// so attainment falls below 0.9. The capacity is therefore 4 streams, the first failing load 5.
+/// </summary>
+public sealed class CapacityRunTests : IDisposable
+{
+    private readonly TargetTransportFactory _clients = new();
+
+    public void Dispose() => _clients.Dispose();
+
+    [Fact]
+    public async Task The_capacity_found_is_the_batch_size_where_the_ttft_slo_stops_holding()
+    {
+        await using var server = await SimulatorServer.StartAsync(new SimulatorOptions { TtftMs = 20, ItlMs = 5, ItlLoadFactor = 0, MaxBatch = 4 });
+        var settings = new BenchmarkSettings
+        {
+            Profile = ProfileKind.Capacity, Rate = 1, MaxDuration = TimeSpan.FromSeconds(2), MaxRequests = 1_000_000,
+            Data = new DataSpec(new TokenDistribution(16), new TokenDistribution(16)),
+        }.Set(SettingsTable.Slo, new SloObjectives(TtftMs: 50, ItlMs: null, E2eMs: null, Attainment: 0.9))
+            .Set(SettingsTable.CapacityTolerance, 0.1);
+        var target = new ResolvedTarget("dev", new TargetConfig { Name = "sim", Url = server.V1, Model = server.Options.Model }, settings);
+
+        var report = await new LoadTestRunner(_clients, new PromptGenerator(), TimeProvider.System).RunAsync(target, "capacity-1", RunTrigger.Cli, [], CancellationToken.None);
+
+        var capacity = Assert.IsType<CapacityReport>(report.Capacity);
+        Assert.Equal("concurrency", capacity.By);
+        Assert.Equal(4, capacity.Max);
+        Assert.Equal(5, capacity.FirstFailing);
+        Assert.Equal([1, 2, 4, 8, 6, 5], capacity.Probes.Select(p => p.Load));
+        Assert.Equal([true, true, true, false, false, false], capacity.Probes.Select(p => p.Met));
+        Assert.Equal(capacity.Probes.Count, report.Benchmarks.Count);
+        Assert.All(capacity.Probes, p => Assert.Equal(report.Benchmarks[p.Stage].Summary.Slo!.Attainment, p.Attainment));
+        Assert.Contains((RunnerMetrics.Capacity, "concurrency", 4.0), RunOutcomeSeries.From(report));
+    }
+}
