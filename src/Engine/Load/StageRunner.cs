@@ -411,6 +411,9 @@ internal sealed class StageRunner
                 {
                     Log.StageStoppedEarly(runner._logger, plan.Index, context.Target.Environment, context.Target.Target.Name, stopping.Reason, stopping.Detail);
                     context.StopEarly?.Invoke(stopping.Reason, stopping.Detail);
+
+                    // At once, not on the pool as an observer's request: a refusing target gets no request after the one that tripped it.
+                    stop.Cancel();
                     break;
                 }
             }
