@@ -7,7 +7,7 @@ using Spectre.Console;
 namespace GuidellmFunctions.Benchmarks;
 
 /// <summary>
-/// The benchmark suite: <c>[--quick] [--only capacity,streaming,accuracy,dispatch,memory,encoding,simulator,workloads,page,verdicts,soak] [--minutes M] [--simulator URL] [--output FILE]</c>
+/// The benchmark suite: <c>[--quick] [--only capacity,streaming,accuracy,dispatch,memory,encoding,simulator,workloads,page,verdicts,soak,servermetrics] [--minutes M] [--simulator URL] [--output FILE]</c>
 /// runs the scenarios and writes the summary; <c>micro [BenchmarkDotNet args]</c> runs the
 /// micro-benchmarks (SSE parsing, remote_write encoding, request preparation). <c>simulator-host</c>, <c>memory-probe</c>, <c>dataset-probe</c>, <c>page-probe</c> and <c>verdict-probe</c> are the child processes the suite starts.
 /// </summary>
@@ -16,7 +16,7 @@ public static class Program
     private static readonly string[] AllScenarios = ["capacity", "streaming", "accuracy", "dispatch", "memory", "encoding", "simulator", "workloads", "page", "verdicts"];
 
     // Run only when asked for (--only soak): it lasts --minutes (30 by default).
-    private static readonly string[] OnRequest = ["soak"];
+    private static readonly string[] OnRequest = ["soak", "servermetrics"];
 
     /// <summary>True when this process set <see cref="LoadGeneratorRuntime.InlineSocketCompletionsVariable"/> itself.</summary>
     internal static bool SetInlineCompletions { get; private set; }
@@ -86,6 +86,7 @@ public static class Program
                 case "workloads": await WorkloadScenario.RunAsync(suite).ConfigureAwait(false); break;
                 case "page": await PageScenario.RunAsync(suite).ConfigureAwait(false); break;
                 case "verdicts": await VerdictScenario.RunAsync(suite).ConfigureAwait(false); break;
+                case "servermetrics": await ServerMetricsScenario.RunAsync(suite).ConfigureAwait(false); break;
                 case "soak": await SoakScenario.RunAsync(suite, double.Parse(Value(args, "--minutes") ?? "30", System.Globalization.CultureInfo.InvariantCulture)).ConfigureAwait(false); break;
             }
         }

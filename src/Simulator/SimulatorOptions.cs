@@ -98,6 +98,12 @@ public sealed record SimulatorOptions
     /// </summary>
     public int? MaxModelLen { get; init; }
 
+    /// <summary>
+    /// A reasoning model: the first this many output tokens of a chat answer stream as <c>delta.reasoning</c> (vLLM with a
+    /// reasoning parser), the rest as content, and the usage reports them in <c>completion_tokens_details.reasoning_tokens</c>.
+    /// </summary>
+    public int ReasoningTokens { get; init; }
+
     /// <summary>Metric names on /metrics: the current vLLM's (v1 engine) or the older ones (v0 engine).</summary>
     public MetricsNaming MetricsNames { get; init; } = MetricsNaming.V1;
 
@@ -171,6 +177,7 @@ public sealed record SimulatorOptions
         AtLeast("max-batched-tokens", MaxBatchedTokens, 0);
         AtLeast("kv-cache-tokens", KvCacheTokens, 0);
         AtLeast("block-size", BlockSize, 1);
+        AtLeast("reasoning-tokens", ReasoningTokens, 0);
         AtLeast("ground-truth capacity", GroundTruthCapacity, 0);
         if (MaxBatchedTokens > 0 && MaxBatchedTokens < Math.Max(MaxBatch, TokensPerChunk))
         {

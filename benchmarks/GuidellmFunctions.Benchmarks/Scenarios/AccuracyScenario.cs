@@ -109,7 +109,7 @@ internal static class AccuracyScenario
     }
 
     /// <summary>How a row reaches the simulator.</summary>
-    private enum Tls
+    internal enum Tls
     {
         None,
         Http1,
@@ -122,7 +122,8 @@ internal static class AccuracyScenario
     private static async Task<SimulatorProcess> SimulatorAsync(Suite suite, int? cpu = null, bool tls = false, bool wireTruth = false) =>
         suite.RemoteSimulator is { } remote ? SimulatorProcess.Attach(remote) : await SimulatorProcess.StartAsync(Simulated with { Tls = tls }, cpu, wireTruth).ConfigureAwait(false);
 
-    private static async Task<(string[] Cells, object Result, double TtftP99, long Failed)> MeasureAsync(Suite suite, int streams, int? simulatorCpu, bool kernelTimestamps = true, Tls tls = Tls.None, bool wireTruth = false)
+    /// <summary>One burst at <paramref name="streams"/> against a fresh simulator, its TTFT and ITL errors against the simulator's ground truth.</summary>
+    internal static async Task<(string[] Cells, object Result, double TtftP99, long Failed)> MeasureAsync(Suite suite, int streams, int? simulatorCpu, bool kernelTimestamps = true, Tls tls = Tls.None, bool wireTruth = false, ServerMetricsSetting? serverMetrics = null)
     {
         await using var simulator = await SimulatorAsync(suite, simulatorCpu, tls != Tls.None, wireTruth).ConfigureAwait(false);
         // Open-loop arrivals at streams / request length keep that many streams open without sending them all in the
@@ -134,6 +135,11 @@ internal static class AccuracyScenario
             KernelTimestamps = kernelTimestamps,
             InsecureSkipVerify = tls != Tls.None, HttpClient = tls == Tls.HttpClient ? HttpClientKind.HttpClient : HttpClientKind.Runner,
         };
+        if (serverMetrics is not null)
+        {
+            settings = settings.Set(SettingsTable.ServerMetrics, serverMetrics);
+        }
+
         var simulatorCpuBefore = simulator.CpuTime;
         var burst = await Burst.RunAsync(simulator.V1, settings, keepRequests: true).ConfigureAwait(false);
         var capacity = burst.Wall * Environment.ProcessorCount;
@@ -164,7 +170,12 @@ internal static class AccuracyScenario
             Tls.Http1 => kernelTimestamps ? " (TLS)" : " (TLS, read-time stamps)",
             Tls.HttpClient => " (TLS, httpclient, HTTP/2)",
             _ => kernelTimestamps ? string.Empty : " (read-time stamps)",
-        } + (wireTruth ? " (wire truth)" : string.Empty);
+        } + (wireTruth ? " (wire truth)" : string.Empty) + serverMetrics switch
+        {
+            null => string.Empty,
+            { Kind: ServerMetricsKind.Off } => " (server metrics off)",
+            _ => $" (server /metrics every {serverMetrics.Interval.TotalSeconds:0.#} s)",
+        };
         string[] cells = [streams.ToString(CultureInfo.InvariantCulture) + label, Suite.F(burst.Summary.Concurrency.Mean, 0), pairs.Count.ToString(CultureInfo.InvariantCulture), Suite.F(ttft.P50, 2), Suite.F(ttft.P99, 2), Both(wayIn), Both(wayOut), Suite.F(itl.P50, 3), Suite.F(itl.P99, 3), Suite.F(chunksPerSecond, 0), $"{Suite.F(100 * runnerShare, 0)}%, {Suite.F(cpuPerChunk, 1)} µs/chunk", Suite.F(100 * simulatorShare, 0) + "%", $"{burst.Gen0}/{burst.Gen1}/{burst.Gen2}, {Suite.F(burst.GcPause.TotalMilliseconds, 0)} ms, {Suite.F(allocatedPerRequest / 1024, 1)} KB/request", failed.ToString(CultureInfo.InvariantCulture)];
         var result = new { streams, kernelTimestamps, tls = tls.ToString(), truth = wireTruth ? "wire" : "simulator", meanInFlight = burst.Summary.Concurrency.Mean, requests = pairs.Count, ttftErrorMs = new { p50 = ttft.P50, p99 = ttft.P99 }, requestWayInMs = new { p50 = wayIn.P50, p99 = wayIn.P99 }, firstTokenWayOutMs = new { p50 = wayOut.P50, p99 = wayOut.P99 }, itlErrorMs = new { p50 = itl.P50, p99 = itl.P99 }, chunksPerSecond, runnerCpuShare = runnerShare, runnerCpuMicrosPerChunk = cpuPerChunk, runnerGcPauseMs = burst.GcPause.TotalMilliseconds, allocatedBytesPerRequest = allocatedPerRequest, simulatorCpuShare = simulatorShare, failed, arrivalsStampedAtTheRead = unstamped };
         return (cells, result, ttft.P99, failed);

@@ -27,6 +27,7 @@ internal sealed class SimulatorSettings
     private readonly Option<bool> _prefixCaching = new("--prefix-caching") { Description = "Reuse cached blocks of shared prompt prefixes (needs --kv-cache-tokens); on by default, --prefix-caching false turns it off", DefaultValueFactory = _ => Defaults.PrefixCaching };
     private readonly Option<int?> _maxModelLen = new("--max-model-len") { Description = $"Longest prompt + output served; longer requests get a 400 (default {SimulatorOptions.DefaultMaxModelLen}, or the KV cache when smaller)" };
     private readonly Option<string> _names = new("--metrics-names") { Description = "/metrics names: v1 (current vLLM) or legacy (vLLM v0 engine: gpu_cache_usage_perc, gpu_prefix_cache_hit_rate, time_per_output_token_seconds)", DefaultValueFactory = _ => "v1" };
+    private readonly Option<int> _reasoning = new("--reasoning-tokens") { Description = "A reasoning model: the first N output tokens of a chat answer stream as delta.reasoning, the rest as content", DefaultValueFactory = _ => Defaults.ReasoningTokens };
     private readonly Option<string[]> _faults = new("--fault") { Description = $"KIND=RATE, repeatable; kinds: {FaultRule.Kinds}" };
     private readonly Option<double> _stall = new("--stall-seconds") { Description = "Length of stall and slow_headers faults", DefaultValueFactory = _ => Defaults.StallTime.TotalSeconds };
     private readonly Option<int> _seed = new("--seed") { Description = "Seed of fault draws", DefaultValueFactory = _ => Defaults.Seed };
@@ -39,7 +40,7 @@ internal sealed class SimulatorSettings
     /// <summary>Adds every setting to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (var option in (Option[])[_model, _ttft, _prefill, _itl, _itlLoad, _outputTokens, _perChunk, _maxBatch, _budget, _kv, _blockSize, _prefixCaching, _maxModelLen, _names, _faults, _stall, _seed])
+        foreach (var option in (Option[])[_model, _ttft, _prefill, _itl, _itlLoad, _outputTokens, _perChunk, _maxBatch, _budget, _kv, _blockSize, _prefixCaching, _maxModelLen, _names, _reasoning, _faults, _stall, _seed])
         {
             command.Options.Add(option);
         }
@@ -77,6 +78,7 @@ internal sealed class SimulatorSettings
             PrefixCaching = parse.GetValue(_prefixCaching),
             MaxModelLen = parse.GetValue(_maxModelLen),
             MetricsNames = parse.GetValue(_names) == "legacy" ? MetricsNaming.Legacy : MetricsNaming.V1,
+            ReasoningTokens = parse.GetValue(_reasoning),
             Faults = rules,
             StallTime = TimeSpan.FromSeconds(Math.Max(0, parse.GetValue(_stall))),
             Seed = parse.GetValue(_seed),

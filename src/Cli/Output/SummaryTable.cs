@@ -55,6 +55,7 @@ internal static class SummaryTable
         }
 
         console.Write(table);
+        StageWarnings.Write(console, results);
     }
 
     /// <summary>Each failure reason with its count and first message, so a refusing target says why in its own words.</summary>

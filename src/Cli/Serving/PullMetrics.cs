@@ -84,6 +84,10 @@ internal sealed class PullMetrics
             // The stage's own measured rate, set when the stage ends: a later stage replaces it only when it ends too.
             Gauge(RunnerMetrics.RequestsPerSecond).Set(report.Summary.Throughput.RequestsPerSecond);
             Gauge(RunnerMetrics.OutputTokensPerSecond).Set(report.Summary.Throughput.OutputTokensPerSecond);
+            if (report.Validity is { } validity)
+            {
+                Gauge(RunnerMetrics.StageValid).Set(validity.Valid ? 1 : 0);
+            }
         }
 
         public Task<RunReport> OnRunCompletedAsync(RunReport report, CancellationToken cancellationToken)

@@ -103,7 +103,7 @@ internal static class ChunkParser
                 else if (reader.ValueTextEquals("text"u8))
                 {
                     reader.Read();
-                    AddContent(ref reader, ref chunk, captureAnswer);
+                    AddContent(ref reader, ref chunk, answer: true, captureAnswer);
                 }
                 else if (reader.ValueTextEquals("finish_reason"u8))
                 {
@@ -137,12 +137,18 @@ internal static class ChunkParser
             if (reader.ValueTextEquals("content"u8))
             {
                 reader.Read();
-                AddContent(ref reader, ref chunk, captureAnswer);
+                AddContent(ref reader, ref chunk, answer: true, captureAnswer);
             }
-            else if (reader.ValueTextEquals("reasoning_content"u8) || reader.ValueTextEquals("reasoning"u8) || reader.ValueTextEquals("refusal"u8))
+            else if (reader.ValueTextEquals("refusal"u8))
+            {
+                // A refusal is the answer a user waits for (TTFO), though not text to keep.
+                reader.Read();
+                AddContent(ref reader, ref chunk, answer: true, captureAnswer: false);
+            }
+            else if (reader.ValueTextEquals("reasoning_content"u8) || reader.ValueTextEquals("reasoning"u8))
             {
                 reader.Read();
-                AddContent(ref reader, ref chunk, captureAnswer: false);
+                AddContent(ref reader, ref chunk, answer: false, captureAnswer: false);
             }
             else if (reader.ValueTextEquals("tool_calls"u8) || reader.ValueTextEquals("function_call"u8))
             {
@@ -150,7 +156,9 @@ internal static class ChunkParser
                 if (reader.TokenType is JsonTokenType.StartArray or JsonTokenType.StartObject)
                 {
                     var peek = reader;
-                    chunk.HasContent |= peek.Read() && peek.TokenType is not (JsonTokenType.EndArray or JsonTokenType.EndObject);
+                    var calls = peek.Read() && peek.TokenType is not (JsonTokenType.EndArray or JsonTokenType.EndObject);
+                    chunk.HasContent |= calls;
+                    chunk.HasAnswer |= calls;
                 }
 
                 reader.Skip();
@@ -163,7 +171,7 @@ internal static class ChunkParser
         }
     }
 
-    private static void AddContent(ref Utf8JsonReader reader, ref ChunkInfo chunk, bool captureAnswer)
+    private static void AddContent(ref Utf8JsonReader reader, ref ChunkInfo chunk, bool answer, bool captureAnswer)
     {
         if (reader.TokenType == JsonTokenType.String)
         {
@@ -177,6 +185,7 @@ internal static class ChunkParser
             if (length > 0)
             {
                 chunk.HasContent = true;
+                chunk.HasAnswer |= answer;
                 chunk.ContentBytes += length;
                 if (captureAnswer)
                 {
@@ -216,9 +225,37 @@ internal static class ChunkParser
                     chunk.CompletionTokens = c;
                 }
             }
+            else if (reader.ValueTextEquals("completion_tokens_details"u8))
+            {
+                reader.Read();
+                ReadCompletionDetails(ref reader, ref chunk);
+            }
             else
             {
                 reader.Read();
+                reader.Skip();
+            }
+        }
+    }
+
+    private static void ReadCompletionDetails(ref Utf8JsonReader reader, ref ChunkInfo chunk)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return;
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var reasoning = reader.ValueTextEquals("reasoning_tokens"u8);
+            reader.Read();
+            if (reasoning && reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var r) && r >= 0)
+            {
+                chunk.ReasoningTokens = r;
+            }
+            else
+            {
                 reader.Skip();
             }
         }

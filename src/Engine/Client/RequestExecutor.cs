@@ -131,6 +131,11 @@ internal sealed class RequestExecutor
 
             result.LastContentTimestamp = evt.Timestamp;
             result.ContentChunks++;
+            if (chunk.HasAnswer && result.FirstAnswerTimestamp == 0)
+            {
+                result.FirstAnswerTimestamp = evt.Timestamp;
+            }
+
             if (chunk.Answer is { } text)
             {
                 result.AppendAnswer(text);
@@ -145,6 +150,11 @@ internal sealed class RequestExecutor
         if (chunk.CompletionTokens >= 0)
         {
             result.UsageOutputTokens = chunk.CompletionTokens;
+        }
+
+        if (chunk.ReasoningTokens >= 0)
+        {
+            result.UsageReasoningTokens = chunk.ReasoningTokens;
         }
     }
 

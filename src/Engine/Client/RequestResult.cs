@@ -43,6 +43,9 @@ public sealed class RequestResult
     /// <summary>First content-bearing chunk (timestamp), 0 when none.</summary>
     public long FirstContentTimestamp { get; set; }
 
+    /// <summary>First chunk with answer content after any reasoning (timestamp), 0 when none.</summary>
+    public long FirstAnswerTimestamp { get; set; }
+
     /// <summary>Last content-bearing chunk (timestamp), 0 when none.</summary>
     public long LastContentTimestamp { get; set; }
 
@@ -67,6 +70,9 @@ public sealed class RequestResult
     /// <summary>Server-reported completion tokens, -1 when not reported.</summary>
     public int UsageOutputTokens { get; set; } = -1;
 
+    /// <summary>Server-reported reasoning tokens (<c>usage.completion_tokens_details.reasoning_tokens</c>), -1 when not reported.</summary>
+    public int UsageReasoningTokens { get; set; } = -1;
+
     /// <summary>The server's Retry-After on a 429/503, when given.</summary>
     public TimeSpan? RetryAfter { get; set; }
 
@@ -84,6 +90,9 @@ public sealed class RequestResult
 
     /// <summary>First content chunk − sent, in ms; null without content.</summary>
     public double? TtftMs => FirstContentTimestamp == 0 ? null : Ms(FirstContentTimestamp - SentTimestamp);
+
+    /// <summary>First answer chunk (after any reasoning) − sent, in ms; null without answer content.</summary>
+    public double? TtfoMs => FirstAnswerTimestamp == 0 ? null : Ms(FirstAnswerTimestamp - SentTimestamp);
 
     /// <summary>Stream end − sent, in ms.</summary>
     public double E2eMs => Ms(EndTimestamp - SentTimestamp);

@@ -255,6 +255,16 @@ public static class SettingsTable
         Example = "false",
     });
 
+    /// <summary>Where the target's own metrics are read from.</summary>
+    public static readonly Setting<ServerMetricsSetting> ServerMetrics = Add(new Setting<ServerMetricsSetting>("server_metrics", ServerMetricsFormat.Format, ServerMetricsSetting.Target)
+    {
+        Doc = "The server's own metrics, read before and after each stage and every `interval` during it, give each stage's `server` and `clientMinusServer` (docs/metrics.md): "
+            + "true reads the target's `/metrics` (its URL's scheme, host and port), a URL reads that `/metrics`, `prometheus:` queries a Prometheus-compatible API "
+            + "(Prometheus, Thanos, Mimir, VictoriaMetrics) for the series `selector` picks (default `{model_name=\"<model>\"}`) and DCGM's for `gpu_selector`'s; false: none. "
+            + "A server without metrics gives a section that says so; it never fails a run.",
+        Example = "false",
+    });
+
     /// <summary>Service level objectives of every request, and the attainment a stage must reach.</summary>
     public static readonly Setting<SloObjectives?> Slo = Add(new Setting<SloObjectives?>("slo", SloFormat.Format, null)
     {

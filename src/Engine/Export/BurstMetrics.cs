@@ -1,6 +1,7 @@
 using GuidellmFunctions.Engine.Client;
 using GuidellmFunctions.Engine.Configuration;
 using GuidellmFunctions.Engine.Load;
+using GuidellmFunctions.Engine.Reporting;
 
 namespace GuidellmFunctions.Engine.Export;
 
@@ -21,6 +22,8 @@ internal sealed class BurstMetrics : IRequestMetricsSink
     private long _successful;
     private long _promptTokens;
     private long _outputTokens;
+    private long _reasoningTokens;
+    private double? _stageValid;
     private long _runs;
     private long _runsFailed;
     private double? _lastSuccess;
@@ -90,6 +93,10 @@ internal sealed class BurstMetrics : IRequestMetricsSink
         {
             _outputTokens += n;
         }
+        else if (family == RunnerMetrics.ReasoningTokens)
+        {
+            _reasoningTokens += n;
+        }
         else if (family == RunnerMetrics.RequestsFailed)
         {
             _failed[reason!] += n;
@@ -109,6 +116,16 @@ internal sealed class BurstMetrics : IRequestMetricsSink
     {
         _histograms[family].Observe(seconds);
         _native?[family].Observe(seconds);
+    }
+
+    /// <summary>Keeps what a finished stage says of itself (its validity).</summary>
+    public void StageEnded(BenchmarkReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        lock (_lock)
+        {
+            _stageValid = report.Validity is { } validity ? (validity.Valid ? 1 : 0) : _stageValid;
+        }
     }
 
     /// <summary>Counts the end of the run, and its success time when it completed.</summary>
@@ -156,6 +173,7 @@ internal sealed class BurstMetrics : IRequestMetricsSink
 
             Add(RunnerMetrics.PromptTokens, string.Empty, _promptTokens);
             Add(RunnerMetrics.OutputTokens, string.Empty, _outputTokens);
+            Add(RunnerMetrics.ReasoningTokens, string.Empty, _reasoningTokens);
             Add(RunnerMetrics.RunsTotal, string.Empty, _runs);
             Add(RunnerMetrics.RunsFailed, string.Empty, _runsFailed);
             foreach (var (family, h) in _histograms)
@@ -176,6 +194,11 @@ internal sealed class BurstMetrics : IRequestMetricsSink
             Add(RunnerMetrics.OutputTokensPerSecond, string.Empty, seconds > 0 ? (_outputTokens - _lastOutputTokens) / seconds : 0);
             (_lastSuccessful, _lastOutputTokens, _lastRateTimestampMs) = (_successful, _outputTokens, timestampMs);
             Add(RunnerMetrics.InFlight, string.Empty, _inFlight());
+            if (_stageValid is { } valid)
+            {
+                Add(RunnerMetrics.StageValid, string.Empty, valid);
+            }
+
             if (_lastSuccess is { } last)
             {
                 Add(RunnerMetrics.LastBenchmarkTimestamp, string.Empty, last);

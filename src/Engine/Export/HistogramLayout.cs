@@ -66,7 +66,7 @@ public sealed class HistogramLayout
         return name switch
         {
             Fine => family.Buckets,
-            GoRunner when family == RunnerMetrics.Ttft => BucketLayouts.GoRunnerTtft,
+            GoRunner when family == RunnerMetrics.Ttft || family == RunnerMetrics.Ttfo => BucketLayouts.GoRunnerTtft,
             GoRunner when family == RunnerMetrics.Itl || family == RunnerMetrics.Tpot => BucketLayouts.GoRunnerItl,
             GoRunner when family == RunnerMetrics.E2e => BucketLayouts.GoRunnerE2e,
             GoRunner => family.Buckets,

@@ -40,6 +40,16 @@ public static class RequestMetrics
                 sink.Observe(RunnerMetrics.Ttft, ttft / 1000);
             }
 
+            if (result.TtfoMs is { } ttfo)
+            {
+                sink.Observe(RunnerMetrics.Ttfo, ttfo / 1000);
+            }
+
+            if (result.UsageReasoningTokens > 0)
+            {
+                sink.Add(RunnerMetrics.ReasoningTokens, result.UsageReasoningTokens);
+            }
+
             if (result.TpotMs is { } tpot)
             {
                 sink.Observe(RunnerMetrics.Tpot, tpot / 1000);

@@ -39,6 +39,15 @@ public static class RunnerMetrics
     /// <summary>Dispatch delay.</summary>
     public static readonly MetricFamily DispatchDelay = new("guidellm_dispatch_delay_seconds", MetricKind.Histogram, "Sent minus scheduled time of every request (generator lateness).", BucketLayouts.DispatchDelay);
 
+    /// <summary>Time to first output (the first answer chunk after any reasoning).</summary>
+    public static readonly MetricFamily Ttfo = new("guidellm_ttfo_seconds", MetricKind.Histogram, "Time to the first answer chunk (after any reasoning) of successful requests.", BucketLayouts.FirstToken);
+
+    /// <summary>Reasoning tokens the server reported.</summary>
+    public static readonly MetricFamily ReasoningTokens = new("guidellm_reasoning_tokens_total", MetricKind.Counter, "Reasoning tokens of successful requests (usage.completion_tokens_details.reasoning_tokens), part of the output tokens.");
+
+    /// <summary>Whether the runner's last stage was valid.</summary>
+    public static readonly MetricFamily StageValid = new("guidellm_stage_valid", MetricKind.Gauge, "1 when the last finished stage was valid, 0 when the runner itself may have limited what it measured (see the report's validity).");
+
     /// <summary>Output token throughput.</summary>
     public static readonly MetricFamily OutputTokensPerSecond = new("guidellm_output_tokens_per_second", MetricKind.Gauge, "Output tokens per second of successful requests over the last push interval.");
 
@@ -74,6 +83,7 @@ public static class RunnerMetrics
     [
         RequestsTotal, RequestsSuccessful, RequestsFailed, PromptTokens, OutputTokens, RunsTotal, RunsFailed,
         Ttft, Itl, E2e, Tpot, DispatchDelay, OutputTokensPerSecond, RequestsPerSecond, LastBenchmarkTimestamp, InFlight,
+        Ttfo, ReasoningTokens, StageValid,
         SloEvaluated, SloConforming, SloAttainmentTarget, Capacity, VerdictChange, VerdictResult,
     ];
 }

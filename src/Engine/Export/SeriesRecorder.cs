@@ -32,9 +32,7 @@ internal sealed class SeriesRecorder(ResolvedTarget target, HistogramLayout? buc
     }
 
     /// <inheritdoc />
-    public void OnStageCompleted(StageContext stage, BenchmarkReport report)
-    {
-    }
+    public void OnStageCompleted(StageContext stage, BenchmarkReport report) => _metrics.StageEnded(report);
 
     /// <inheritdoc />
     public Task<RunReport> OnRunCompletedAsync(RunReport report, CancellationToken cancellationToken)

@@ -66,9 +66,7 @@ internal sealed partial class TargetExporter : IRunObserver
     }
 
     /// <inheritdoc />
-    public void OnStageCompleted(StageContext stage, BenchmarkReport report)
-    {
-    }
+    public void OnStageCompleted(StageContext stage, BenchmarkReport report) => _metrics.StageEnded(report);
 
     /// <inheritdoc />
     public async Task<RunReport> OnRunCompletedAsync(RunReport report, CancellationToken cancellationToken)

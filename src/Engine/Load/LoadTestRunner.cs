@@ -30,7 +30,15 @@ internal sealed class LoadTestRunner
         _loggers = loggers ?? NullLoggerFactory.Instance;
         _logger = _loggers.CreateLogger<LoadTestRunner>();
         _datasets = datasets ?? new DatasetOpener();
+        MonitorsFor = target =>
+        [
+            new Validity.ValidityMonitor(_time, _loggers.CreateLogger<Validity.ValidityMonitor>()),
+            .. ServerMetrics.ServerMetricsMonitor.For(target, _time, ServerMetrics.ServerMetricsHttp.For, _loggers.CreateLogger<ServerMetrics.ServerMetricsMonitor>()) is { } server ? [server] : (IStageMonitor[])[],
+        ];
     }
+
+    /// <summary>What watches each stage of a target's run besides its requests: the runner's validity, the server's metrics.</summary>
+    internal Func<ResolvedTarget, IReadOnlyList<IStageMonitor>> MonitorsFor { get; init; }
 
     /// <summary>Runs <paramref name="target"/>; never throws for target faults: they are in the report's status.</summary>
     public async Task<RunReport> RunAsync(ResolvedTarget target, string runId, RunTrigger trigger, IReadOnlyList<IRunObserver> observers, CancellationToken cancellationToken, IRequestSource? source = null)
@@ -46,7 +54,7 @@ internal sealed class LoadTestRunner
         {
             var client = new OpenAiStreamingClient(_transports.TransportFor(target.Endpoint, target.Settings), _time, _loggers.CreateLogger<OpenAiStreamingClient>());
             var executor = new RequestExecutor(client, _time, _loggers.CreateLogger<RequestExecutor>());
-            var stages = new StageRunner(executor, _time, _loggers.CreateLogger<StageRunner>());
+            var stages = new StageRunner(executor, _time, _loggers.CreateLogger<StageRunner>()) { Monitors = MonitorsFor(target) };
             if (source is null && target.Settings.Get(SettingsTable.Dataset) is not null)
             {
                 source = dataset = await Task.Run(() => DatasetRequestSource.Open(target, _prompts, runId, _datasets, _loggers.CreateLogger<DatasetRequestSource>()), cancellationToken).ConfigureAwait(false);

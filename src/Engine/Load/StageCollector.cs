@@ -21,6 +21,8 @@ internal sealed class StageCollector
     private readonly Dictionary<string, long> _errors = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _errorMessages = new(StringComparer.Ordinal);
     private readonly Distribution _ttft = new();
+    private readonly Distribution _ttfo = new();
+    private bool _answeredAfterReasoning;
     private readonly Distribution _itl = new();
     private readonly Distribution _tpot = new();
     private readonly Distribution _e2e = new();
@@ -38,6 +40,8 @@ internal sealed class StageCollector
     private long _outputTarget;
     private long _usageSourced;
     private long _chunkSourced;
+    private long _reasoningTokens;
+    private long _reasoningReported;
     private long _failuresAll;
 
     /// <summary>Creates a collector for <paramref name="stage"/>.</summary>
@@ -129,8 +133,10 @@ internal sealed class StageCollector
                 Requests = new RequestCounts(_successful + _failed + _incomplete, _successful, _failed, _incomplete, _warmup, _cooldown),
                 Errors = new SortedDictionary<string, long>(_errors, StringComparer.Ordinal),
                 ErrorMessages = new SortedDictionary<string, string>(_errorMessages, StringComparer.Ordinal),
-                Tokens = new TokenCounts(_promptTokens, _outputTokens, source, _promptTarget, _outputTarget),
+                Tokens = new TokenCounts(_promptTokens, _outputTokens, source, _promptTarget, _outputTarget) { Reasoning = _reasoningReported > 0 ? _reasoningTokens : null },
                 TtftMs = _ttft.Summarize(),
+                // Where no request reasoned before its answer, TTFO is TTFT again: the report keeps one of them.
+                TtfoMs = _answeredAfterReasoning ? _ttfo.Summarize() : DistributionSummary.Empty,
                 ItlMs = _itl.Summarize(),
                 TpotMs = _tpot.Summarize(),
                 E2eLatencyMs = _e2e.Summarize(),
@@ -161,9 +167,21 @@ internal sealed class StageCollector
                     _ttft.Record(ttft);
                 }
 
+                if (result.TtfoMs is { } ttfo)
+                {
+                    _ttfo.Record(ttfo);
+                    _answeredAfterReasoning |= result.FirstAnswerTimestamp != result.FirstContentTimestamp;
+                }
+
                 if (result.TpotMs is { } tpot)
                 {
                     _tpot.Record(tpot);
+                }
+
+                if (result.UsageReasoningTokens >= 0)
+                {
+                    _reasoningTokens += result.UsageReasoningTokens;
+                    _reasoningReported++;
                 }
 
                 foreach (var gap in result.ItlMicros)

@@ -31,6 +31,9 @@ internal sealed class StageRunner
         _logger = logger ?? NullLogger.Instance;
     }
 
+    /// <summary>What watches each stage from beside the request path (server metrics, the runner's own validity).</summary>
+    internal IReadOnlyList<IStageMonitor> Monitors { get; init; } = [];
+
     /// <summary>Runs <paramref name="plan"/> for <paramref name="target"/> and returns its report.</summary>
     public async Task<BenchmarkReport> RunAsync(string runId, ResolvedTarget target, StagePlan plan, IRequestSource source, IReadOnlyList<IRunObserver> observers, CancellationToken cancellationToken)
     {
@@ -42,6 +45,8 @@ internal sealed class StageRunner
 
         // Request 0 is built before the clock starts, so first-use costs (JIT, tokenizer) are not charged as dispatch delay.
         var first = source.Prepare(plan.Index, 0);
+        var watches = await StageWatches.BeginAsync(Monitors, target, plan, _logger, cancellationToken).ConfigureAwait(false);
+        await using var disposeWatches = watches.ConfigureAwait(false);
         var startedAt = _time.GetUtcNow();
         var start = _time.GetTimestamp();
         var concurrency = new ConcurrencyTracker(start, _time.TimestampFrequency);
@@ -53,6 +58,7 @@ internal sealed class StageRunner
             observer.OnStageStarted(context);
         }
 
+        watches.Started(context);
         using var deadline = plan.MaxDuration is { } d ? new CancellationTokenSource(d, _time) : new CancellationTokenSource();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token, early.Token);
         var state = new StageState(this, context, source, first, collector, concurrency, stop, observers, StopConditions(plan));
@@ -81,6 +87,7 @@ internal sealed class StageRunner
             StopDetail = stopReason == early.Reason ? early.Detail : null,
             Summary = summary,
         };
+        report = await watches.CompleteAsync(report, cancellationToken).ConfigureAwait(false);
 
         Log.StageEnded(_logger, plan.Index, target.Environment, target.Target.Name, stopReason, summary.Requests.Successful, summary.Requests.Failed, summary.Requests.Incomplete, summary.Throughput.RequestsPerSecond);
         foreach (var observer in observers)

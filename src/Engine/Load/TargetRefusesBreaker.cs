@@ -55,7 +55,7 @@ internal sealed class TargetRefusesBreaker : IStageStopCondition
             var refusal = IsRefusal(result);
             _refusalSeen |= refusal;
             var cause = $"{FailureReasons.Format(result.Reason ?? FailureReason.Protocol)}/{result.HttpStatus}";
-            _firstMessage ??= result.Error;
+            _firstMessage ??= result.Error is { } error ? ServerMessages.Extract(error) : null;
             _cause ??= cause;
             _sameCause &= refusal && cause == _cause;
             if ((_seen == FirstRequests && _sameCause) || (_seen >= ConsecutiveFailures && _refusalSeen))

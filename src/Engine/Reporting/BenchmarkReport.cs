@@ -29,4 +29,13 @@ public sealed record BenchmarkReport
 
     /// <summary>The results.</summary>
     public required BenchmarkSummary Summary { get; init; }
+
+    /// <summary>The server's own figures over the stage (<c>server_metrics</c>); null when off.</summary>
+    public ServerReport? Server { get; init; }
+
+    /// <summary>Client latency minus the server's: the network, ingress and HTTP server's share; null without server figures.</summary>
+    public ClientMinusServer? ClientMinusServer { get; init; }
+
+    /// <summary>Whether the runner itself may have limited what it measured; null when not judged.</summary>
+    public ValidityReport? Validity { get; init; }
 }

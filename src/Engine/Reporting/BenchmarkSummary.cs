@@ -23,6 +23,9 @@ public sealed record BenchmarkSummary
     /// <summary>Time to first token of successful requests.</summary>
     public required DistributionSummary TtftMs { get; init; }
 
+    /// <summary>Time to first output token (the first answer content after any reasoning) of successful requests.</summary>
+    public DistributionSummary TtfoMs { get; init; } = DistributionSummary.Empty;
+
     /// <summary>Every gap between consecutive content chunks of successful requests.</summary>
     public required DistributionSummary ItlMs { get; init; }
 

@@ -142,6 +142,11 @@ internal sealed class RequestRecordWriter : IRunObserver, IDisposable
             j.WriteNumber("ttftMs"u8, Math.Round(ttft, 3));
         }
 
+        if (r.TtfoMs is { } ttfo)
+        {
+            j.WriteNumber("ttfoMs"u8, Math.Round(ttfo, 3));
+        }
+
         j.WriteNumber("e2eMs"u8, Math.Round(r.E2eMs, 3));
         if (r.TpotMs is { } tpot)
         {
@@ -174,6 +179,11 @@ internal sealed class RequestRecordWriter : IRunObserver, IDisposable
             _ => "none",
         });
         j.WriteNumber("contentChunks"u8, r.ContentChunks);
+        if (r.UsageReasoningTokens >= 0)
+        {
+            j.WriteNumber("reasoningTokens"u8, r.UsageReasoningTokens);
+        }
+
         if (r.RetryAfter is { } retry)
         {
             j.WriteNumber("retryAfterSeconds"u8, retry.TotalSeconds);

@@ -18,10 +18,12 @@ internal sealed class ChunkWriter : IDisposable
     private readonly string _id;
     private readonly long _created;
     private readonly string _model;
+    private readonly int _reasoning;
 
-    public ChunkWriter(bool chat, string id, long created, string model)
+    public ChunkWriter(bool chat, string id, long created, string model, int reasoningTokens = 0)
     {
         _chat = chat;
+        _reasoning = chat ? reasoningTokens : 0;
         _id = id;
         _created = created;
         _model = model;
@@ -62,7 +64,7 @@ internal sealed class ChunkWriter : IDisposable
         if (_chat)
         {
             _json.WriteStartObject("delta"u8);
-            WriteText("content"u8, start, count);
+            WriteText(start + count <= _reasoning ? "reasoning"u8 : "content"u8, start, count);
             _json.WriteEndObject();
         }
         else
@@ -187,6 +189,13 @@ internal sealed class ChunkWriter : IDisposable
         {
             _json.WriteStartObject("prompt_tokens_details"u8);
             _json.WriteNumber("cached_tokens"u8, cachedTokens);
+            _json.WriteEndObject();
+        }
+
+        if (_reasoning > 0)
+        {
+            _json.WriteStartObject("completion_tokens_details"u8);
+            _json.WriteNumber("reasoning_tokens"u8, Math.Min(_reasoning, completionTokens));
             _json.WriteEndObject();
         }
 

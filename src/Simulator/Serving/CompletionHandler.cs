@@ -185,7 +185,7 @@ internal sealed class CompletionHandler
     /// <summary>One response: sends what the engine produces for its request, records what the server saw.</summary>
     private sealed class Generation(CompletionHandler owner, HttpContext context, ParsedRequest request, bool chat, EngineRequest engine, FaultRule? fault) : IDisposable
     {
-        private readonly ChunkWriter _writer = new(chat, (chat ? "chatcmpl-" : "cmpl-") + engine.Id, owner._time.GetUtcNow().ToUnixTimeSeconds(), owner._options.Model);
+        private readonly ChunkWriter _writer = new(chat, (chat ? "chatcmpl-" : "cmpl-") + engine.Id, owner._time.GetUtcNow().ToUnixTimeSeconds(), owner._options.Model, owner._options.ReasoningTokens);
         private long _firstContent;
         private long _lastContent;
         private long _end;

@@ -6,6 +6,7 @@ using GuidellmFunctions.Engine.Load;
 using GuidellmFunctions.Engine.Reporting;
 using GuidellmFunctions.Engine.Slo;
 using GuidellmFunctions.Simulator;
+using Xunit.Abstractions;
 
 namespace GuidellmFunctions.Engine.Tests.Capacity;
 
@@ -14,7 +15,7 @@ namespace GuidellmFunctions.Engine.Tests.Capacity;
 /// about 20 ms); from 5 on, one stream in five or more waits for a whole request (about 100 ms) and misses a 50 ms TTFT,
 /// so attainment falls below 0.9. The capacity is therefore 4 streams, the first failing load 5.
 /// </summary>
-public sealed class CapacityRunTests : IDisposable
+public sealed class CapacityRunTests(ITestOutputHelper output) : IDisposable
 {
     private readonly TargetTransportFactory _clients = new();
 
@@ -26,7 +27,8 @@ public sealed class CapacityRunTests : IDisposable
         await using var server = await SimulatorServer.StartAsync(new SimulatorOptions { TtftMs = 20, ItlMs = 5, ItlLoadFactor = 0, MaxBatch = 4 });
         var settings = new BenchmarkSettings
         {
-            Profile = ProfileKind.Capacity, Rate = 1, MaxDuration = TimeSpan.FromSeconds(2), MaxRequests = 1_000_000,
+            // Each probe's first half second is warm-up: a process's first requests (JIT, connections) miss a 50 ms TTFT.
+            Profile = ProfileKind.Capacity, Rate = 1, MaxDuration = TimeSpan.FromSeconds(2.5), Warmup = TimeSpan.FromSeconds(0.5), MaxRequests = 1_000_000,
             Data = new DataSpec(new TokenDistribution(16), new TokenDistribution(16)),
         }.Set(SettingsTable.Slo, new SloObjectives(TtftMs: 50, ItlMs: null, E2eMs: null, Attainment: 0.9))
             .Set(SettingsTable.CapacityTolerance, 0.1);
@@ -43,5 +45,42 @@ public sealed class CapacityRunTests : IDisposable
         Assert.Equal(capacity.Probes.Count, report.Benchmarks.Count);
         Assert.All(capacity.Probes, p => Assert.Equal(report.Benchmarks[p.Stage].Summary.Slo!.Attainment, p.Attainment));
         Assert.Contains((RunnerMetrics.Capacity, "concurrency", 4.0), RunOutcomeSeries.From(report));
+    }
+
+    /// <summary>
+    /// Issue 27's check: with no prefill cost and a batch that never fills, the KV cache alone bounds how many requests
+    /// run at once (the rest wait, or are preempted and recomputed), so the capacity found must fall when the cache
+    /// shrinks or when each request needs more of it.
+    /// </summary>
+    [Fact]
+    public async Task The_capacity_found_moves_with_the_kv_budget_and_the_prompt_length()
+    {
+        var roomy = await SearchAsync(kvBlocks: 32, promptTokens: 16);
+        var smallCache = await SearchAsync(kvBlocks: 8, promptTokens: 16);
+        var longPrompts = await SearchAsync(kvBlocks: 32, promptTokens: 112);
+        output.WriteLine($"capacity in streams: KV 32 blocks, 16-token prompts {roomy}; KV 8 blocks {smallCache}; 112-token prompts {longPrompts}");
+
+        Assert.True(smallCache < roomy, $"a quarter of the KV cache: capacity {smallCache} streams, not below {roomy}");
+        Assert.True(longPrompts < roomy, $"prompts of 112 tokens instead of 16: capacity {longPrompts} streams, not below {roomy}");
+    }
+
+    private async Task<double> SearchAsync(int kvBlocks, int promptTokens)
+    {
+        await using var server = await SimulatorServer.StartAsync(new SimulatorOptions
+        {
+            TtftMs = 20, ItlMs = 5, ItlLoadFactor = 0, MaxBatch = 256, KvCacheTokens = kvBlocks * 16, PrefixCaching = false,
+        });
+        var settings = new BenchmarkSettings
+        {
+            Profile = ProfileKind.Capacity, Rate = 1, MaxDuration = TimeSpan.FromSeconds(2), Warmup = TimeSpan.FromSeconds(0.5), MaxRequests = 1_000_000,
+            Data = new DataSpec(new TokenDistribution(promptTokens), new TokenDistribution(16)),
+        }.Set(SettingsTable.Slo, new SloObjectives(TtftMs: 50, ItlMs: null, E2eMs: 200, Attainment: 0.9))
+            .Set(SettingsTable.CapacityTolerance, 0.25);
+        var target = new ResolvedTarget("dev", new TargetConfig { Name = "sim", Url = server.V1, Model = server.Options.Model }, settings);
+
+        var report = await new LoadTestRunner(_clients, new PromptGenerator(), TimeProvider.System).RunAsync(target, $"capacity-kv{kvBlocks}-p{promptTokens}", RunTrigger.Cli, [], CancellationToken.None);
+
+        var capacity = Assert.IsType<CapacityReport>(report.Capacity);
+        return Assert.NotNull(capacity.Max);
     }
 }

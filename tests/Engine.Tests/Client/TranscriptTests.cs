@@ -2,6 +2,7 @@ using System.Net;
 using GuidellmFunctions.Engine.Client;
 using GuidellmFunctions.Engine.Configuration;
 using GuidellmFunctions.Engine.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 
 namespace GuidellmFunctions.Engine.Tests.Client;
 
@@ -19,6 +20,8 @@ public sealed class TranscriptTests
         { "ollama.sse", RequestStatus.Successful, null, 2, 2, 26 },
         { "sglang-crlf-ping.sse", RequestStatus.Successful, null, 2, 2, 10 },
         { "reasoning-tools.sse", RequestStatus.Successful, null, 2, 9, 5 },
+        { "vllm-reasoning.sse", RequestStatus.Successful, null, 7, 14, 14 },
+        { "openai-reasoning.sse", RequestStatus.Successful, null, 2, 203, 13 },
         { "vllm-text.sse", RequestStatus.Successful, null, 2, 2, 3 },
         { "error-in-stream.sse", RequestStatus.Failed, FailureReason.StreamError, 1, -1, -1 },
         { "cut-before-done.sse", RequestStatus.Failed, FailureReason.StreamError, 1, -1, -1 },
@@ -42,6 +45,33 @@ public sealed class TranscriptTests
             Assert.Equal(Math.Max(0, chunks - 1), result.ItlCount);
             Assert.NotNull(result.TtftMs);
         }
+    }
+
+    public static TheoryData<string, int, int, int> Reasoning => new()
+    {
+        // file, event (from 0) of the first content-bearing chunk, of the first answer chunk, reasoning tokens reported (-1 none)
+        { "vllm-reasoning.sse", 1, 5, -1 },
+        { "reasoning-tools.sse", 1, 2, -1 },
+        { "openai-reasoning.sse", 1, 1, 192 },
+        { "vllm-chat.sse", 1, 1, -1 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Reasoning))]
+    public async Task Ttfo_is_later_than_ttft_by_the_reasoning_part(string file, int firstContent, int firstAnswer, int reasoningTokens)
+    {
+        var bytes = await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "Client", "Transcripts", file));
+        var time = new FakeTimeProvider();
+        var gap = TimeSpan.FromMilliseconds(25);
+        var handler = new ScriptedHandler((_, _) => Task.FromResult(ScriptedHandler.Reply(HttpStatusCode.OK, new StreamContent(new PacedStream(bytes, gap, time)), "text/event-stream")));
+
+        var result = await Execute(handler, time: time);
+
+        Assert.Equal(RequestStatus.Successful, result.Status);
+        Assert.Equal((firstContent + 1) * 25.0, result.TtftMs!.Value, 6);
+        Assert.Equal((firstAnswer + 1) * 25.0, result.TtfoMs!.Value, 6);
+        Assert.Equal((firstAnswer - firstContent) * 25.0, result.TtfoMs.Value - result.TtftMs.Value, 6);
+        Assert.Equal(reasoningTokens, result.UsageReasoningTokens);
     }
 
     [Fact]
@@ -128,12 +158,13 @@ public sealed class TranscriptTests
         Assert.Contains("\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]", body, StringComparison.Ordinal);
     }
 
-    private static async Task<RequestResult> Execute(HttpMessageHandler handler, Secret? key = null)
+    private static async Task<RequestResult> Execute(HttpMessageHandler handler, Secret? key = null, TimeProvider? time = null)
     {
+        time ??= TimeProvider.System;
         using var http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
-        var executor = new RequestExecutor(new OpenAiStreamingClient(http, TimeProvider.System), TimeProvider.System);
+        var executor = new RequestExecutor(new OpenAiStreamingClient(http, time), time);
         var body = RequestBodyBuilder.Build(RequestType.ChatCompletions, "m", "hi", 16, ignoreEos: true);
         var request = new CompletionRequest(new Uri("http://127.0.0.1:9/v1/chat/completions"), body, "req-1", key);
-        return await executor.ExecuteAsync(request, 0, TimeProvider.System.GetTimestamp(), 1, 16, TimeSpan.FromSeconds(30), CancellationToken.None);
+        return await executor.ExecuteAsync(request, 0, time.GetTimestamp(), 1, 16, TimeSpan.FromSeconds(30), CancellationToken.None);
     }
 }

@@ -68,7 +68,7 @@ public sealed class BucketsConfigTests
         Assert.Equal("boundaries must be ascending (0.5 then 0.1)", byKey["buckets.itl"].Message);
         Assert.Contains("must be a number > 0, got 'fast'", byKey["buckets.tpot[1]"].Message, StringComparison.Ordinal);
         Assert.Contains("must be a number > 0, got '-1'", byKey["buckets.tpot[2]"].Message, StringComparison.Ordinal);
-        Assert.Contains("unknown histogram (known: ttft, itl, e2e_latency, tpot, dispatch_delay)", byKey["buckets.latency"].Message, StringComparison.Ordinal);
+        Assert.Contains("unknown histogram (known: ttft, itl, e2e_latency, tpot, dispatch_delay, ttfo)", byKey["buckets.latency"].Message, StringComparison.Ordinal);
         Assert.Contains("must be a layout name", byKey["buckets.e2e_latency"].Message, StringComparison.Ordinal);
         Assert.Contains("remote_write[0].native_histograms", byKey.Keys);
     }

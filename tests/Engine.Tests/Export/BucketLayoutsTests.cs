@@ -75,17 +75,18 @@ public sealed class BucketLayoutsTests
     }
 
     [Fact]
-    public void The_default_layouts_cost_583_histogram_series_per_target_as_docs_metrics_md_says()
+    public void The_default_layouts_cost_706_histogram_series_per_target_as_docs_metrics_md_says()
     {
         // Each boundary is a _bucket series, plus le="+Inf", _sum and _count.
         var series = HistogramLayout.Families.Values.ToDictionary(f => f.Name, f => f.Buckets!.Count + 3);
 
         Assert.Equal(123, series["guidellm_ttft_seconds"]);
+        Assert.Equal(123, series["guidellm_ttfo_seconds"]);
         Assert.Equal(148, series["guidellm_itl_seconds"]);
         Assert.Equal(148, series["guidellm_tpot_seconds"]);
         Assert.Equal(150, series["guidellm_e2e_latency_seconds"]);
         Assert.Equal(14, series["guidellm_dispatch_delay_seconds"]);
-        Assert.Equal(583, series.Values.Sum());
+        Assert.Equal(706, series.Values.Sum());
     }
 
     private static HashSet<string> Les(IEnumerable<double> bounds) => [.. bounds.Select(BucketCounts.Le)];

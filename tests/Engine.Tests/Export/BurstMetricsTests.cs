@@ -1,6 +1,9 @@
 using GuidellmFunctions.Engine.Client;
 using GuidellmFunctions.Engine.Configuration;
 using GuidellmFunctions.Engine.Export;
+using GuidellmFunctions.Engine.Metrics;
+using GuidellmFunctions.Engine.Reporting;
+using GuidellmFunctions.Engine.Tests.ServerMetrics;
 
 namespace GuidellmFunctions.Engine.Tests.Export;
 
@@ -46,6 +49,34 @@ public sealed class BurstMetricsTests
         Assert.Equal(RunnerMetrics.Ttft.Buckets!.Count + 1, snapshot.Count(s => s.Labels[0].Value == "guidellm_ttft_seconds_bucket"));
         Assert.DoesNotContain(snapshot, s => s.Labels[0].Value == RunnerMetrics.LastBenchmarkTimestamp.Name);
         Assert.Empty(metrics.NativeSnapshot());
+    }
+
+    [Fact]
+    public void A_reasoning_answer_feeds_ttfo_and_reasoning_tokens_and_a_stages_validity_its_gauge()
+    {
+        var metrics = new BurstMetrics(Target);
+        var reasoning = Success(ttftMs: 50);
+        reasoning.FirstAnswerTimestamp = reasoning.FirstContentTimestamp + 450_000;
+        reasoning.UsageReasoningTokens = 9;
+        metrics.Observe(reasoning);
+        metrics.Observe(Success(ttftMs: 50));
+        var before = Values(metrics);
+
+        metrics.StageEnded(new BenchmarkReport
+        {
+            Profile = new ProfileReport("constant", 1, null, null, 1, null, 0, 0), StopReason = "max_seconds",
+            Summary = ServerFiguresTests.Summary(DistributionSummary.Empty),
+            Validity = new ValidityReport { Valid = false, Reasons = ["runner_cpu: ..."] },
+        });
+        var after = Values(metrics);
+
+        Assert.Equal(1, before["guidellm_ttfo_seconds_count"]);
+        Assert.Equal(0.5, before["guidellm_ttfo_seconds_sum"], 6);
+        Assert.Equal(0, before["guidellm_ttfo_seconds_bucket,0.48"]);
+        Assert.Equal(1, before["guidellm_ttfo_seconds_bucket,0.5"]);
+        Assert.Equal(9, before["guidellm_reasoning_tokens_total"]);
+        Assert.False(before.ContainsKey("guidellm_stage_valid"));
+        Assert.Equal(0, after["guidellm_stage_valid"]);
     }
 
     [Fact]

@@ -7,7 +7,7 @@ public sealed class HistogramLayoutTests
     [Fact]
     public void Families_are_keyed_by_their_short_names()
     {
-        Assert.Equal(["ttft", "itl", "e2e_latency", "tpot", "dispatch_delay"], HistogramLayout.Families.Keys);
+        Assert.Equal(["ttft", "itl", "e2e_latency", "tpot", "dispatch_delay", "ttfo"], HistogramLayout.Families.Keys);
         Assert.Equal("ttft", HistogramLayout.KeyOf(RunnerMetrics.Ttft));
     }
 
@@ -46,7 +46,7 @@ public sealed class HistogramLayoutTests
         Assert.Contains("ttft: boundaries must be ascending (0.5 then 0.1)", ex.Message, StringComparison.Ordinal);
         Assert.Contains("ttft: boundary -1 is not a positive number of seconds", ex.Message, StringComparison.Ordinal);
         Assert.Contains("ttft: boundary NaN is not a positive number of seconds", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("unknown histogram 'latency' (one of ttft, itl, e2e_latency, tpot, dispatch_delay)", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("unknown histogram 'latency' (one of ttft, itl, e2e_latency, tpot, dispatch_delay, ttfo)", ex.Message, StringComparison.Ordinal);
         Assert.Contains("itl: no bucket boundaries", ex.Message, StringComparison.Ordinal);
         Assert.Contains("at most 500", Assert.Single(HistogramLayout.Problems("ttft", [.. Enumerable.Range(1, 501).Select(i => i * 0.01)])), StringComparison.Ordinal);
     }

@@ -51,6 +51,7 @@ public sealed class FailFastTests : IDisposable
         Assert.Equal(RunStatus.Failed, report.Status);
         var stage = Assert.Single(report.Benchmarks);
         Assert.Equal("target_refuses", stage.StopReason);
+        Assert.Equal("the first 5 requests all failed alike; the server's first message: HTTP 404: The model `sim` does not exist.", stage.StopDetail);
         Assert.InRange(server.CompletionRequestsReceived, TargetRefusesBreaker.FirstRequests, TargetRefusesBreaker.FirstRequests + 5);
         Assert.Equal("HTTP 404: The model `sim` does not exist.", stage.Summary.ErrorMessages["http_4xx"]);
         Assert.Contains("The model `sim` does not exist.", report.StatusReason, StringComparison.Ordinal);

@@ -237,6 +237,9 @@ public sealed class ReportFixtures : IAsyncLifetime
             summary["throughput"]!.AsObject().Remove("totalTokensPerSecond");
             summary.Remove("concurrency");
             stage.AsObject().Remove("measuredSeconds");
+            stage.AsObject().Remove("server");
+            stage.AsObject().Remove("clientMinusServer");
+            stage.AsObject().Remove("validity");
         }
 
         return report;

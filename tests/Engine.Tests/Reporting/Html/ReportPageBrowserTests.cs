@@ -64,7 +64,7 @@ public sealed class ReportPageBrowserTests(ReportFixtures reports, ChromiumFixtu
     {
         var page = await _browser.VisitAsync(reports.Sweep[..^".json".Length] + ReportLayout.PageSuffix);
 
-        LooksRight(page, ["distribution-ttftMs", "distribution-itlMs", "distribution-tpotMs", "distribution-e2eLatencyMs", "timeline-inflight", "timeline-ttft", "timeline-failures", "load-ttftMs", "load-tpotMs", "load-e2eLatencyMs"]);
+        LooksRight(page, ["distribution-ttftMs", "distribution-itlMs", "distribution-tpotMs", "distribution-e2eLatencyMs", "timeline-inflight", "timeline-ttft", "timeline-failures", "load-ttftMs", "load-tpotMs", "load-e2eLatencyMs", "server-ttftMs", "server-e2eLatencyMs"]);
     }
 
     [Fact]

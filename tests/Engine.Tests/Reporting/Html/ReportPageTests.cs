@@ -36,7 +36,7 @@ public sealed partial class ReportPageTests(ReportFixtures reports)
         var html = await PageAsync(reports.Sweep);
 
         Assert.Equal(
-            ["distribution-ttftMs", "distribution-itlMs", "distribution-tpotMs", "distribution-e2eLatencyMs", "timeline-inflight", "timeline-ttft", "timeline-failures", "load-ttftMs", "load-tpotMs", "load-e2eLatencyMs"],
+            ["distribution-ttftMs", "distribution-itlMs", "distribution-tpotMs", "distribution-e2eLatencyMs", "timeline-inflight", "timeline-ttft", "timeline-failures", "load-ttftMs", "load-tpotMs", "load-e2eLatencyMs", "server-ttftMs", "server-e2eLatencyMs"],
             Charts(html));
         Assert.Contains("From each stage&#39;s histogram", html, StringComparison.Ordinal);
         Assert.DoesNotContain("percentiles only", html, StringComparison.Ordinal);
