@@ -24,12 +24,14 @@ public sealed class SimulatorServer : IAsyncDisposable
     private static readonly JsonSerializerOptions GroundTruthJson = new(JsonSerializerDefaults.Web);
     private static readonly byte[] Newline = "\n"u8.ToArray();
 
+    private readonly CompletionHandler _handler;
     private readonly WebApplication _app;
     private readonly X509Certificate2? _certificate;
     private readonly StepScheduler _scheduler;
 
-    private SimulatorServer(WebApplication app, X509Certificate2? certificate, StepScheduler scheduler, SimulatorOptions options, Uri baseAddress, VllmMetrics metrics, GroundTruth truth)
+    private SimulatorServer(WebApplication app, X509Certificate2? certificate, StepScheduler scheduler, SimulatorOptions options, Uri baseAddress, VllmMetrics metrics, GroundTruth truth, CompletionHandler handler)
     {
+        _handler = handler;
         _app = app;
         _certificate = certificate;
         _scheduler = scheduler;
@@ -53,6 +55,9 @@ public sealed class SimulatorServer : IAsyncDisposable
 
     /// <summary>Server-side per-request records.</summary>
     public GroundTruth GroundTruth { get; }
+
+    /// <summary>Completion requests received, refused ones included (a refused request leaves no ground-truth record).</summary>
+    public long CompletionRequestsReceived => _handler.Received;
 
     /// <summary>Starts a simulator with <paramref name="options"/>; logs go to <paramref name="logging"/> (none by default).</summary>
     /// <exception cref="ArgumentException">The options are not usable; the message lists every problem.</exception>
@@ -104,7 +109,10 @@ public sealed class SimulatorServer : IAsyncDisposable
 
         app.MapPost("/v1/chat/completions", context => handler.HandleAsync(context, chat: true));
         app.MapPost("/v1/completions", context => handler.HandleAsync(context, chat: false));
-        app.MapGet("/v1/models", () => Results.Text(models, "application/json"));
+        // vLLM started with --api-key guards every /v1 route, the model list included.
+        app.MapGet("/v1/models", (HttpContext context) => options.ApiKey is { Length: > 0 } key && context.Request.Headers.Authorization.ToString() != "Bearer " + key
+            ? Results.Json(new Dictionary<string, string> { ["error"] = "Unauthorized" }, statusCode: 401)
+            : Results.Text(models, "application/json"));
         app.MapGet("/health", () => Results.Ok());
         app.MapGet("/version", () => Results.Json(new { version = options.MetricsNames == MetricsNaming.V1 ? "0.11.0" : "0.6.6" }));
         app.MapGet("/metrics", () => Results.Text(metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"));
@@ -133,7 +141,7 @@ public sealed class SimulatorServer : IAsyncDisposable
         }
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new SimulatorServer(app, certificate, scheduler, options, new Uri(address.EndsWith('/') ? address : address + "/"), metrics, truth);
+        return new SimulatorServer(app, certificate, scheduler, options, new Uri(address.EndsWith('/') ? address : address + "/"), metrics, truth, handler);
     }
 
     /// <summary>vLLM's <c>/v1/models</c> answer: the served model, its context window and the permission block vLLM adds.</summary>

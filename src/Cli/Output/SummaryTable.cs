@@ -12,10 +12,12 @@ internal static class SummaryTable
     public static void Write(IAnsiConsole console, IReadOnlyList<TargetRunResult> results)
     {
         var table = new Table().Border(TableBorder.Rounded).Title("Results (latencies in ms: p50 / p95 / p99)");
-        foreach (var column in (string[])["Target", "Status", "Stage", "OK / Fail / Inc", "Req/s", "Out tok/s", "TTFT", "ITL", "TPOT", "E2E", "Dispatch p99", "Errors"])
+        foreach (var column in (string[])["Target", "Status", "Stage", "OK / Fail / Inc", "Req/s", "Out tok/s", "TTFT", "ITL", "TPOT", "E2E", "Dispatch p99"])
         {
             table.AddColumn(new TableColumn(column).NoWrap());
         }
+
+        table.AddColumn(new TableColumn("Errors (first message)"));
 
         foreach (var result in results)
         {
@@ -48,13 +50,17 @@ internal static class SummaryTable
                     Triple(s.TpotMs),
                     Triple(s.E2eLatencyMs),
                     F(s.DispatchDelayMs.P99),
-                    Markup.Escape(string.Join(", ", s.Errors.Select(e => $"{e.Key}={e.Value}"))));
+                    Markup.Escape(Errors(s)));
             }
         }
 
         console.Write(table);
         StageWarnings.Write(console, results);
     }
+
+    /// <summary>Each failure reason with its count and first message, so a refusing target says why in its own words.</summary>
+    private static string Errors(BenchmarkSummary s) =>
+        string.Join("\n", s.Errors.Select(e => s.ErrorMessages.TryGetValue(e.Key, out var message) ? $"{e.Key}={e.Value}: {message}" : $"{e.Key}={e.Value}"));
 
     private static string Triple(DistributionSummary d) => d.Count == 0 ? "-" : $"{F(d.P50)} / {F(d.P95)} / {F(d.P99)}";
 

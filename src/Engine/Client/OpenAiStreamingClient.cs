@@ -45,12 +45,20 @@ internal sealed class OpenAiStreamingClient
     /// backend, so the first measured request pays neither the TCP/TLS handshake nor the client's first-use costs.
     /// </summary>
     /// <returns>The HTTP status, or null when the target could not be reached (the burst will report why).</returns>
-    public async Task<int?> WarmUpAsync(CompletionRequest template, TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task<int?> WarmUpAsync(CompletionRequest template, TimeSpan timeout, CancellationToken cancellationToken) =>
+        (await ProbeModelsAsync(template, timeout, cancellationToken).ConfigureAwait(false)).Status;
+
+    /// <summary>
+    /// Asks the target for its model list before the clock starts (the pre-flight): the same GET as
+    /// <see cref="WarmUpAsync"/>, keeping what the server said (the models it lists, or its error) so a target that cannot
+    /// serve the burst fails at once instead of refusing every request.
+    /// </summary>
+    public async Task<ModelsProbe> ProbeModelsAsync(CompletionRequest template, TimeSpan timeout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(template);
         if (template.ModelsEndpoint is null)
         {
-            return null;
+            return ModelsProbe.NotAsked;
         }
 
         using var limit = new CancellationTokenSource(timeout, _time);
@@ -60,14 +68,17 @@ internal sealed class OpenAiStreamingClient
             var response = await _transport.SendAsync(template, TargetRequestKind.Models, linked.Token).ConfigureAwait(false);
             await using (response.ConfigureAwait(false))
             {
+                var body = await ReadErrorBodyAsync(response, linked.Token).ConfigureAwait(false);
                 await response.Body.CopyToAsync(Stream.Null, linked.Token).ConfigureAwait(false);
-                return response.StatusCode;
+                return response.IsSuccessStatusCode
+                    ? new ModelsProbe(response.StatusCode, ModelsProbe.ParseModels(body), null)
+                    : new ModelsProbe(response.StatusCode, null, ServerMessages.Extract(Redacted(body.Trim(), template)));
             }
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            return null;
+            return ModelsProbe.NotAsked;
         }
     }
 

@@ -202,6 +202,14 @@ public static class SettingsTable
         DefaultTextOverride = "from the environment",
     });
 
+    /// <summary>The pre-flight check of the model name.</summary>
+    public static readonly Setting<bool> CheckModel = Add(new Setting<bool>("check_model", SettingFormats.Bool, true, Yaml | Cli)
+    {
+        Doc = "Before the clock, fail the target at once when its `/v1/models` lists models and `model` is not among them (the failure names those it serves); "
+            + "false for servers whose list is incomplete. An unreachable target or a refused key fails the pre-flight either way.",
+        Example = "false",
+    });
+
     /// <summary>Seed of the synthetic load.</summary>
     public static readonly Setting<int> Seed = Add(new Setting<int>("seed", SettingFormats.Int(int.MinValue), 42)
     {

@@ -23,6 +23,9 @@ internal static partial class Log
     [LoggerMessage(2003, LogLevel.Warning, "Stage {Stage} of {Environment}/{Target} stopped after {Errors} errors (max_errors)")]
     public static partial void MaxErrorsReached(ILogger logger, int stage, string environment, string target, long errors);
 
+    [LoggerMessage(2007, LogLevel.Error, "Stage {Stage} of {Environment}/{Target} stopped ({StopReason}): {Detail}")]
+    public static partial void StageStoppedEarly(ILogger logger, int stage, string environment, string target, string stopReason, string detail);
+
     [LoggerMessage(2004, LogLevel.Information, "Sweep of {Environment}/{Target} measured {SyncRate:F3} req/s synchronous and {ThroughputRate:F3} req/s throughput; constant rates: {Rates}")]
     public static partial void SweepRates(ILogger logger, string environment, string target, double syncRate, double throughputRate, string rates);
 

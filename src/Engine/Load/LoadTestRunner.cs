@@ -68,8 +68,13 @@ internal sealed class LoadTestRunner
             }
 
             var probe = new CompletionRequest(target.Endpoint, ReadOnlyMemory<byte>.Empty, runId + "-warmup", target.Target.ApiKey, target.Target.ApiKeyHeader, target.Target.Headers);
-            await client.WarmUpAsync(probe, TimeSpan.FromSeconds(Math.Min(10, settings.RequestTimeout.TotalSeconds)), cancellationToken).ConfigureAwait(false);
-            if (settings.Profile == ProfileKind.Capacity)
+            var models = await client.ProbeModelsAsync(probe, TimeSpan.FromSeconds(Math.Min(10, settings.RequestTimeout.TotalSeconds)), cancellationToken).ConfigureAwait(false);
+            failure = Preflight.Check(models, target.Target.Model, settings.Get(SettingsTable.CheckModel));
+            if (failure is not null)
+            {
+                Log.RunFailed(_logger, target.Environment, target.Target.Name, failure);
+            }
+            else if (settings.Profile == ProfileKind.Capacity)
             {
                 capacity = await new Capacity.CapacityRunner(stages, _time, _logger).RunAsync(runId, target, source, observers, benchmarks, cancellationToken).ConfigureAwait(false);
             }
@@ -148,6 +153,12 @@ internal sealed class LoadTestRunner
         foreach (var b in benchmarks)
         {
             var errors = string.Join(", ", b.Summary.Errors.Select(e => $"{e.Key}={e.Value}"));
+            if (b.StopReason == TargetRefusesBreaker.StopReason)
+            {
+                return (RunStatus.Failed, $"stage {b.Index} ({b.Profile.Kind}) stopped: the target refuses the requests ({errors}); "
+                    + string.Join("; ", b.Summary.ErrorMessages.Select(m => $"{m.Key}: {m.Value}")));
+            }
+
             if (b.StopReason == "max_errors")
             {
                 return (RunStatus.Failed, $"stage {b.Index} ({b.Profile.Kind}) stopped at max_errors: {errors}");

@@ -19,6 +19,7 @@ internal sealed class StageCollector
     private readonly long _cooldownTicks;
     private readonly Queue<RequestResult> _pending = new();
     private readonly Dictionary<string, long> _errors = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _errorMessages = new(StringComparer.Ordinal);
     private readonly Distribution _ttft = new();
     private readonly Distribution _ttfo = new();
     private bool _answeredAfterReasoning;
@@ -69,6 +70,11 @@ internal sealed class StageCollector
 
         lock (_lock)
         {
+            if (result.Status == RequestStatus.Failed && result.Error is { } error)
+            {
+                _errorMessages.TryAdd(FailureReasons.Format(result.Reason ?? FailureReason.Protocol), ServerMessages.Extract(error));
+            }
+
             if (result.SentTimestamp < _windowStart)
             {
                 _warmup++;
@@ -126,6 +132,7 @@ internal sealed class StageCollector
             {
                 Requests = new RequestCounts(_successful + _failed + _incomplete, _successful, _failed, _incomplete, _warmup, _cooldown),
                 Errors = new SortedDictionary<string, long>(_errors, StringComparer.Ordinal),
+                ErrorMessages = new SortedDictionary<string, string>(_errorMessages, StringComparer.Ordinal),
                 Tokens = new TokenCounts(_promptTokens, _outputTokens, source, _promptTarget, _outputTarget) { Reasoning = _reasoningReported > 0 ? _reasoningTokens : null },
                 TtftMs = _ttft.Summarize(),
                 // Where no request reasoned before its answer, TTFO is TTFT again: the report keeps one of them.

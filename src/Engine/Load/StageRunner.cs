@@ -13,7 +13,7 @@ namespace GuidellmFunctions.Engine.Load;
 /// Runs one load stage. Open-loop profiles dispatch request i at its scheduled time whatever the responses do (a slow
 /// server never delays arrivals; any lateness is measured as dispatch delay); closed-loop profiles keep N streams busy.
 /// The stage ends at <c>max_seconds</c> (in-flight requests cancelled, counted incomplete), after <c>max_requests</c> have
-/// finished, at <c>max_errors</c> failures, or on cancellation.
+/// finished, at <c>max_errors</c> failures, when a stop condition (<see cref="IStageStopCondition"/>) or an observer says so, or on cancellation.
 /// </summary>
 internal sealed class StageRunner
 {
@@ -61,7 +61,7 @@ internal sealed class StageRunner
         watches.Started(context);
         using var deadline = plan.MaxDuration is { } d ? new CancellationTokenSource(d, _time) : new CancellationTokenSource();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token, early.Token);
-        var state = new StageState(this, context, source, first, collector, concurrency, stop, observers);
+        var state = new StageState(this, context, source, first, collector, concurrency, stop, observers, StopConditions(plan));
 
         await (plan.IsOpenLoop ? DispatchOpenLoopAsync(state) : DispatchClosedLoopAsync(state)).ConfigureAwait(false);
         await state.DrainAsync().ConfigureAwait(false);
@@ -97,6 +97,9 @@ internal sealed class StageRunner
 
         return report;
     }
+
+    /// <summary>The rules that may end a stage early from its results, asked in this order after every request.</summary>
+    private static IStageStopCondition[] StopConditions(StagePlan plan) => [new TargetRefusesBreaker()];
 
     private async Task DispatchOpenLoopAsync(StageState state)
     {
@@ -296,7 +299,7 @@ internal sealed class StageRunner
         public void Dispose() => _cts.Dispose();
     }
 
-    private sealed class StageState(StageRunner runner, StageContext context, IRequestSource source, PreparedRequest first, StageCollector collector, ConcurrencyTracker concurrency, CancellationTokenSource stop, IReadOnlyList<IRunObserver> observers)
+    private sealed class StageState(StageRunner runner, StageContext context, IRequestSource source, PreparedRequest first, StageCollector collector, ConcurrencyTracker concurrency, CancellationTokenSource stop, IReadOnlyList<IRunObserver> observers, IStageStopCondition[] conditions)
     {
         private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _outstanding = 1;
@@ -407,6 +410,19 @@ internal sealed class StageRunner
             {
                 Log.MaxErrorsReached(runner._logger, plan.Index, context.Target.Environment, context.Target.Target.Name, collector.Failures);
                 stop.Cancel();
+            }
+
+            for (var i = 0; i < conditions.Length; i++)
+            {
+                if (conditions[i].Observe(result) is { } stopping)
+                {
+                    Log.StageStoppedEarly(runner._logger, plan.Index, context.Target.Environment, context.Target.Target.Name, stopping.Reason, stopping.Detail);
+                    context.StopEarly?.Invoke(stopping.Reason, stopping.Detail);
+
+                    // At once, not on the pool as an observer's request: a refusing target gets no request after the one that tripped it.
+                    stop.Cancel();
+                    break;
+                }
             }
 
             return result;

@@ -11,6 +11,12 @@ public sealed record BenchmarkSummary
     /// <summary>Failed requests by reason (<c>http_4xx</c>, <c>timeout</c>, ...).</summary>
     public required IReadOnlyDictionary<string, long> Errors { get; init; }
 
+    /// <summary>
+    /// The first failure message of each reason in <see cref="Errors"/>, warmup and cooldown included (the server's own words
+    /// for HTTP errors, the socket's for connection failures; secrets masked, at most 512 characters).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ErrorMessages { get; init; } = new SortedDictionary<string, string>(StringComparer.Ordinal);
+
     /// <summary>Token totals.</summary>
     public required TokenCounts Tokens { get; init; }
 

@@ -25,6 +25,7 @@ internal sealed class CompletionHandler
     private readonly GroundTruth _truth;
     private readonly TimeProvider _time;
     private long _ids;
+    private long _received;
 
     public CompletionHandler(SimulatorOptions options, StepScheduler scheduler, GroundTruth truth, TimeProvider time)
     {
@@ -41,8 +42,12 @@ internal sealed class CompletionHandler
         _time = time;
     }
 
+    /// <summary>Completion requests received so far, refused ones included.</summary>
+    public long Received => Interlocked.Read(ref _received);
+
     public async Task HandleAsync(HttpContext context, bool chat)
     {
+        Interlocked.Increment(ref _received);
         var arrival = _time.GetTimestamp();
         var ct = context.RequestAborted;
         var requestId = context.Request.Headers["X-Request-Id"].ToString() is { Length: > 0 } rid ? rid : $"sim-{Interlocked.Increment(ref _ids)}";

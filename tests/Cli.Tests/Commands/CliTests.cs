@@ -112,13 +112,41 @@ public sealed class CliTests : IDisposable
         Assert.Equal(1, exit);
         Assert.Contains("dev/good", text, StringComparison.Ordinal);
         Assert.Contains("6 / 0 / 0", text, StringComparison.Ordinal);
-        Assert.Contains("connection=6", text, StringComparison.Ordinal);
+        Assert.Matches("connection=[56]", text);
         Assert.Contains("dev/dead failed", text, StringComparison.Ordinal);
         Assert.DoesNotContain("sk-cli-secret-5555", text, StringComparison.Ordinal);
         var reports = Directory.GetFiles(output, "*.json", SearchOption.AllDirectories);
         Assert.Equal(2, reports.Length);
         Assert.Equal(2, Directory.GetFiles(output, "*.requests.jsonl.gz", SearchOption.AllDirectories).Length);
         Assert.All(reports, r => Assert.DoesNotContain("sk-cli-secret-5555", File.ReadAllText(r), StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(true, "does not serve the model `typo`; it lists `served`")]
+    [InlineData(false, "The model `typo` does not exist.")]
+    public async Task A_wrong_model_ends_at_once_with_the_servers_words_on_the_console_in_the_report_and_the_exit_code(bool checkModel, string expected)
+    {
+        await using var server = await SimulatorServer.StartAsync(new SimulatorOptions { Model = "served" });
+        var path = Write("typo.yaml", $$"""
+            environments:
+              dev:
+                targets:
+                  - { name: typo, url: "{{server.V1}}", model: typo, check_model: {{(checkModel ? "true" : "false")}} }
+            defaults:
+              profile: constant
+              rate: 50
+              data_spec: "prompt_tokens=16,output_tokens=4"
+            """);
+        var output = Path.Combine(_dir, "out");
+
+        var exit = await Run("run", "--config", path, "--environment", "dev", "--max-seconds", "30", "--output", output);
+
+        var flat = string.Concat(_out.ToString().Where(c => !char.IsWhiteSpace(c) && c != '│'));
+        Assert.Equal(1, exit);
+        Assert.Contains(string.Concat(expected.Where(c => !char.IsWhiteSpace(c))), flat, StringComparison.Ordinal);
+        using var report = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Assert.Single(Directory.GetFiles(output, "*.json", SearchOption.AllDirectories))));
+        Assert.Contains(expected, report.RootElement.GetProperty("statusReason").GetString(), StringComparison.Ordinal);
+        Assert.InRange(server.CompletionRequestsReceived, 0, checkModel ? 0 : 10);
     }
 
     [Fact]

@@ -117,7 +117,8 @@ public sealed class SimulatorIntegrationTests : IDisposable
 
         Assert.Equal(RunStatus.Failed, report.Status);
         Assert.Equal(5, report.Benchmarks[0].Summary.Errors["connection"]);
-        Assert.Contains("no successful request", report.StatusReason, StringComparison.Ordinal);
+        Assert.Equal("target_refuses", report.Benchmarks[0].StopReason);
+        Assert.Contains("the target refuses the requests (connection=5)", report.StatusReason, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -160,6 +160,23 @@ public sealed class SimulatorServerTests
 
         using var badJson = await http.PostAsync("v1/chat/completions", new StringContent("{not json", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, badJson.StatusCode);
+        Assert.Equal(3, server.CompletionRequestsReceived);
+    }
+
+    [Fact]
+    public async Task The_model_list_asks_for_the_key_as_vllm_does()
+    {
+        await using var server = await SimulatorServer.StartAsync(new SimulatorOptions { ApiKey = "k-1" });
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+
+        using var noKey = await http.GetAsync("v1/models");
+        Assert.Equal(HttpStatusCode.Unauthorized, noKey.StatusCode);
+        Assert.Equal("Unauthorized", JsonDocument.Parse(await noKey.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString());
+
+        http.DefaultRequestHeaders.Authorization = new("Bearer", "k-1");
+        using var withKey = await http.GetAsync("v1/models");
+        Assert.Equal(HttpStatusCode.OK, withKey.StatusCode);
+        Assert.Equal(0, server.CompletionRequestsReceived);
     }
 
     [Fact]

@@ -74,7 +74,7 @@ public sealed class ReportPageBrowserTests(ReportFixtures reports, ChromiumFixtu
 
         LooksRight(page, ["timeline-inflight", "timeline-ttft", "timeline-failures"]);
         Assert.Equal("failed", page.Probe.GetProperty("status").GetString());
-        Assert.Contains("No request succeeded, so there is no latency to show. Failures by reason: connection 6.", page.Text, StringComparison.Ordinal);
+        Assert.Contains("No request succeeded, so there is no latency to show. Failures by reason: connection 5.", page.Text, StringComparison.Ordinal);
         Assert.Contains("The run failed: ", page.Text, StringComparison.Ordinal);
     }
 

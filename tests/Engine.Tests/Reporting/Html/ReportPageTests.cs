@@ -110,8 +110,8 @@ public sealed partial class ReportPageTests(ReportFixtures reports)
         var html = await PageAsync(reports.Failed);
 
         Assert.Contains("data-status=\"failed\"", html, StringComparison.Ordinal);
-        Assert.Contains("No request succeeded, so there is no latency to show. Failures by reason: connection 6.", html, StringComparison.Ordinal);
-        Assert.Contains("had no successful request", html, StringComparison.Ordinal);
+        Assert.Contains("No request succeeded, so there is no latency to show. Failures by reason: connection 5.", html, StringComparison.Ordinal);
+        Assert.Contains("the target refuses the requests (connection=5)", html, StringComparison.Ordinal);
         Assert.Contains("no latency distribution to draw", html, StringComparison.Ordinal);
         Assert.Equal(["timeline-inflight", "timeline-ttft", "timeline-failures"], Charts(html));
         Assert.Contains("no successful request: no TTFT to show", html, StringComparison.Ordinal);

@@ -1,0 +1,32 @@
+using GuidellmFunctions.Engine.Client;
+
+namespace GuidellmFunctions.Engine.Load;
+
+/// <summary>
+/// Judges the pre-flight probe of a target's model list: whether the burst can succeed at all. A target that cannot be
+/// reached is left to the stage's <see cref="TargetRefusesBreaker"/>, whose report holds the refused requests and their message.
+/// </summary>
+internal static class Preflight
+{
+    /// <summary>Why the target cannot be run (the run's status reason), or null to go ahead.</summary>
+    /// <param name="probe">What the probe found.</param>
+    /// <param name="model">The configured model.</param>
+    /// <param name="checkModel">The <c>check_model</c> setting.</param>
+    public static string? Check(ModelsProbe probe, string model, bool checkModel)
+    {
+        ArgumentNullException.ThrowIfNull(probe);
+        if (probe.Status is 401 or 403)
+        {
+            return $"pre-flight: the server refused the credentials (HTTP {probe.Status}): {probe.ServerMessage}";
+        }
+
+        if (checkModel && probe.Models is { Count: > 0 } served && !served.Contains(model, StringComparer.Ordinal))
+        {
+            return $"pre-flight: the server does not serve the model `{model}`; it lists {string.Join(", ", served.Take(20).Select(m => $"`{m}`"))}"
+                + (served.Count > 20 ? $" and {served.Count - 20} more" : string.Empty)
+                + " (check_model: false skips this check)";
+        }
+
+        return null;
+    }
+}
