@@ -47,7 +47,9 @@ internal sealed partial class TargetExporter : IRunObserver
         {
             Push(stale: false);
             var interval = _receivers.Min(r => r.Config.PushInterval);
-            _loop = Task.Run(() => LoopAsync(interval));
+            // Started on this thread so its first interval is armed before the stage's first request: from Task.Run, a
+            // clock that moved before the pool thread ran (a fake clock in the tests did) left the first push waiting.
+            _loop = LoopAsync(interval);
         }
     }
 
