@@ -3,13 +3,8 @@ using System.Globalization;
 using System.Text.Json;
 using GuidellmFunctions.Benchmarks.Support;
 using GuidellmFunctions.Engine.Archive;
-using GuidellmFunctions.Engine.Client;
-using GuidellmFunctions.Engine.Configuration;
-using GuidellmFunctions.Engine.Data;
-using GuidellmFunctions.Engine.Load;
 using GuidellmFunctions.Engine.Reporting;
 using GuidellmFunctions.Engine.Reporting.Html;
-using GuidellmFunctions.Simulator;
 
 namespace GuidellmFunctions.Benchmarks.Scenarios;
 
@@ -23,27 +18,14 @@ internal static class PageScenario
     public static async Task RunAsync(Suite suite)
     {
         var requests = suite.Quick ? 50_000 : 200_000;
-        await using var simulator = await SimulatorProcess.StartAsync(new SimulatorOptions { TtftMs = 10, ItlMs = 0.5, OutputTokens = 16, MaxBatch = 100_000, GroundTruthCapacity = 0 });
+        await using var simulator = await SimulatorProcess.StartAsync(LargeRun.Simulator);
         var dir = Directory.CreateTempSubdirectory("guidellm-page-").FullName;
         try
         {
-            var settings = new BenchmarkSettings
-            {
-                Profile = ProfileKind.Concurrent, Rate = 128, MaxRequests = requests, MaxDuration = TimeSpan.FromMinutes(20),
-                Data = new DataSpec(new TokenDistribution(32), new TokenDistribution(16)),
-            };
-            var target = new ResolvedTarget("bench", new TargetConfig { Name = "page", Url = simulator.V1, Model = Burst.Model }, settings);
-            using var clients = new TargetTransportFactory();
-            var coordinator = new RunCoordinator(new LoadTestRunner(clients, new PromptGenerator(), TimeProvider.System));
-            var results = await coordinator.RunAsync([target], RunIds.New(TimeProvider.System), RunTrigger.Cli, new LocalReportStore(Path.Combine(dir, "out")), Path.Combine(dir, "staging"), null, CancellationToken.None).ConfigureAwait(false);
+            var results = await LargeRun.SaveAsync(simulator.V1, "page", requests, dir).ConfigureAwait(false);
             var report = results[0].Saved!.Location;
 
-            var info = Self.StartInfo("page-probe", report);
-            info.RedirectStandardOutput = true;
-            using var probe = Process.Start(info)!;
-            var output = await probe.StandardOutput.ReadToEndAsync().ConfigureAwait(false);
-            await probe.WaitForExitAsync().ConfigureAwait(false);
-            using var json = JsonDocument.Parse(output.Trim().Split('\n')[^1]);
+            using var json = await ProbeProcess.RunAsync("page-probe", report).ConfigureAwait(false);
             var r = json.RootElement;
             var cold = r.GetProperty("coldSeconds").GetDouble();
             var warm = r.GetProperty("warmSeconds").GetDouble();
@@ -53,7 +35,7 @@ internal static class PageScenario
             var sent = results[0].Report.Benchmarks.Sum(b => b.Summary.Requests.Total);
             var recordsMb = new FileInfo(report[..^".json".Length] + ReportLayout.RequestsSuffix).Length / 1e6;
             var reportKb = new FileInfo(report).Length / 1e3;
-            suite.Table("9. HTML report of a large run", ["requests", "records (gzip MB)", "report JSON (kB)", "page (MB)", "charts", "first page in a process: s (CPU s)", "warm: s (CPU s)", "peak MiB"],
+            suite.Table("10. HTML report of a large run", ["requests", "records (gzip MB)", "report JSON (kB)", "page (MB)", "charts", "first page in a process: s (CPU s)", "warm: s (CPU s)", "peak MiB"],
             [[
                 sent.ToString("N0", CultureInfo.InvariantCulture), Suite.F(recordsMb, 1), Suite.F(reportKb, 0), Suite.F(pageMb, 2),
                 r.GetProperty("charts").GetInt32().ToString(CultureInfo.InvariantCulture), $"{Suite.F(cold, 2)} ({Suite.F(coldCpu, 2)})", $"{Suite.F(warm, 2)} ({Suite.F(warmCpu, 2)})",

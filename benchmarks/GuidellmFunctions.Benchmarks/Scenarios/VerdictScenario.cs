@@ -24,32 +24,13 @@ internal static class VerdictScenario
     {
         await CapacityAsync(suite).ConfigureAwait(false);
         var requests = suite.Quick ? 50_000 : 200_000;
-        await using var simulator = await SimulatorProcess.StartAsync(new SimulatorOptions { TtftMs = 10, ItlMs = 0.5, OutputTokens = 16, MaxBatch = 100_000, GroundTruthCapacity = 0 });
+        await using var simulator = await SimulatorProcess.StartAsync(LargeRun.Simulator);
         var dir = Directory.CreateTempSubdirectory("guidellm-verdict-").FullName;
         try
         {
-            var settings = new BenchmarkSettings
-            {
-                Profile = ProfileKind.Concurrent, Rate = 128, MaxRequests = requests, MaxDuration = TimeSpan.FromMinutes(20),
-                Data = new DataSpec(new TokenDistribution(32), new TokenDistribution(16)),
-            };
-            var target = new ResolvedTarget("bench", new TargetConfig { Name = "verdict", Url = simulator.V1, Model = Burst.Model }, settings);
-            using var clients = new TargetTransportFactory();
-            var coordinator = new RunCoordinator(new LoadTestRunner(clients, new PromptGenerator(), TimeProvider.System));
-            var store = new LocalReportStore(Path.Combine(dir, "out"));
-            var reports = new List<string>();
-            for (var i = 0; i < 2; i++)
-            {
-                var results = await coordinator.RunAsync([target], RunIds.New(TimeProvider.System), RunTrigger.Cli, store, Path.Combine(dir, "staging"), null, CancellationToken.None).ConfigureAwait(false);
-                reports.Add(results[0].Saved!.Location!);
-            }
+            var reports = (await LargeRun.SaveAsync(simulator.V1, "verdict", requests, dir, runs: 2).ConfigureAwait(false)).Select(r => r.Saved!.Location!).ToList();
 
-            var info = Self.StartInfo("verdict-probe", reports[1], reports[0]);
-            info.RedirectStandardOutput = true;
-            using var probe = Process.Start(info)!;
-            var output = await probe.StandardOutput.ReadToEndAsync().ConfigureAwait(false);
-            await probe.WaitForExitAsync().ConfigureAwait(false);
-            using var json = JsonDocument.Parse(output.Trim().Split('\n')[^1]);
+            using var json = await ProbeProcess.RunAsync("verdict-probe", reports[1], reports[0]).ConfigureAwait(false);
             var r = json.RootElement;
             var cold = r.GetProperty("coldSeconds").GetDouble();
             var peak = r.GetProperty("peakWorkingSetBytes").GetInt64() / (1024.0 * 1024);
