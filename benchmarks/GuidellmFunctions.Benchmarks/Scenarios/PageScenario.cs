@@ -54,33 +54,14 @@ internal static class PageScenario
     /// <summary>The child side: draws the page of the report at <c>args[0]</c> (with its records) once cold, then five times warm, and prints the figures.</summary>
     public static async Task<int> ProbeAsync(string[] args)
     {
-        // CPU time beside wall time: drawing a page is one thread's work, so on a machine others load its CPU time is what
-        // it would take alone.
+        var (page, timing) = await ColdWarmTiming.MeasureAsync(async () => ReportPage.Render(await ArchivedReport.LoadAsync(args[0], null, CancellationToken.None).ConfigureAwait(false))).ConfigureAwait(false);
         using var self = Process.GetCurrentProcess();
-        var cpu = self.TotalProcessorTime;
-        var cold = Stopwatch.StartNew();
-        var page = ReportPage.Render(await ArchivedReport.LoadAsync(args[0], null, CancellationToken.None).ConfigureAwait(false));
-        cold.Stop();
-        self.Refresh();
-        var coldCpu = (self.TotalProcessorTime - cpu).TotalSeconds;
-        var warm = new List<(double Wall, double Cpu)>();
-        for (var i = 0; i < 5; i++)
-        {
-            self.Refresh();
-            cpu = self.TotalProcessorTime;
-            var watch = Stopwatch.StartNew();
-            page = ReportPage.Render(await ArchivedReport.LoadAsync(args[0], null, CancellationToken.None).ConfigureAwait(false));
-            self.Refresh();
-            warm.Add((watch.Elapsed.TotalSeconds, (self.TotalProcessorTime - cpu).TotalSeconds));
-        }
-
-        self.Refresh();
         Console.WriteLine(JsonSerializer.Serialize(new
         {
-            coldSeconds = cold.Elapsed.TotalSeconds,
-            coldCpuSeconds = coldCpu,
-            warmSeconds = warm.Select(w => w.Wall).Order().ElementAt(warm.Count / 2),
-            warmCpuSeconds = warm.Select(w => w.Cpu).Order().ElementAt(warm.Count / 2),
+            coldSeconds = timing.ColdSeconds,
+            coldCpuSeconds = timing.ColdCpuSeconds,
+            warmSeconds = timing.WarmSeconds,
+            warmCpuSeconds = timing.WarmCpuSeconds,
             pageBytes = System.Text.Encoding.UTF8.GetByteCount(page),
             charts = page.Split("<figure class=\"chart\"").Length - 1,
             peakWorkingSetBytes = self.PeakWorkingSet64,

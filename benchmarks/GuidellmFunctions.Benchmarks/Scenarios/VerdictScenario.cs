@@ -73,34 +73,17 @@ internal static class VerdictScenario
     /// <summary>The child side: judges <c>args[0]</c> against <c>args[1]</c> (each with its records beside it) once cold, then five times warm, and prints the figures.</summary>
     public static async Task<int> ProbeAsync(string[] args)
     {
-        using var self = Process.GetCurrentProcess();
         var current = await LoadAsync(args[0]).ConfigureAwait(false);
         var baseline = await LoadAsync(args[1]).ConfigureAwait(false);
-        var cpu = self.TotalProcessorTime;
-        var cold = Stopwatch.StartNew();
-        var verdict = await JudgeAsync(current, args[0], baseline, args[1]).ConfigureAwait(false);
-        cold.Stop();
-        self.Refresh();
-        var coldCpu = (self.TotalProcessorTime - cpu).TotalSeconds;
-        var warm = new List<(double Wall, double Cpu)>();
-        for (var i = 0; i < 5; i++)
-        {
-            self.Refresh();
-            cpu = self.TotalProcessorTime;
-            var watch = Stopwatch.StartNew();
-            await JudgeAsync(current, args[0], baseline, args[1]).ConfigureAwait(false);
-            self.Refresh();
-            warm.Add((watch.Elapsed.TotalSeconds, (self.TotalProcessorTime - cpu).TotalSeconds));
-        }
-
-        self.Refresh();
+        var (verdict, timing) = await ColdWarmTiming.MeasureAsync(() => JudgeAsync(current, args[0], baseline, args[1])).ConfigureAwait(false);
+        using var self = Process.GetCurrentProcess();
         Console.WriteLine(JsonSerializer.Serialize(new
         {
             result = verdict.Result,
-            coldSeconds = cold.Elapsed.TotalSeconds,
-            coldCpuSeconds = coldCpu,
-            warmSeconds = warm.Select(w => w.Wall).Order().ElementAt(warm.Count / 2),
-            warmCpuSeconds = warm.Select(w => w.Cpu).Order().ElementAt(warm.Count / 2),
+            coldSeconds = timing.ColdSeconds,
+            coldCpuSeconds = timing.ColdCpuSeconds,
+            warmSeconds = timing.WarmSeconds,
+            warmCpuSeconds = timing.WarmCpuSeconds,
             peakWorkingSetBytes = self.PeakWorkingSet64,
         }));
         return 0;
