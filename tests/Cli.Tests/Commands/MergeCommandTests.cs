@@ -1,7 +1,7 @@
 using System.Text.Json;
 using GuidellmFunctions.Cli.Tests.Support;
-using GuidellmFunctions.Engine.Metrics;
 using GuidellmFunctions.Engine.Reporting;
+using GuidellmFunctions.Engine.Tests.Support;
 
 namespace GuidellmFunctions.Cli.Tests.Commands;
 
@@ -22,39 +22,8 @@ public sealed class MergeCommandTests : IDisposable
 
     private string Merged => Path.Combine(_dir, "e", "t", "2026", "12", "03", "r.json");
 
-    private async Task SaveShardAsync(int index, int successful)
-    {
-        var ttft = new Distribution();
-        Enumerable.Range(1, successful).ToList().ForEach(i => ttft.Record(i * 3));
-        var summary = new BenchmarkSummary
-        {
-            Requests = new RequestCounts(successful, successful, 0, 0),
-            Errors = new Dictionary<string, long>(),
-            Tokens = new TokenCounts(successful * 10, successful * 5, "usage", 0, 0),
-            TtftMs = ttft.Summarize(),
-            ItlMs = DistributionSummary.Empty,
-            TpotMs = DistributionSummary.Empty,
-            E2eLatencyMs = ttft.Summarize(),
-            DispatchDelayMs = DistributionSummary.Empty,
-            Throughput = new ThroughputSummary(successful / 10.0, successful / 2.0, successful * 1.5),
-            Concurrency = new ConcurrencySummary(1, 1),
-        };
-        var report = new RunReport
-        {
-            RunId = "r",
-            Environment = "e",
-            Target = "t",
-            Model = "m",
-            Status = RunStatus.Completed,
-            StartedAt = Start,
-            EndedAt = Start.AddSeconds(10),
-            Trigger = RunTrigger.Queue,
-            Config = new TargetReport { Endpoint = "http://127.0.0.1:1/v1/chat/completions" },
-            Benchmarks = [new BenchmarkReport { Profile = new ProfileReport("concurrent", null, 1, null, 10, null, 0, 0), StartedAt = Start, EndedAt = Start.AddSeconds(10), DurationSeconds = 10, MeasuredSeconds = 10, StopReason = "max_seconds", Summary = summary }],
-            Shard = new ShardSummary { Index = index, Count = 3, Status = "completed", StartAt = Start, StartSkewMs = 0 },
-        };
-        await new LocalReportStore(_dir, pages: false).SaveAsync(report, null, CancellationToken.None);
-    }
+    private Task SaveShardAsync(int index, int successful) =>
+        new LocalReportStore(_dir, pages: false).SaveAsync(ShardReports.Shard(index, 3, successful, 10, Start), null, CancellationToken.None);
 
     [Fact]
     public async Task Merge_waits_for_every_shard_unless_partial_never_merges_twice_and_force_merges_again()

@@ -1,6 +1,7 @@
 using GuidellmFunctions.Engine.Metrics;
 using GuidellmFunctions.Engine.Reporting;
 using GuidellmFunctions.Engine.Shards;
+using GuidellmFunctions.Engine.Tests.Support;
 
 namespace GuidellmFunctions.Engine.Tests.Shards;
 
@@ -34,8 +35,8 @@ public sealed class ShardMergerTests
     [Fact]
     public void Counts_add_up_rates_use_the_union_window_and_a_missing_shard_is_named()
     {
-        var one = Shard(1, requests: 100, seconds: 10, startedAt: Start);
-        var three = Shard(3, requests: 50, seconds: 10, startedAt: Start.AddSeconds(2));
+        var one = ShardReports.Shard(1, 3, successful: 100, seconds: 10, Start);
+        var three = ShardReports.Shard(3, 3, successful: 50, seconds: 10, Start, startedAt: Start.AddSeconds(2));
 
         var merged = ShardMerger.Merge([three, one], 3, Start);
 
@@ -49,38 +50,5 @@ public sealed class ShardMergerTests
         Assert.Equal(RunStatus.Completed, merged.Status);
         Assert.StartsWith("shard 2 missing", merged.StatusReason, StringComparison.Ordinal);
         Assert.Null(merged.Shard);
-    }
-
-    private static RunReport Shard(int index, int requests, double seconds, DateTimeOffset startedAt)
-    {
-        var ttft = new Distribution();
-        Enumerable.Range(1, requests).ToList().ForEach(i => ttft.Record(i));
-        var summary = new BenchmarkSummary
-        {
-            Requests = new RequestCounts(requests + 1, requests, 1, 0),
-            Errors = new Dictionary<string, long> { ["timeout"] = 1 },
-            Tokens = new TokenCounts(requests * 10, requests * 5, "usage", 0, 0),
-            TtftMs = ttft.Summarize(),
-            ItlMs = DistributionSummary.Empty,
-            TpotMs = DistributionSummary.Empty,
-            E2eLatencyMs = ttft.Summarize(),
-            DispatchDelayMs = DistributionSummary.Empty,
-            Throughput = new ThroughputSummary(requests / seconds, requests * 5 / seconds, requests * 15 / seconds),
-            Concurrency = new ConcurrencySummary(2, 3),
-        };
-        return new RunReport
-        {
-            RunId = "r",
-            Environment = "e",
-            Target = "t",
-            Model = "m",
-            Status = RunStatus.Completed,
-            StartedAt = startedAt,
-            EndedAt = startedAt.AddSeconds(seconds),
-            Trigger = RunTrigger.Queue,
-            Config = null!,
-            Benchmarks = [new BenchmarkReport { Profile = new ProfileReport("concurrent", null, 2, null, seconds, null, 0, 0), StartedAt = startedAt, EndedAt = startedAt.AddSeconds(seconds), DurationSeconds = seconds, MeasuredSeconds = seconds, StopReason = "max_seconds", Summary = summary }],
-            Shard = new ShardSummary { Index = index, Count = 3, Status = "completed", StartAt = Start, StartSkewMs = 0 },
-        };
     }
 }
