@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using Microsoft.ML.Tokenizers;
 
 namespace GuidellmFunctions.Engine.Data;
@@ -7,9 +8,9 @@ namespace GuidellmFunctions.Engine.Data;
 /// Counts cl100k_base tokens exactly as <see cref="Tokenizer.CountTokens(string, bool, bool)"/> does, at a fraction of its
 /// cost on long prompts. The tokenizer's cost is its pre-tokenizer (a regular expression run over the text, and again for
 /// every call); the BPE of a piece it has seen is a cache hit. Here, text of plain ASCII (letters, digits, punctuation,
-/// space, tab, CR, LF) is cut into the same pieces by a hand-written scanner of the cl100k pattern, and each piece is
-/// counted once (kept in a bounded map) through the tokenizer without pre-tokenization. Any other text (other characters,
-/// special tokens' <c>&lt;|</c>) is left to the tokenizer whole, in stretches that start at a space before a letter: the
+/// space, tab, CR, LF) and other punctuation and symbols (dashes, quotes, arrows) is cut into the same pieces by a hand-written scanner of the cl100k pattern, and each piece is
+/// counted once (kept in a bounded map) through the tokenizer without pre-tokenization. Any other text (letters and
+/// digits beyond ASCII, other spaces and controls, special tokens' <c>&lt;|</c>) is left to the tokenizer whole, in stretches that start at a space before a letter: the
 /// pattern always starts a piece there and never lets one cross it, so counts of such stretches add up exactly. Not
 /// thread-safe: one per reading thread.
 /// </summary>
@@ -61,11 +62,22 @@ internal sealed class TokenCounter
 
     private static int NextOdd(ReadOnlySpan<char> text, int from)
     {
-        var rest = text[from..];
-        var other = rest.IndexOfAnyExcept(Plain);
-        var special = (other < 0 ? rest : rest[..other]).IndexOf("<|", StringComparison.Ordinal);
-        var first = special >= 0 ? special : other;
-        return first < 0 ? -1 : from + first;
+        var other = from;
+        while (true)
+        {
+            var found = text[other..].IndexOfAnyExcept(Plain);
+            other = found < 0 ? -1 : other + found;
+            if (other < 0 || !IsOtherSymbol(text[other]))
+            {
+                break;
+            }
+
+            other++;
+        }
+
+        var rest = text[from..(other < 0 ? text.Length : other)];
+        var special = rest.IndexOf("<|", StringComparison.Ordinal);
+        return special >= 0 ? from + special : other;
     }
 
     /// <summary>The last space before a letter in [<paramref name="from"/>, <paramref name="odd"/>), else <paramref name="from"/>.</summary>
@@ -104,11 +116,17 @@ internal sealed class TokenCounter
 
     private static bool IsNewline(char c) => c is '\r' or '\n';
 
-    private static bool IsOther(char c) => !IsLetter(c) && !IsDigit(c) && !IsSpace(c);
+    private static bool IsOther(char c) => c < 128 ? !IsLetter(c) && !IsDigit(c) && !IsSpace(c) : IsOtherSymbol(c);
+
+    /// <summary>A character beyond ASCII that the pattern takes as neither letter, number nor space: punctuation and symbols (dashes, quotes, arrows).</summary>
+    private static bool IsOtherSymbol(char c) => c >= 128 && char.GetUnicodeCategory(c) is
+        UnicodeCategory.DashPunctuation or UnicodeCategory.OpenPunctuation or UnicodeCategory.ClosePunctuation or UnicodeCategory.InitialQuotePunctuation
+        or UnicodeCategory.FinalQuotePunctuation or UnicodeCategory.OtherPunctuation or UnicodeCategory.ConnectorPunctuation
+        or UnicodeCategory.MathSymbol or UnicodeCategory.CurrencySymbol or UnicodeCategory.ModifierSymbol or UnicodeCategory.OtherSymbol;
 
     /// <summary>
     /// The end of the piece starting at <paramref name="i"/>, by cl100k_base's pattern (<c>(?i:'s|'t|'re|'ve|'m|'ll|'d)|
-    /// [^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+</c>) on plain ASCII.
+    /// [^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+</c>) on the characters it takes.
     /// </summary>
     private static int PieceEnd(ReadOnlySpan<char> s, int i)
     {

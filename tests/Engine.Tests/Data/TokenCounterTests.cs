@@ -7,13 +7,13 @@ namespace GuidellmFunctions.Engine.Tests.Data;
 public sealed class TokenCounterTests
 {
     // The pieces the cl100k pattern tells apart: letters of both cases, contractions, digits, punctuation, every kind of
-    // whitespace run, characters the counter leaves to the tokenizer (accents, CJK, an emoji's surrogate pair, controls,
-    // a non-breaking space) and a special token.
+    // whitespace run, punctuation and symbols beyond ASCII, characters the counter leaves to the tokenizer (accents, CJK,
+    // an emoji's surrogate pair, controls, a non-breaking space and other spaces, a non-ASCII digit) and a special token.
     private static readonly string[] Alphabet =
     [
         "a", "Z", "word", " the", "  ", " ", "\t", "\n", "\r\n", " \n", "\n\n  ", "'s", "'S", "'re", "'LL", "'ve", "'d", "'m", "'t", "'x", "'",
         "0", "12", "3456", ".", ",", "!?", "(", ")", "{", "}", "\"", "-", "_", "<", "|", ">", "é", "naïve", "中文", "😀", "\u00a0", "\u000b", "\u0001",
-        "<|endoftext|>", "x<|fim_prefix|>", "ſ", "K",
+        "<|endoftext|>", "x<|fim_prefix|>", "ſ", "K", "—", "…", "→", "“", "”", "’s", "€", "©", "×", "¿", "\u0085", "\u2028", "٣",
     ];
 
     private readonly PromptGenerator _generator = new();
