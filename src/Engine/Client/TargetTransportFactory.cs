@@ -71,6 +71,7 @@ internal sealed class TargetTransportFactory : IDisposable
             EnableMultipleHttp2Connections = true,
             SslOptions = new SslClientAuthenticationOptions(),
         };
+        HandlerConnectTiming.Install(handler);
         if (key.Insecure)
         {
 #pragma warning disable CA5359 // Opted into per target with tls_insecure_skip_verify, for self-signed test clusters.

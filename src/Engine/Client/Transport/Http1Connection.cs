@@ -46,6 +46,7 @@ internal sealed class Http1Connection
     private bool _bodyComplete;
     private bool _receivedResponse;
     private bool _released;
+    private bool _reused;
 
     /// <param name="socket">The connected socket.</param>
     /// <param name="pool">Where the connection goes back after a request.</param>
@@ -76,6 +77,9 @@ internal sealed class Http1Connection
 
     /// <summary>When the connection was opened (<see cref="TimeProvider.GetTimestamp"/>).</summary>
     public long CreatedAt { get; }
+
+    /// <summary>How long opening it took: TCP connect, a proxy's tunnel and the TLS handshake.</summary>
+    public TimeSpan OpenTime { get; init; }
 
     /// <summary>When the connection last went back to its pool.</summary>
     public long IdleSince { get; set; }
@@ -122,6 +126,7 @@ internal sealed class Http1Connection
         _bodyComplete = false;
         _receivedResponse = false;
         _released = false;
+        _reused = reused;
         _socketStream.Stamp = false;
         _socketStream.LastArrival = 0;
         MayRetry = false;
@@ -650,6 +655,8 @@ internal sealed class Http1Connection
         public override string? Location => connection._head.Location;
 
         public override string? ContentEncoding => connection._head.ContentEncoding;
+
+        public override TimeSpan ConnectTime => connection._reused ? TimeSpan.Zero : connection.OpenTime;
 
         public override Stream Body => connection._body;
 
