@@ -46,7 +46,7 @@ internal sealed class TargetTransportFactory : IDisposable
         var proxy = key.Proxy is { } configured ? Proxy().With(configured) : Proxy();
         if (!key.Http1)
         {
-            return new HttpClientTransport(Client(Handler(key, proxy)), owned: true);
+            return new HttpClientTransport(Client(Handler(key, proxy)), owned: true) { Preopens = true };
         }
 
         return new Http1Transport

@@ -31,6 +31,13 @@ internal sealed class HttpClientTransport : ITargetTransport, IDisposable
         _owned = owned;
     }
 
+    /// <summary>
+    /// Pre-open connections when asked (<see cref="PreopenAsync"/>): only for a client built over a pooling
+    /// <see cref="SocketsHttpHandler"/> (the transport factory's); another handler (a test's scripted replies) may hold no
+    /// connections at all.
+    /// </summary>
+    internal bool Preopens { get; init; }
+
     /// <inheritdoc />
     public void Dispose()
     {
@@ -73,7 +80,7 @@ internal sealed class HttpClientTransport : ITargetTransport, IDisposable
     public async ValueTask<int> PreopenAsync(CompletionRequest template, int connections, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(template);
-        if (template.ModelsEndpoint is null || connections <= 0)
+        if (!Preopens || template.ModelsEndpoint is null || connections <= 0)
         {
             return 0;
         }
