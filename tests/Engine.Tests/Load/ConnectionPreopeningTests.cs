@@ -100,6 +100,27 @@ public sealed class ConnectionPreopeningTests : IDisposable
     }
 
     [Fact]
+    public async Task A_preopened_tls_connection_with_its_session_tickets_unread_is_used_not_taken_for_closed()
+    {
+        await using var server = await SimulatorServer.StartAsync(new SimulatorOptions { Model = "m", TtftMs = 5, ItlMs = 1, Tls = true });
+        var endpoint = new Uri(server.V1, "v1/chat/completions");
+
+        // Every idle connection is checked before reuse, as one idle past a second is: the tickets have arrived by then.
+        using var transport = new GuidellmFunctions.Engine.Client.Transport.Http1Transport { CheckAfterIdle = TimeSpan.Zero, InsecureSkipVerify = true };
+        var client = new OpenAiStreamingClient(transport, TimeProvider.System);
+        var executor = new RequestExecutor(client, TimeProvider.System);
+        var source = new FixedRequestSource(endpoint);
+
+        Assert.Equal(4, await client.PreopenAsync(source.Prepare(0, 0).Request, 4, CancellationToken.None));
+        var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(i =>
+            executor.ExecuteAsync(source.Prepare(0, i).Request, i, TimeProvider.System.GetTimestamp(), 1, 8, TimeSpan.FromSeconds(30), CancellationToken.None).AsTask()));
+
+        Assert.All(results, r => Assert.Equal(RequestStatus.Successful, r.Status));
+        Assert.All(results, r => Assert.Equal(0, r.ConnectMs));
+        Assert.Equal(4, server.ConnectionsAccepted);
+    }
+
+    [Fact]
     public async Task The_request_file_holds_each_requests_connect_time()
     {
         await using var server = await SimulatorServer.StartAsync(new SimulatorOptions { Model = "m", TtftMs = 5, ItlMs = 1, Tls = true });
