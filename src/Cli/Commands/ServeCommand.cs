@@ -40,7 +40,7 @@ internal static class ServeCommand
             IReadOnlyList<ResolvedTarget> targets;
             try
             {
-                loaded = new ConfigLoader().LoadFile(parse.GetValue(config)!);
+                loaded = await ConfigFile.LoadAsync(parse.GetValue(config)!, cancellationToken).ConfigureAwait(false);
                 targets = parse.GetValue(environment) is { } env ? loaded.ResolveTargets(env) : loaded.ResolveAll();
                 ConfigOutput.WriteWarnings(console, loaded);
             }

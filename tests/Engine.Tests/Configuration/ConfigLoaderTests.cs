@@ -17,7 +17,11 @@ public sealed class ConfigLoaderTests
 
         Assert.Equal(["develop", "staging"], config.Environments.Select(e => e.Name));
         Assert.Equal(9090, config.PrometheusPort);
-        Assert.Single(config.Warnings, w => w.Key == "discovery");
+        Assert.Empty(config.Warnings);
+        Assert.False(config.Discovery!.Enabled);
+        var router = Assert.Single(config.Discovery.Environments);
+        Assert.Equal(("develop", "http://api-router.develop.svc.cluster.local:8080/v1/chat/completions"), (router.Name, router.TargetUrl.ToString()));
+        Assert.Null(router.ApiKey);
 
         var staging = config.ResolveTargets("staging");
         var llama = staging.Single(t => t.Target.Name == "llama-7b");
