@@ -353,4 +353,16 @@ public sealed class ConfigLoaderTests
         Assert.Contains(ex.Errors, e => e.Key == "archive.container" && e.Message.Contains("Azure container name", StringComparison.Ordinal));
         Assert.Contains(ex.Errors, e => e.Key == "archive" && e.Message.Contains("account_url", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void A_duration_too_long_for_a_timespan_is_an_error_not_a_crash()
+    {
+        var ex = Assert.Throws<ConfigValidationException>(() => Loader().LoadText("""
+            environments:
+              dev:
+                targets: [{ name: a, url: "http://127.0.0.1:1/v1", model: m, max_seconds: 7.093E+33 }]
+            """, "a.yaml"));
+
+        Assert.Contains(ex.Errors, e => e.Key.EndsWith(".max_seconds", StringComparison.Ordinal));
+    }
 }
