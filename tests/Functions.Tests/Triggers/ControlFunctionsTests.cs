@@ -2,9 +2,7 @@ using System.Net;
 using Azure.Storage.Queues;
 using GuidellmFunctions.Engine.Tests.Support;
 using GuidellmFunctions.Functions.Triggers;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace GuidellmFunctions.Functions.Tests.Triggers;
 
@@ -18,21 +16,7 @@ public sealed class ControlFunctionsTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _targets = await ArchivedTargets.StartAsync(_dir);
-        _services = new ServiceCollection()
-            .AddGuidellmFunctions(
-                new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-                {
-                    ["GUIDELLM_CONFIG"] = _targets.ConfigPath,
-                    ["GUIDELLM_ENVIRONMENT"] = "development",
-                    ["AzureWebJobsStorage"] = _targets.Azurite.ConnectionString,
-                    ["GUIDELLM_OUTPUT"] = Path.Combine(_dir, "out"),
-                }).Build(),
-                Path.Combine(AppContext.BaseDirectory, "host.json"))
-            .AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>))
-            .AddTransient<ControlFunctions>()
-            .AddTransient<OnDemandLoadTest>()
-            .AddTransient<NightlyLoadTest>()
-            .BuildServiceProvider(validateScopes: true);
+        _services = Support.FunctionsContainer.Build(_targets, _dir, _targets.ConfigPath);
     }
 
     public async Task DisposeAsync()
