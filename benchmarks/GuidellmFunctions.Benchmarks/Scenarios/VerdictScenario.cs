@@ -14,7 +14,7 @@ using GuidellmFunctions.Simulator;
 namespace GuidellmFunctions.Benchmarks.Scenarios;
 
 /// <summary>
-/// Issue 18's costs: a capacity search against the simulator (batch of 4, TTFT 20 ms, a 50 ms TTFT SLO: wall time and
+/// Issue 18's costs: whether the verdict cries wolf (<see cref="VerdictNoiseScenario"/>), a capacity search against the simulator (batch of 4, TTFT 20 ms, a 50 ms TTFT SLO: wall time and
 /// probes), and the verdict of two real 200,000-request runs judged in a fresh process (this program's
 /// <c>verdict-probe</c> verb, as the CLI's compare verb runs it): time, CPU time and peak working set.
 /// </summary>
@@ -22,6 +22,7 @@ internal static class VerdictScenario
 {
     public static async Task RunAsync(Suite suite)
     {
+        await VerdictNoiseScenario.RunAsync(suite).ConfigureAwait(false);
         await CapacityAsync(suite).ConfigureAwait(false);
         var requests = suite.Quick ? 50_000 : 200_000;
         await using var simulator = await SimulatorProcess.StartAsync(LargeRun.Simulator);

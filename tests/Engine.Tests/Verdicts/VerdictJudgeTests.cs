@@ -74,6 +74,29 @@ public sealed class VerdictJudgeTests : IDisposable
         Assert.Equal(0.01, strict.Threshold);
     }
 
+    [Fact]
+    public async Task A_change_beyond_the_threshold_is_called_only_when_its_whole_interval_is()
+    {
+        var verdict = await Judge(Run("edge", 2, tpotMs: 10.6), Run("base", 1));
+
+        var tpot = verdict.Metrics.Single(m => m.Name == "tpot_p50_ms");
+        Assert.True(tpot.Change > 0.05 && tpot.Low <= 0.05, tpot.ToString());
+        Assert.Equal("unchanged", tpot.Result);
+        Assert.All(verdict.Metrics, m => Assert.Equal(m.Low > 0.05 ? "regressed" : m.High < -0.05 ? "improved" : "unchanged", m.Result));
+    }
+
+    [Fact]
+    public async Task A_p95_is_compared_only_with_enough_values_beyond_it_and_the_reason_names_those_left_out()
+    {
+        var shortRuns = await Judge(Run("short", 2, count: 300), Run("base", 1, count: 300));
+        var longRuns = await Judge(Run("long", 4, count: 1500), Run("base2", 3, count: 1500));
+
+        Assert.Equal(["ttft_p50_ms", "tpot_p50_ms", "e2e_p50_ms", "output_tokens_per_second"], shortRuns.Metrics.Select(m => m.Name));
+        Assert.Contains("not compared (fewer than 20 values beyond the quantile in a run): ttft_p95_ms (needs 400), tpot_p95_ms (needs 400), e2e_p95_ms (needs 400)", shortRuns.Reason, StringComparison.Ordinal);
+        Assert.Contains(longRuns.Metrics, m => m.Name == "e2e_p95_ms");
+        Assert.DoesNotContain("not compared", longRuns.Reason, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("model", "different models: other and baseline m")]
     [InlineData("profile", "different profiles: poisson and baseline constant")]
