@@ -12,7 +12,7 @@ namespace GuidellmFunctions.Benchmarks.Scenarios;
 
 /// <summary>
 /// Issue 18's check that the verdict does not cry wolf: short runs of one unchanged simulator config, one after another,
-/// each judged against the one before at the default threshold (unchanged expected), and after each a run against the
+/// each judged against the last valid one before it at the default threshold (unchanged expected), and after each a run against the
 /// same config with a 20% slower ITL judged against it (regressed expected). Prints "unchanged x/N" and
 /// "regressed-when-slower y/N", and on stderr each pair's metrics, so a wrong call can be traced to its metric.
 /// </summary>
@@ -44,7 +44,7 @@ internal static class VerdictNoiseScenario
                 return run[0].Saved!.Location!;
             }
 
-            int unchanged = 0, regressed = 0, wrongWithInvalid = 0;
+            int unchanged = 0, regressed = 0, wrongWithInvalid = 0, incomparable = 0;
             var wrong = new Dictionary<string, int>(StringComparer.Ordinal);
             var previous = await RunAsync(same.V1).ConfigureAwait(false);
             for (var i = 0; i < pairs; i++)
@@ -55,7 +55,8 @@ internal static class VerdictNoiseScenario
                 var worse = await JudgeAsync(slow, current).ConfigureAwait(false);
                 var invalid = (await InvalidAsync(current).ConfigureAwait(false)) + (await InvalidAsync(previous).ConfigureAwait(false));
                 unchanged += calm.Result == "unchanged" ? 1 : 0;
-                wrongWithInvalid += calm.Result != "unchanged" && invalid.Length > 0 ? 1 : 0;
+                incomparable += calm.Result == "incomparable" ? 1 : 0;
+                wrongWithInvalid += calm.Result is "regressed" or "improved" && invalid.Length > 0 ? 1 : 0;
                 regressed += worse.Result == "regressed" ? 1 : 0;
                 foreach (var m in calm.Metrics.Where(m => m.Result != "unchanged"))
                 {
@@ -63,14 +64,18 @@ internal static class VerdictNoiseScenario
                 }
 
                 await Console.Error.WriteLineAsync($"pair {i + 1}: same {calm.Result} [{Describe(calm)}]{invalid}; slower {worse.Result} [{Describe(worse)}]{await InvalidAsync(slow).ConfigureAwait(false)}").ConfigureAwait(false);
-                previous = current;
+                // As the baseline lookup does, a run with a stage not valid is never the next run's baseline.
+                if ((await InvalidAsync(current).ConfigureAwait(false)).Length == 0)
+                {
+                    previous = current;
+                }
             }
 
             var load = File.Exists("/proc/loadavg") ? (await File.ReadAllTextAsync("/proc/loadavg").ConfigureAwait(false)).Split(' ')[0] : "-";
             suite.Table($"12. Verdict noise: {seconds}-second runs, 8 streams, TTFT 20 ms, ITL {ItlMs} ms, default threshold (issue 18)",
-                ["pairs", "unchanged (same config)", "regressed-when-slower (ITL +20%)", "metrics wrongly called (same config)", "of those, pairs with a stage not valid", "load average at the end"],
+                ["pairs", "unchanged (same config)", "incomparable (a stage not valid)", "regressed-when-slower (ITL +20%)", "metrics wrongly called (same config)", "of those, pairs with a stage not valid", "load average at the end"],
                 [[
-                    pairs.ToString(CultureInfo.InvariantCulture), $"{unchanged}/{pairs}", $"{regressed}/{pairs}",
+                    pairs.ToString(CultureInfo.InvariantCulture), $"{unchanged}/{pairs}", $"{incomparable}/{pairs}", $"{regressed}/{pairs}",
                     wrong.Count == 0 ? "none" : string.Join(", ", wrong.Select(w => $"{w.Key} {w.Value}")), wrongWithInvalid.ToString(CultureInfo.InvariantCulture), load,
                 ]]);
             suite.Goals.Add(new Goal("verdict of an unchanged config", $">= {pairs - (pairs / 20)}/{pairs} unchanged", $"{unchanged}/{pairs}", unchanged >= pairs - (pairs / 20)));
@@ -88,21 +93,12 @@ internal static class VerdictNoiseScenario
         string.Join(" ", verdict.Metrics.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Name}={m.Change:+0.0%;-0.0%}({m.Low:+0.0%;-0.0%},{m.High:+0.0%;-0.0%}){(m.Result == "unchanged" ? string.Empty : "!")}")));
 
     private static async Task<VerdictReport> JudgeAsync(string current, string baseline) =>
-        await VerdictJudge.CompareAsync(await LoadAsync(current).ConfigureAwait(false), Open(current), await LoadAsync(baseline).ConfigureAwait(false), Open(baseline), SettingsTable.RegressionThreshold.Default, CancellationToken.None).ConfigureAwait(false);
+        await VerdictJudge.CompareAsync(await VerdictScenario.LoadAsync(current).ConfigureAwait(false), VerdictScenario.Open(current), await VerdictScenario.LoadAsync(baseline).ConfigureAwait(false), VerdictScenario.Open(baseline), SettingsTable.RegressionThreshold.Default, CancellationToken.None).ConfigureAwait(false);
 
     /// <summary>" (not valid: reasons)" when a stage of the run was not valid, else empty.</summary>
     private static async Task<string> InvalidAsync(string path)
     {
-        var reasons = (await LoadAsync(path).ConfigureAwait(false)).Benchmarks.Where(b => b.Validity is { Valid: false }).SelectMany(b => b.Validity!.Reasons).ToList();
+        var reasons = (await VerdictScenario.LoadAsync(path).ConfigureAwait(false)).Benchmarks.Where(b => b.Validity is { Valid: false }).SelectMany(b => b.Validity!.Reasons).ToList();
         return reasons.Count == 0 ? string.Empty : $" (not valid: {string.Join(", ", reasons)})";
     }
-
-    private static async Task<RunReport> LoadAsync(string path)
-    {
-        await using var stream = File.OpenRead(path);
-        return (await System.Text.Json.JsonSerializer.DeserializeAsync(stream, ReportJsonContext.Default.RunReport).ConfigureAwait(false))!;
-    }
-
-    private static Func<CancellationToken, Task<Stream>> Open(string reportPath) =>
-        _ => Task.FromResult<Stream>(File.OpenRead(reportPath[..^".json".Length] + ReportLayout.RequestsSuffix));
 }

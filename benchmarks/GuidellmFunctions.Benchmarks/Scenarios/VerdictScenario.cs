@@ -90,7 +90,8 @@ internal static class VerdictScenario
         return 0;
     }
 
-    private static async Task<RunReport> LoadAsync(string path)
+    /// <summary>A saved report.</summary>
+    internal static async Task<RunReport> LoadAsync(string path)
     {
         await using var stream = File.OpenRead(path);
         return (await JsonSerializer.DeserializeAsync(stream, ReportJsonContext.Default.RunReport).ConfigureAwait(false))!;
@@ -99,6 +100,7 @@ internal static class VerdictScenario
     private static Task<VerdictReport> JudgeAsync(RunReport current, string currentPath, RunReport baseline, string baselinePath) =>
         VerdictJudge.CompareAsync(current, Open(currentPath), baseline, Open(baselinePath), 0.05, CancellationToken.None);
 
-    private static Func<CancellationToken, Task<Stream>> Open(string reportPath) =>
+    /// <summary>Opens the per-request records saved beside a report.</summary>
+    internal static Func<CancellationToken, Task<Stream>> Open(string reportPath) =>
         _ => Task.FromResult<Stream>(File.OpenRead(reportPath[..^".json".Length] + ReportLayout.RequestsSuffix));
 }

@@ -50,7 +50,7 @@ public sealed class BlobRunHistoryTests : IDisposable
         Assert.Null(missing);
         Assert.Contains("the pinned baseline run lost of dev/t is not in", why, StringComparison.Ordinal);
         Assert.Null(first);
-        Assert.Contains("no earlier completed run of dev/t with model m and the same effective config in", reason, StringComparison.Ordinal);
+        Assert.Contains("no earlier completed run of dev/t with model m, valid stages and the same effective config in", reason, StringComparison.Ordinal);
         Assert.DoesNotContain("AccountKey", why + reason, StringComparison.OrdinalIgnoreCase);
 
         // The verdict reads both runs' records as the blob store archived them: the same requests, so unchanged.

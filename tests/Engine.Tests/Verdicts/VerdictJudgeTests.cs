@@ -123,6 +123,25 @@ public sealed class VerdictJudgeTests : IDisposable
     }
 
     [Fact]
+    public async Task A_run_whose_stage_was_not_valid_is_incomparable_rather_than_a_verdict_on_the_runner()
+    {
+        var starved = Run("starved", 2, tpotMs: 14);
+        var report = Read(starved);
+        var validity = new ValidityReport { Valid = false, Reasons = ["thread_pool_lag: the runner's thread pool ran work 558.7 ms late at p95"] };
+        File.WriteAllText(starved, JsonSerializer.Serialize(report with { Benchmarks = [report.Benchmarks[0] with { Validity = validity }] }, ReportJsonContext.Default.RunReport));
+
+        var verdict = await Judge(starved, Run("base", 1));
+        var reversed = await Judge(Run("later", 3), starved);
+
+        Assert.Equal("incomparable", verdict.Result);
+        Assert.Equal("this run's stage 0 was not valid, the runner itself may have limited what it measured: thread_pool_lag: the runner's thread pool ran work 558.7 ms late at p95", verdict.Reason);
+        Assert.Empty(verdict.Metrics);
+        Assert.StartsWith("the baseline's stage 0 was not valid", reversed.Reason, StringComparison.Ordinal);
+        Assert.False(RunComparison.AllStagesValid(Read(starved)));
+        Assert.True(RunComparison.AllStagesValid(Read(Run("fine", 4))));
+    }
+
+    [Fact]
     public async Task Too_few_requests_are_incomparable_rather_than_a_verdict_on_noise()
     {
         var verdict = await Judge(Run("tiny", 2, count: 10), Run("base", 1, count: 10));
