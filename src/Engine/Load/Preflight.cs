@@ -29,4 +29,22 @@ internal static class Preflight
 
         return null;
     }
+
+    /// <summary>
+    /// The one model a server serves, for a run that names none; otherwise null and, in <paramref name="problem"/>, why
+    /// not (it lists several, none, or did not answer), naming <paramref name="modelsUrl"/>.
+    /// </summary>
+    public static string? SoleModel(ModelsProbe probe, string modelsUrl, out string? problem)
+    {
+        ArgumentNullException.ThrowIfNull(probe);
+        (var model, problem) = probe switch
+        {
+            { Models: [var only] } => (only, (string?)null),
+            { Models: { Count: > 1 } served } => (null, $"{modelsUrl} lists {served.Count} models ({string.Join(", ", served.Take(20).Select(m => $"`{m}`"))}): name one"),
+            { Status: null } => (null, $"{modelsUrl} did not answer, so the model cannot be found out: name it"),
+            { Status: >= 200 and < 300 } => (null, $"{modelsUrl} lists no model in OpenAI's form: name it"),
+            _ => (null, $"{modelsUrl} answered HTTP {probe.Status}{(probe.ServerMessage is { Length: > 0 } m ? $": {m}" : string.Empty)}"),
+        };
+        return model;
+    }
 }
