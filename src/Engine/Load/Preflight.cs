@@ -3,8 +3,9 @@ using GuidellmFunctions.Engine.Client;
 namespace GuidellmFunctions.Engine.Load;
 
 /// <summary>
-/// Judges the pre-flight probe of a target's model list: whether the burst can succeed at all. A target that cannot be
-/// reached is left to the stage's <see cref="TargetRefusesBreaker"/>, whose report holds the refused requests and their message.
+/// Judges the pre-flight probe of a target's model list: whether the burst can succeed at all (refused credentials, a
+/// gateway whose upstream is down, a model the server does not list). A target that cannot be reached is left to the
+/// stage's <see cref="TargetRefusesBreaker"/>, whose report holds the refused requests and their message.
 /// </summary>
 internal static class Preflight
 {
@@ -18,6 +19,12 @@ internal static class Preflight
         if (probe.Status is 401 or 403)
         {
             return $"pre-flight: the server refused the credentials (HTTP {probe.Status}): {probe.ServerMessage}";
+        }
+
+        // Nothing of the run has been sent yet, so a gateway that cannot reach its upstream is not buckling under our load.
+        if (probe.Status is 502)
+        {
+            return $"pre-flight: a gateway in front of the server cannot reach it (HTTP 502): {probe.ServerMessage}";
         }
 
         if (checkModel && probe.Models is { Count: > 0 } served && !served.Contains(model, StringComparer.Ordinal))
