@@ -6,8 +6,8 @@ namespace GuidellmFunctions.Engine.Runs;
 
 /// <summary>
 /// Reads an on-demand queue message (<c>{"runId"?, "environment", "targets"?, "overrides"?, "requestedBy"?}</c>) and checks
-/// it against the config. A message that can never succeed (bad JSON, unknown environment or target, invalid override)
-/// gets a reason naming every problem, for the poison queue.
+/// it against the config. A message that can never succeed (bad JSON, unknown environment or target, invalid override, a
+/// run beyond the config's <c>limits:</c>) gets a reason naming every problem, for the poison queue.
 /// </summary>
 public static class RunRequestParser
 {
@@ -88,7 +88,7 @@ public static class RunRequestParser
             {
                 try
                 {
-                    config.ResolveTargets(environment, targets, overrides);
+                    problems.AddRange(config.Limits.Exceeded(config.ResolveTargets(environment, targets, overrides)));
                 }
                 catch (ConfigValidationException ex)
                 {

@@ -15,6 +15,7 @@ internal sealed class RootReader(YamlValues yaml)
         ArchiveConfig? archive = null;
         List<DatasetSpec> datasets = [];
         var buckets = Export.HistogramLayout.Default;
+        var limits = QueueLimits.Default;
         foreach (var (keyNode, value) in root.Children)
         {
             var key = YamlValues.KeyText(keyNode);
@@ -42,11 +43,14 @@ internal sealed class RootReader(YamlValues yaml)
                 case "buckets":
                     buckets = new BucketsReader(yaml).Read(value, key);
                     break;
+                case "limits":
+                    limits = new LimitsReader(yaml).Read(value, key);
+                    break;
                 case "discovery":
                     yaml.Warnings.Add(yaml.At(keyNode, key, "model discovery is not supported; list targets under environments instead (section ignored)"));
                     break;
                 default:
-                    yaml.Error(keyNode, key, "unknown key (expected environments, defaults, datasets, prometheus, remote_write, buckets, archive)");
+                    yaml.Error(keyNode, key, "unknown key (expected environments, defaults, datasets, prometheus, remote_write, buckets, archive, limits)");
                     break;
             }
         }
@@ -67,6 +71,7 @@ internal sealed class RootReader(YamlValues yaml)
             RemoteWrite = remoteWrite,
             Buckets = buckets,
             Archive = archive,
+            Limits = limits,
             Warnings = yaml.Warnings,
         };
     }
