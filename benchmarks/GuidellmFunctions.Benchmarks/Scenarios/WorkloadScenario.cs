@@ -12,7 +12,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace GuidellmFunctions.Benchmarks.Scenarios;
 
 /// <summary>
-/// Workloads (issue 20): preparing requests with 32k- and 128k-token prompts (synthetic and from a dataset) in requests
+/// Workloads (issue 20): counting a long prompt's tokens with the tokenizer and with <see cref="TokenCounter"/> (prompts cut
+/// from the corpus, and varied text: this repository's docs and sources); preparing requests with 32k- and 128k-token prompts (synthetic and from a dataset) in requests
 /// per second and CPU per request; the peak working set of a fresh process (<c>dataset-probe</c>) reading a whole dataset
 /// of 10 MB, 100 MB and 1 GB in order and shuffled; 20-turn conversations at 100 at once against the simulator. The
 /// datasets are written to a temporary folder and deleted after.
@@ -26,6 +27,7 @@ internal static class WorkloadScenario
         var dir = Directory.CreateTempSubdirectory("guidellm-workloads-").FullName;
         try
         {
+            Counting(suite);
             Preparation(suite, dir);
             await MemoryAsync(suite, dir).ConfigureAwait(false);
             await ConversationsAsync(suite).ConfigureAwait(false);
@@ -58,6 +60,54 @@ internal static class WorkloadScenario
         self.Refresh();
         Console.WriteLine(JsonSerializer.Serialize(new { peakWorkingSetBytes = self.PeakWorkingSet64, seconds = wall.Elapsed.TotalSeconds }));
         return 0;
+    }
+
+    /// <summary>
+    /// CPU of one count of a long text: the tokenizer's <c>CountTokens</c> against a <see cref="TokenCounter"/> that has
+    /// counted another text of the same kind first (as a dataset's read-ahead thread has), on texts it has not seen, each
+    /// counted once.
+    /// </summary>
+    private static void Counting(Suite suite)
+    {
+        var repository = string.Concat(new[] { "docs", "src", "tests", "benchmarks" }.Where(Directory.Exists)
+            .SelectMany(d => Directory.EnumerateFiles(d, "*.*", SearchOption.AllDirectories))
+            .Where(f => (f.EndsWith(".md", StringComparison.Ordinal) || f.EndsWith(".cs", StringComparison.Ordinal)) && !f.Contains("/obj/", StringComparison.Ordinal) && !f.Contains("/bin/", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal).Select(File.ReadAllText));
+        var rows = new List<string[]>();
+        var results = new List<object>();
+        foreach (var (tokens, chars, texts) in new[] { (32_768, 120_000, suite.Quick ? 3 : 8), (131_072, 480_000, suite.Quick ? 1 : 3) })
+        {
+            var corpus = Enumerable.Range(0, texts + 1).Select(i => Prompts.Generate(tokens, $"[{i}]", new Random(i)).Prompt).ToList();
+            var varied = Enumerable.Range(0, texts + 1).Where(i => (i + 1) * chars <= repository.Length).Select(i => repository.Substring(i * chars, chars)).ToList();
+            foreach (var (name, set) in new[] { ("prompt cut from the corpus", corpus), ("this repository's docs and C# (varied)", varied) })
+            {
+                if (set.Count < 2)
+                {
+                    continue;
+                }
+
+                var counter = Prompts.NewCounter();
+                _ = counter.Count(set[0]);
+                _ = Prompts.CountTokens(set[0]);
+                var measured = set.Skip(1).ToList();
+                var (tokenizerMs, exact) = CpuPerText(measured, t => Prompts.CountTokens(t));
+                var (counterMs, counted) = CpuPerText(measured, t => counter.Count(t));
+                var meanTokens = exact / measured.Count;
+                rows.Add([name, meanTokens.ToString("N0", CultureInfo.InvariantCulture), measured.Count.ToString(CultureInfo.InvariantCulture), Suite.F(tokenizerMs, 2), Suite.F(counterMs, 2), Suite.F(tokenizerMs / counterMs, 1) + "x", counted == exact ? "yes" : $"NO ({counted} vs {exact})"]);
+                results.Add(new { text = name, tokens = meanTokens, texts = measured.Count, tokenizerCpuMs = tokenizerMs, counterCpuMs = counterMs, sameCount = counted == exact });
+            }
+        }
+
+        suite.Table("Workloads: counting a long prompt's tokens (CPU ms per text; the counter has counted one text of the kind before)", ["text", "tokens", "texts", "CountTokens ms", "TokenCounter ms", "ratio", "same count"], rows);
+        suite.Sections["workloadCounting"] = results;
+    }
+
+    private static (double CpuMs, long Tokens) CpuPerText(List<string> texts, Func<string, int> count)
+    {
+        // Each text once, timed on this thread: a second count would find every piece already counted.
+        var cpu = ThreadCpu.Now();
+        var tokens = texts.Sum(t => (long)count(t));
+        return ((ThreadCpu.Now() - cpu).TotalMilliseconds / texts.Count, tokens);
     }
 
     private static void Preparation(Suite suite, string dir)

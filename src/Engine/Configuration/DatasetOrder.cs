@@ -6,6 +6,6 @@ public enum DatasetOrder
     /// <summary>File order, from the first record.</summary>
     Sequential,
 
-    /// <summary>A permutation drawn from the target's <c>seed</c> (a new one each time the dataset is used up).</summary>
+    /// <summary>Every record once, in an order drawn from the target's <c>seed</c>: the file's blocks in a random order, the records of 4 MiB of them mixed (a new order each time the dataset is used up).</summary>
     Shuffle,
 }

@@ -17,8 +17,8 @@ internal sealed class DatasetRequestSource : IRequestSource, IArrivalSource, IDi
 {
     private readonly ResolvedTarget _target;
     private readonly DatasetReader _reader;
-    private readonly PromptGenerator _prompts;
     private readonly TracePrompts _traces;
+    private readonly TokenCounter _counter;
     private readonly string _runId;
     private readonly Lock _lock = new();
     private DatasetFeed? _feed;
@@ -30,9 +30,11 @@ internal sealed class DatasetRequestSource : IRequestSource, IArrivalSource, IDi
     {
         _target = target;
         _reader = reader;
-        _prompts = prompts;
         _runId = runId;
         _traces = new TracePrompts(prompts, target.Settings.Seed, reader.Spec.BlockTokens);
+
+        // Used only by the read-ahead thread (one at a time: a stage's feed is disposed before the next starts).
+        _counter = prompts.NewCounter();
     }
 
     /// <summary>Opens <paramref name="target"/>'s dataset: its format is told and its first records examined.</summary>
@@ -162,7 +164,7 @@ internal sealed class DatasetRequestSource : IRequestSource, IArrivalSource, IDi
 
         var firstUser = record.Messages.ToList().FindIndex(m => m.Role == ChatMessage.User);
         var start = record.Messages.Take(firstUser).Where(m => m.Role == ChatMessage.System).ToList();
-        var startTokens = start.Sum(m => _prompts.CountTokens(m.Content));
+        var startTokens = start.Sum(m => _counter.Count(m.Content));
         var turns = new List<UserTurn>();
         var messages = record.Messages;
         for (var i = firstUser; i < messages.Count && turns.Count < Math.Max(1, settings.Data.Turns); i++)
@@ -177,7 +179,7 @@ internal sealed class DatasetRequestSource : IRequestSource, IArrivalSource, IDi
             if (turns.Count == 0)
             {
                 // Only the first question is filtered; it bounds what the record sends first.
-                tokens = spec.MaxPromptTokens is { } max ? _prompts.CountTokens(text, Math.Max(1, max - startTokens)) : _prompts.CountTokens(text);
+                tokens = spec.MaxPromptTokens is { } max ? _counter.Count(text, Math.Max(1, max - startTokens)) : _counter.Count(text);
                 if (!InRange(startTokens + tokens))
                 {
                     return null;
@@ -185,12 +187,12 @@ internal sealed class DatasetRequestSource : IRequestSource, IArrivalSource, IDi
             }
             else
             {
-                tokens = _prompts.CountTokens(text);
+                tokens = _counter.Count(text);
             }
 
             var answer = i + 1 < messages.Count && messages[i + 1].Role == ChatMessage.Assistant ? messages[i + 1].Content : null;
             var output = spec.OutputTokens == DatasetOutputLengths.DataSpec ? DataSpecOutput(random)
-                : answer is { Length: > 0 } ? Cap(Math.Max(1, _prompts.CountTokens(answer)))
+                : answer is { Length: > 0 } ? Cap(Math.Max(1, _counter.Count(answer)))
                 : turns.Count == 0 && record.OutputTokens is { } given ? Cap(given)
                 : DataSpecOutput(random);
             turns.Add(new UserTurn(text, tokens, output));

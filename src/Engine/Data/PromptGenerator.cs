@@ -41,6 +41,9 @@ internal sealed class PromptGenerator
         return end < text.Length ? atMost + 1 : count;
     }
 
+    /// <summary>A counter of its own for one reading thread: the same counts as <see cref="CountTokens(string)"/>, cheaper on long texts.</summary>
+    public TokenCounter NewCounter() => new(_tokenizer);
+
     /// <summary>
     /// A prompt of <paramref name="tokens"/> tokens beginning with <paramref name="tag"/> (dropped when it would take more than
     /// half the prompt), cut from the corpus at an offset

@@ -125,6 +125,36 @@ public sealed class DatasetReaderTests : IDisposable
         Assert.Equal(Enumerable.Range(0, 500).Select(i => $"question number {i}"), reader.Pass(0, 7, fileOrder: true, CancellationToken.None).Select(x => x.Messages[0].Content));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_shuffle_larger_than_its_window_keeps_one_offset_per_block_and_gives_every_record_once(bool csv)
+    {
+        // Quoted CSV fields hold newlines, so a block must start where the scanner saw a record start, not after any newline.
+        var text = csv
+            ? "prompt,output_tokens\n" + string.Concat(Enumerable.Range(0, 600).Select(i => i % 50 == 7 ? $"\"question {i}\",many\n" : $"\"question\nnumber {i}\",4\n"))
+            : string.Concat(Enumerable.Range(0, 600).Select(i => i % 50 == 7 ? "{\"prompt\":\n" : $"{{\"prompt\":\"question number {i}\"}}\n"));
+        var path = _dir.Write(csv ? "many.csv" : "many.jsonl", text);
+        var spec = new DatasetSpec { Path = path, Order = DatasetOrder.Shuffle };
+        var expected = Enumerable.Range(0, 600).Where(i => i % 50 != 7).Select(i => csv ? $"question\nnumber {i}" : $"question number {i}").ToList();
+        var reader = DatasetReader.Open(spec, new DatasetOpener(), NullLogger.Instance, blockBytes: 200, windowBytes: 1000);
+        string[] Prompts(DatasetReader r, int pass, int seed) => [.. All(r, pass, seed).Select(x => x.Messages[0].Content)];
+
+        var first = Prompts(reader, 0, 7);
+
+        Assert.Equal(expected.Order(), first.Order());
+        Assert.NotEqual(expected, first);
+        Assert.InRange(reader.ShuffleBlocks, text.Length / 250, text.Length / 200);
+        Assert.Equal(12, reader.Malformed);
+        Assert.Equal(first, Prompts(DatasetReader.Open(spec, new DatasetOpener(), NullLogger.Instance, blockBytes: 200, windowBytes: 1000), 0, 7));
+        Assert.NotEqual(first, Prompts(reader, 1, 7));
+        Assert.Equal(12, reader.Malformed);
+
+        // The window mixes records from far apart in the file: the first 20 out are not from one stretch of it.
+        var positions = first.Take(20).Select(p => expected.IndexOf(p)).ToList();
+        Assert.True(positions.Max() - positions.Min() > 100, string.Join(",", positions));
+    }
+
     [Fact]
     public void The_scanner_reads_records_longer_than_its_buffer_and_skips_those_past_its_limit()
     {
