@@ -30,7 +30,10 @@ public sealed record RunnerConfig
     /// <summary>What an on-demand queue message may ask of each target (<c>limits:</c>; built-in caps when absent).</summary>
     internal QueueLimits Limits { get; init; } = QueueLimits.Default;
 
-    /// <summary>Things accepted but not acted on (for example the Go runner's <c>discovery:</c>).</summary>
+    /// <summary>The Go runner's <c>discovery:</c> section; null when absent. <see cref="Discovery.ModelDiscovery"/> acts on it.</summary>
+    public DiscoveryConfig? Discovery { get; init; }
+
+    /// <summary>Things worth a look that do not stop a run (a model router that could not be listed, for example).</summary>
     public IReadOnlyList<ConfigError> Warnings { get; init; } = [];
 
     /// <summary>Finds an environment by name (case-sensitive, as labels are).</summary>

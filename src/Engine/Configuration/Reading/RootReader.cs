@@ -13,6 +13,7 @@ internal sealed class RootReader(YamlValues yaml)
         var sawEnvironments = false;
         IReadOnlyList<RemoteWriteConfig> remoteWrite = [];
         ArchiveConfig? archive = null;
+        DiscoveryConfig? discovery = null;
         List<DatasetSpec> datasets = [];
         var buckets = Export.HistogramLayout.Default;
         var limits = QueueLimits.Default;
@@ -47,17 +48,17 @@ internal sealed class RootReader(YamlValues yaml)
                     limits = new LimitsReader(yaml).Read(value, key);
                     break;
                 case "discovery":
-                    yaml.Warnings.Add(yaml.At(keyNode, key, "model discovery is not supported; list targets under environments instead (section ignored)"));
+                    discovery = new DiscoveryReader(yaml).Read(value, key);
                     break;
                 default:
-                    yaml.Error(keyNode, key, "unknown key (expected environments, defaults, datasets, prometheus, remote_write, buckets, archive, limits)");
+                    yaml.Error(keyNode, key, "unknown key (expected environments, defaults, datasets, prometheus, remote_write, buckets, archive, limits, discovery)");
                     break;
             }
         }
 
-        if (!sawEnvironments)
+        if (!sawEnvironments && discovery is not { Enabled: true, Environments.Count: > 0 })
         {
-            yaml.Error(new ConfigError(yaml.Source, 1, 1, "environments", "missing: the config must define at least one environment"));
+            yaml.Error(new ConfigError(yaml.Source, 1, 1, "environments", "missing: the config must define at least one environment (or discovery with environments)"));
         }
 
         var catalog = DatasetCatalog.Collect(datasets, defaults, environments, yaml.Source, yaml.Errors);
@@ -72,6 +73,7 @@ internal sealed class RootReader(YamlValues yaml)
             Buckets = buckets,
             Archive = archive,
             Limits = limits,
+            Discovery = discovery,
             Warnings = yaml.Warnings,
         };
     }
