@@ -51,6 +51,7 @@ public static class Program
         root.Subcommands.Add(ReportCommand.Create(console));
         root.Subcommands.Add(EnqueueCommand.Create(console));
         root.Subcommands.Add(WorkerCommand.Create(console));
+        root.Subcommands.Add(MergeCommand.Create(console));
         return root;
     }
 }

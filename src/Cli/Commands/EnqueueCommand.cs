@@ -20,11 +20,13 @@ internal static class EnqueueCommand
         var overrides = new Option<string[]>("--override") { Description = $"Setting over the config's, key=value (repeatable): {string.Join(", ", SettingsTable.In(SettingChannels.Queue).Select(s => s.OverrideKey))}" };
         var runId = new Option<string?>("--run-id") { Description = "Run id (default: a new one); a second message with the same id runs nothing" };
         var requestedBy = new Option<string?>("--requested-by") { Description = "Who asks, for the record (default: the user name)" };
+        var shards = new Option<int>("--shards") { Description = $"Split the run across N workers (1 to {Engine.Runs.ShardMessages.MaxShards}): N messages, one per shard, starting together", DefaultValueFactory = _ => 1 };
+        var startAt = new Option<DateTimeOffset?>("--start-at") { Description = "When the shards start (ISO 8601; default: 30 s from now, for KEDA or the Functions host to scale out)" };
         var config = CommonOptions.ConfigLocation("Check the message against this config");
         var queue = CommonOptions.Queue();
         var connection = CommonOptions.Connection();
         var command = new Command("enqueue", "Post an on-demand run to the queue (for the queue trigger or the KEDA worker)");
-        foreach (var option in (Option[])[environment, targets, overrides, runId, requestedBy, config, queue, connection])
+        foreach (var option in (Option[])[environment, targets, overrides, runId, requestedBy, shards, startAt, config, queue, connection])
         {
             command.Options.Add(option);
         }
@@ -50,8 +52,20 @@ internal static class EnqueueCommand
                 problems.Add("--connection (or AzureWebJobsStorage) is required: the storage account of the queue");
             }
 
+            var count = parse.GetValue(shards);
+            if (count < 1 || count > ShardMessages.MaxShards)
+            {
+                problems.Add($"--shards must be 1 to {ShardMessages.MaxShards}, not {count}");
+            }
+
             var id = parse.GetValue(runId) ?? RunIds.New(TimeProvider.System);
             var message = RunRequestParser.Compose(id, parse.GetValue(environment)!, parse.GetValue(targets) ?? [], pairs, parse.GetValue(requestedBy) ?? Environment.UserName);
+            var start = parse.GetValue(startAt) ?? TimeProvider.System.GetUtcNow() + ShardMessages.DefaultStartDelay;
+            if (count > 1 && problems.Count == 0)
+            {
+                // Checked as the shards' own messages: the config refuses a load that cannot be split this many ways.
+                message = ShardMessages.Shard(message, 1, count, start);
+            }
             RunnerConfig? loaded = null;
             if (problems.Count == 0 && parse.GetValue(config) is { } location)
             {
@@ -66,7 +80,9 @@ internal static class EnqueueCommand
                 }
             }
 
-            if (problems.Count == 0 && RunRequestParser.Parse(message, loaded, id, out var reason) is null)
+            string? reason = null;
+            var request = problems.Count == 0 ? RunRequestParser.Parse(message, loaded, id, out reason) : null;
+            if (problems.Count == 0 && request is null)
             {
                 problems.Add(reason!);
             }
@@ -78,6 +94,23 @@ internal static class EnqueueCommand
             }
 
             var runQueue = StorageConnection.Parse(parse.GetValue(connection)!).Open(parse.GetValue(queue));
+            if (count > 1)
+            {
+                for (var i = 1; i <= count; i++)
+                {
+                    var shardMessage = ShardMessages.Shard(message, i, count, start);
+                    var shardId = await runQueue.SendAsync(shardMessage, cancellationToken).ConfigureAwait(false);
+                    console.WriteLine($"{shardMessage} (message {shardId})");
+                }
+
+                var targetsOfRun = loaded?.ResolveTargets(request!.Environment, request.Targets, request.Overrides);
+                var checkAt = ShardMessages.CheckAt(request!, targetsOfRun, start);
+                await runQueue.SendLaterAsync(ShardMessages.Check(message, count, start), checkAt - TimeProvider.System.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+                console.MarkupLine(Markup.Escape($"Queued run {id} as {count} shards on {runQueue.Name}, starting at {start.UtcDateTime:O}; shards missing at {checkAt.UtcDateTime:O} are merged without them"
+                    + (loaded is null ? "; not checked against a config" : string.Empty)));
+                return ExitCodes.Success;
+            }
+
             var messageId = await runQueue.SendAsync(message, cancellationToken).ConfigureAwait(false);
             console.MarkupLine(Markup.Escape($"Queued run {id} on {runQueue.Name} (message {messageId})" + (loaded is null ? "; not checked against a config" : string.Empty)));
             console.WriteLine(message);

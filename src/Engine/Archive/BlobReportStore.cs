@@ -17,7 +17,7 @@ namespace GuidellmFunctions.Engine.Archive;
 /// <c>index.html</c>, blob metadata and index tags (environment, target, model, status).
 /// Idempotent per run id: the report is written with If-None-Match: *, so a second delivery writes nothing.
 /// </summary>
-internal sealed partial class BlobReportStore : IReportStore
+internal sealed partial class BlobReportStore : IReportStore, Shards.IShardArchive
 {
     private readonly BlobContainerClient _container;
     private readonly ILogger _logger;
@@ -124,10 +124,56 @@ internal sealed partial class BlobReportStore : IReportStore
         }
 
         await SavePagesAsync(name, json, requestsFile, metadata, tags, cancellationToken).ConfigureAwait(false);
-        await _container.GetBlobClient(ReportLayout.RunMarkerPath(report.RunId, report.Environment, report.Target))
+        await _container.GetBlobClient(ReportLayout.RunMarkerPath(report))
             .UploadAsync(BinaryData.FromString(name), overwrite: true, cancellationToken).ConfigureAwait(false);
         LogWritten(_logger, reportBlob.Uri);
         return new ReportSaveResult(EffectiveConfig.RedactUrl(reportBlob.Uri), Written: true);
+    }
+
+    /// <inheritdoc />
+    public async Task<Shards.StoredShard?> ReadShardAsync(string environment, string target, DateTimeOffset startAt, string runId, int index, int count, string stagingDirectory, CancellationToken cancellationToken)
+    {
+        var name = ReportLayout.ShardPath(environment, target, startAt, runId, index, count);
+        RunReport report;
+        try
+        {
+            var content = await _container.GetBlobClient(name).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
+            report = JsonSerializer.Deserialize(content.Value.Content.ToMemory().Span, ReportJsonContext.Default.RunReport) ?? throw new JsonException($"{name} holds no report");
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
+
+        var local = Path.Combine(stagingDirectory, $"{runId}.{environment}.{target}.{ReportLayout.ShardName(index, count)}{ReportLayout.RequestsSuffix}");
+        try
+        {
+            Directory.CreateDirectory(stagingDirectory);
+            await _container.GetBlobClient(ReportLayout.RequestsPath(name)).DownloadToAsync(local, cancellationToken).ConfigureAwait(false);
+            return new Shards.StoredShard(report, local, Temporary: true);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            File.Delete(local);
+            return new Shards.StoredShard(report, null, Temporary: false);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> TryClaimMergeAsync(string runId, string environment, string target, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _container.GetBlobClient(ReportLayout.MergeClaimPath(runId, environment, target)).UploadAsync(
+                BinaryData.FromString(runId),
+                new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } },
+                cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409 || ex.ErrorCode == BlobErrorCode.BlobAlreadyExists)
+        {
+            return false;
+        }
     }
 
     private async Task SavePagesAsync(string name, byte[] json, string? requestsFile, Dictionary<string, string> metadata, Dictionary<string, string> tags, CancellationToken cancellationToken)

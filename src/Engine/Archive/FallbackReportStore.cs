@@ -10,7 +10,7 @@ namespace GuidellmFunctions.Engine.Archive;
 /// Saves to the archive, and when the archive is unreachable keeps the report (and its request records) in a local
 /// pending directory; <see cref="UploadPendingAsync"/> delivers them on the next run. Nothing is lost.
 /// </summary>
-internal sealed partial class FallbackReportStore : IReportStore
+internal sealed partial class FallbackReportStore : IReportStore, Shards.IShardArchive
 {
     private readonly IReportStore _archive;
     private readonly LocalReportStore _pending;
@@ -61,6 +61,16 @@ internal sealed partial class FallbackReportStore : IReportStore
         }
     }
 
+    /// <inheritdoc />
+    public Task<Shards.StoredShard?> ReadShardAsync(string environment, string target, DateTimeOffset startAt, string runId, int index, int count, string stagingDirectory, CancellationToken cancellationToken) =>
+        _archive is Shards.IShardArchive shards
+            ? shards.ReadShardAsync(environment, target, startAt, runId, index, count, stagingDirectory, cancellationToken)
+            : Task.FromResult<Shards.StoredShard?>(null);
+
+    /// <inheritdoc />
+    public Task<bool> TryClaimMergeAsync(string runId, string environment, string target, CancellationToken cancellationToken) =>
+        _archive is Shards.IShardArchive shards ? shards.TryClaimMergeAsync(runId, environment, target, cancellationToken) : Task.FromResult(false);
+
     /// <summary>Uploads every pending report (and its records); returns how many were delivered.</summary>
     public async Task<int> UploadPendingAsync(CancellationToken cancellationToken)
     {
@@ -91,7 +101,7 @@ internal sealed partial class FallbackReportStore : IReportStore
             }
 
             File.Delete(path);
-            var marker = Path.Combine(_pending.Root, ReportLayout.RunMarkerPath(report!.RunId, report.Environment, report.Target));
+            var marker = Path.Combine(_pending.Root, ReportLayout.RunMarkerPath(report!));
             if (File.Exists(marker))
             {
                 File.Delete(marker);

@@ -8,4 +8,7 @@ public sealed record ResolvedTarget(string Environment, TargetConfig Target, Ben
 {
     /// <summary>The endpoint requests are sent to.</summary>
     public Uri Endpoint => Target.ResolveEndpoint(Settings.RequestType);
+
+    /// <summary>The shard of a sharded run this target runs (its <see cref="Settings"/> are the shard's share); null when not sharded.</summary>
+    internal Shards.ShardAssignment? Shard { get; init; }
 }

@@ -50,6 +50,12 @@ internal sealed class BurstMetrics : IRequestMetricsSink
             ["target"] = target.Target.Name,
             ["model"] = target.Target.Model,
         };
+        if (target.Shard is { } shard)
+        {
+            // Each worker pushes its own series: counters of different shards never overwrite each other.
+            labels["shard"] = shard.Index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         _baseLabels = [.. labels];
         _slo = RequestMetrics.CountedSlo(target.Settings);
         layout ??= HistogramLayout.Default;

@@ -61,17 +61,22 @@ internal sealed class RunCoordinator
 
     /// <summary>The verdict of the run against the store's history, judged once the records are closed and before the final push.</summary>
     private IRunObserver[] Verdict(ResolvedTarget target, IReportStore store, RequestRecordWriter records) =>
-        Verdicts.RunHistories.Of(store) is { } history ? [new Verdicts.VerdictObserver(history, records.Path, target.Settings, _loggers.CreateLogger<Verdicts.VerdictObserver>())] : [];
+        target.Shard is null && Verdicts.RunHistories.Of(store) is { } history ? [new Verdicts.VerdictObserver(history, records.Path, target.Settings, _loggers.CreateLogger<Verdicts.VerdictObserver>())] : [];
 
     private async Task<TargetRunResult> RunOneAsync(ResolvedTarget target, string runId, RunTrigger trigger, IReportStore store, string staging, Func<ResolvedTarget, IReadOnlyList<IRunObserver>>? observersFor, Export.HistogramLayout buckets, CancellationToken cancellationToken)
     {
         await Task.Yield();
-        var recordsPath = Path.Combine(staging, $"{runId}.{target.Environment}.{target.Target.Name}{ReportLayout.RequestsSuffix}");
+        var recordsPath = Path.Combine(staging, $"{runId}.{target.Environment}.{ReportLayout.MarkerTarget(target.Target.Name, target.Shard?.Index, target.Shard?.Count)}{ReportLayout.RequestsSuffix}");
         RunReport report;
         using (var records = new RequestRecordWriter(recordsPath))
         {
             IReadOnlyList<IRunObserver> observers = [records, .. Verdict(target, store, records), new Export.SeriesRecorder(target, buckets), .. observersFor?.Invoke(target) ?? []];
             report = await _runner.RunAsync(target, runId, trigger, observers, cancellationToken).ConfigureAwait(false);
+            if (target.Shard is { } shard)
+            {
+                report = report with { Shard = shard.Describe(report) };
+            }
+
             foreach (var observer in observers)
             {
                 report = await observer.OnRunCompletedAsync(report, CancellationToken.None).ConfigureAwait(false);

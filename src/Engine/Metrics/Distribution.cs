@@ -45,13 +45,50 @@ public sealed class Distribution
             return DistributionSummary.Empty;
         }
 
+        return Summarize(_micros, Count, _mean, _min, _max, Math.Sqrt(_m2 / Count));
+    }
+
+    /// <summary>
+    /// The statistics of the union of the observations behind <paramref name="parts"/> (the shards of one stage): counts,
+    /// mean, min, max and standard deviation combined exactly, percentiles read from the sum of their histograms the way
+    /// <see cref="Summarize()"/> reads them, so they equal the percentiles of one distribution fed every observation.
+    /// </summary>
+    /// <exception cref="FormatException">A part with observations carries no histogram (a report written before them).</exception>
+    internal static DistributionSummary Merge(IEnumerable<DistributionSummary> parts)
+    {
+        var nonEmpty = parts.Where(p => p.Count > 0).ToList();
+        if (nonEmpty.Count == 0)
+        {
+            return DistributionSummary.Empty;
+        }
+
+        var micros = new LogLinearHistogram();
+        long count = 0;
+        double mean = 0, m2 = 0;
+        foreach (var part in nonEmpty)
+        {
+            micros.Add(LogLinearHistogram.FromSnapshot(part.Histogram ?? throw new FormatException("a statistic with observations carries no histogram to merge")));
+
+            // Chan et al.'s pairwise update: the combined mean and sum of squared deviations from each part's own.
+            var total = count + part.Count;
+            var delta = part.Mean - mean;
+            m2 += (part.StdDev * part.StdDev * part.Count) + (delta * delta * count * part.Count / total);
+            mean += delta * part.Count / total;
+            count = total;
+        }
+
+        return Summarize(micros, count, mean, nonEmpty.Min(p => p.Min), nonEmpty.Max(p => p.Max), Math.Sqrt(m2 / count));
+    }
+
+    private static DistributionSummary Summarize(LogLinearHistogram micros, long count, double mean, double min, double max, double stdDev)
+    {
         double P(double p)
         {
             // The extreme ranks are known exactly; only interior ranks need the histogram.
-            var rank = Math.Ceiling(p / 100.0 * Count);
-            return rank >= Count ? _max : rank <= 1 ? _min : Math.Clamp(_micros.ValueAtPercentile(p) / 1000.0, _min, _max);
+            var rank = Math.Ceiling(p / 100.0 * count);
+            return rank >= count ? max : rank <= 1 ? min : Math.Clamp(micros.ValueAtPercentile(p) / 1000.0, min, max);
         }
 
-        return new DistributionSummary(Count, _mean, _min, _max, Math.Sqrt(_m2 / Count), P(50), P(90), P(95), P(99), P(99.9)) { Histogram = _micros.Snapshot() };
+        return new DistributionSummary(count, mean, min, max, stdDev, P(50), P(90), P(95), P(99), P(99.9)) { Histogram = micros.Snapshot() };
     }
 }

@@ -10,7 +10,7 @@ namespace GuidellmFunctions.Engine.Reporting;
 /// Keeps reports under a directory with the archive's layout, each with its HTML page beside it and the day's
 /// <c>index.html</c>; writes are atomic (temporary file, then rename).
 /// </summary>
-internal sealed class LocalReportStore : IReportStore
+internal sealed class LocalReportStore : IReportStore, Shards.IShardArchive
 {
     private readonly ILogger _logger;
     private readonly bool _pages;
@@ -68,11 +68,66 @@ internal sealed class LocalReportStore : IReportStore
             await WritePagesAsync(relative, path, json).ConfigureAwait(false);
         }
 
-        var marker = Path.Combine(Root, ReportLayout.RunMarkerPath(report.RunId, report.Environment, report.Target));
+        var marker = Path.Combine(Root, ReportLayout.RunMarkerPath(report));
         Directory.CreateDirectory(Path.GetDirectoryName(marker)!);
         await File.WriteAllTextAsync(marker, relative, CancellationToken.None).ConfigureAwait(false);
         Log.ReportWritten(_logger, path);
         return new ReportSaveResult(path, Written: true);
+    }
+
+    /// <inheritdoc />
+    public async Task<Shards.StoredShard?> ReadShardAsync(string environment, string target, DateTimeOffset startAt, string runId, int index, int count, string stagingDirectory, CancellationToken cancellationToken)
+    {
+        var relative = ReportLayout.ShardPath(environment, target, startAt, runId, index, count);
+        var path = Path.Combine(Root, relative);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        var stream = File.OpenRead(path);
+        await using (stream.ConfigureAwait(false))
+        {
+            var report = await JsonSerializer.DeserializeAsync(stream, ReportJsonContext.Default.RunReport, cancellationToken).ConfigureAwait(false)
+                ?? throw new JsonException($"{path} holds no report");
+            var requests = Path.Combine(Root, ReportLayout.RequestsPath(relative));
+            return new Shards.StoredShard(report, File.Exists(requests) ? requests : null, Temporary: false);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<bool> TryClaimMergeAsync(string runId, string environment, string target, CancellationToken cancellationToken)
+    {
+        var claim = Path.Combine(Root, ReportLayout.MergeClaimPath(runId, environment, target));
+        Directory.CreateDirectory(Path.GetDirectoryName(claim)!);
+        try
+        {
+            // CreateNew is atomic on every file system: of two shards finishing together, one creates the file.
+            using var file = new FileStream(claim, FileMode.CreateNew, FileAccess.Write);
+            return Task.FromResult(true);
+        }
+        catch (IOException) when (File.Exists(claim))
+        {
+            return Task.FromResult(false);
+        }
+    }
+
+    /// <summary>Removes a run's merged report, its marker and its merge claim, so that <c>merge --force</c> merges it again.</summary>
+    public void ForgetMerge(string runId, string environment, string target)
+    {
+        var marker = Path.Combine(Root, ReportLayout.RunMarkerPath(runId, environment, target));
+        if (File.Exists(marker))
+        {
+            var report = Path.Combine(Root, File.ReadAllText(marker).Trim());
+            foreach (var file in new[] { report, Path.Combine(Root, ReportLayout.RequestsPath(report)), Path.Combine(Root, ReportLayout.PagePath(report)) })
+            {
+                File.Delete(file);
+            }
+
+            File.Delete(marker);
+        }
+
+        File.Delete(Path.Combine(Root, ReportLayout.MergeClaimPath(runId, environment, target)));
     }
 
     private async Task WritePagesAsync(string relative, string path, byte[] json)

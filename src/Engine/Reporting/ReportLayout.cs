@@ -22,12 +22,36 @@ public static class ReportLayout
         return $"{environment}/{target}/{day:yyyy}/{day:MM}/{day:dd}/{runId}.json";
     }
 
-    /// <summary>Relative path of the report of <paramref name="report"/>.</summary>
+    /// <summary>Relative path of the report of <paramref name="report"/> (a shard's report in the folder of its run's <c>startAt</c>).</summary>
     public static string ReportPath(RunReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        return ReportPath(report.Environment, report.Target, report.StartedAt, report.RunId);
+        return report.Shard is { } shard
+            ? ShardPath(report.Environment, report.Target, shard.StartAt, report.RunId, shard.Index, shard.Count)
+            : ReportPath(report.Environment, report.Target, report.StartedAt, report.RunId);
     }
+
+    /// <summary>Relative path of shard <paramref name="index"/> of <paramref name="count"/>: <c>&lt;runId&gt;.shard-&lt;i&gt;-of-&lt;N&gt;.json</c> in the folder of <paramref name="startAt"/>.</summary>
+    public static string ShardPath(string environment, string target, DateTimeOffset startAt, string runId, int index, int count) =>
+        ReportPath(environment, target, startAt, $"{runId}.{ShardName(index, count)}");
+
+    /// <summary><c>shard-&lt;i&gt;-of-&lt;N&gt;</c>.</summary>
+    public static string ShardName(int index, int count) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"shard-{index}-of-{count}");
+
+    /// <summary>The marker of <paramref name="report"/>: its run's, or for a shard report the shard's own beside it.</summary>
+    public static string RunMarkerPath(RunReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        return RunMarkerPath(report.RunId, report.Environment, MarkerTarget(report.Target, report.Shard?.Index, report.Shard?.Count));
+    }
+
+    /// <summary>The name the marker of a target (or one shard of it: <c>&lt;target&gt;.shard-&lt;i&gt;-of-&lt;N&gt;</c>) is kept under.</summary>
+    public static string MarkerTarget(string target, int? shardIndex, int? shardCount) =>
+        shardIndex is { } i && shardCount is { } n ? $"{target}.{ShardName(i, n)}" : target;
+
+    /// <summary>The marker the shard that merges a run claims first, so that a run is merged once: <c>.runs/&lt;runId&gt;/&lt;env&gt;/&lt;target&gt;.merging</c>.</summary>
+    public static string MergeClaimPath(string runId, string environment, string target) => RunMarkerPath(runId, environment, target) + ".merging";
 
     /// <summary>
     /// Relative path of the marker that says a run's report was saved: <c>.runs/&lt;runId&gt;/&lt;environment&gt;/&lt;target&gt;</c>.

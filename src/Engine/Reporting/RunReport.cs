@@ -63,4 +63,13 @@ public sealed record RunReport
 
     /// <summary>This run against its baseline; null when the run was not judged (not completed).</summary>
     public VerdictReport? Verdict { get; init; }
+
+    /// <summary>This report's shard when it is one shard's report (<c>&lt;runId&gt;.shard-&lt;i&gt;-of-&lt;N&gt;.json</c>); null otherwise.</summary>
+    public ShardSummary? Shard { get; init; }
+
+    /// <summary>Every shard of a merged report, missing ones included; null for a run that was not sharded.</summary>
+    public IReadOnlyList<ShardSummary>? Shards { get; init; }
+
+    /// <summary>True when a merged report lacks at least one shard (named in <see cref="Shards"/> and <see cref="StatusReason"/>); null when not merged.</summary>
+    public bool? Partial { get; init; }
 }

@@ -2,6 +2,7 @@ using GuidellmFunctions.Engine.Configuration;
 using GuidellmFunctions.Engine.Export;
 using GuidellmFunctions.Engine.Load;
 using GuidellmFunctions.Engine.Reporting;
+using GuidellmFunctions.Engine.Shards;
 
 namespace GuidellmFunctions.Engine.Runs;
 
@@ -51,15 +52,22 @@ public sealed class LoadTestService
 
         // A redelivered message or a retried timer occurrence must not send its load, or its samples, a second time.
         var done = new List<ResolvedTarget>();
+        var refused = new List<string>();
         foreach (var target in targets)
         {
-            if (await storage.Reports.HasRunAsync(runId, target.Environment, target.Target.Name, cancellationToken).ConfigureAwait(false))
+            var shard = target.Shard;
+            if (await storage.Reports.HasRunAsync(runId, target.Environment, ReportLayout.MarkerTarget(target.Target.Name, shard?.Index, shard?.Count), cancellationToken).ConfigureAwait(false))
             {
                 done.Add(target);
             }
+            else if (shard is not null && await storage.Reports.HasRunAsync(runId, target.Environment, target.Target.Name, cancellationToken).ConfigureAwait(false))
+            {
+                // The run was merged (a late check gave up on this shard): its load would be counted nowhere.
+                refused.Add($"{target.Environment}/{target.Target.Name}: run {runId} is already merged; shard {shard.Index} of {shard.Count} is not run");
+            }
         }
 
-        targets = [.. targets.Except(done)];
+        targets = [.. targets.Where(t => !done.Contains(t) && !refused.Any(r => r.StartsWith($"{t.Environment}/{t.Target.Name}:", StringComparison.Ordinal)))];
         IReadOnlyList<RemoteWriteConfig> receivers = [.. config.RemoteWrite, .. extraReceivers ?? []];
         using var exporter = _exporters.Create(receivers, storage.Spool, config.Buckets);
         if (exporter.Enabled)
@@ -69,7 +77,44 @@ public sealed class LoadTestService
 
         IReadOnlyList<IRunObserver> Observers(ResolvedTarget t) =>
             [.. observersFor?.Invoke(t) ?? [], .. exporter.Enabled ? [exporter.ForTarget(t)] : Array.Empty<IRunObserver>()];
-        var results = await _coordinator.RunAsync(targets, runId, trigger, storage.Reports, Path.Combine(storage.LocalRoot, ".staging"), Observers, config.Buckets, cancellationToken).ConfigureAwait(false);
-        return new RunOutcome(runId, results, storage.Destination, storage.PendingUploaded, [.. done.Select(t => $"{t.Environment}/{t.Target.Name}")]);
+        var staging = Path.Combine(storage.LocalRoot, ".staging");
+        var results = await _coordinator.RunAsync(targets, runId, trigger, storage.Reports, staging, Observers, config.Buckets, cancellationToken).ConfigureAwait(false);
+        var merges = new List<string>();
+        foreach (var target in targets.Concat(done).Where(t => t.Shard is not null))
+        {
+            // Every shard tries once its report is saved; only the last to save finds them all, and one claim wins.
+            var (outcome, _, _) = await ShardMerge.TryMergeAsync(storage.Reports, runId, target.Environment, target.Target.Name, target.Shard!.Count, target.Shard.StartAt, partial: false, staging, CancellationToken.None).ConfigureAwait(false);
+            merges.Add(outcome);
+        }
+
+        return new RunOutcome(runId, results, storage.Destination, storage.PendingUploaded, [.. done.Select(t => $"{t.Environment}/{t.Target.Name}")]) { Refused = refused, Merges = merges };
+    }
+
+    /// <summary>
+    /// Merges sharded run <paramref name="runId"/> of <paramref name="targets"/> from the shard reports saved so far, shards
+    /// that never reported marked missing and the merged report <c>partial</c>: the late check of a sharded run, and
+    /// <c>guidellm-runner merge</c>. A run already merged is left as it is.
+    /// </summary>
+    /// <param name="config">The loaded config (its archive).</param>
+    /// <param name="targets">The run's targets.</param>
+    /// <param name="runId">Run id.</param>
+    /// <param name="shards">Shards of the run.</param>
+    /// <param name="startAt">The shards' start time.</param>
+    /// <param name="outputDirectory">Local reports (no archive), staging files.</param>
+    /// <param name="cancellationToken">Cancels the merge.</param>
+    /// <returns>What became of each target, in words.</returns>
+    public async Task<IReadOnlyList<string>> MergeShardsAsync(RunnerConfig config, IReadOnlyList<ResolvedTarget> targets, string runId, int shards, DateTimeOffset startAt, string outputDirectory, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(targets);
+        var storage = await _storage.OpenAsync(config.Archive, outputDirectory, cancellationToken).ConfigureAwait(false);
+        var outcomes = new List<string>();
+        foreach (var target in targets)
+        {
+            var (outcome, _, _) = await ShardMerge.TryMergeAsync(storage.Reports, runId, target.Environment, target.Target.Name, shards, startAt, partial: true, Path.Combine(storage.LocalRoot, ".staging"), cancellationToken).ConfigureAwait(false);
+            outcomes.Add(outcome);
+        }
+
+        return outcomes;
     }
 }

@@ -17,6 +17,7 @@ public sealed partial class OnDemandRunHandler
     private readonly RunQueue _queue;
     private readonly string _outputDirectory;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
 
     /// <summary>Creates the handler.</summary>
     /// <param name="service">Runs the targets.</param>
@@ -24,7 +25,8 @@ public sealed partial class OnDemandRunHandler
     /// <param name="queue">The run queue, for its poison queue.</param>
     /// <param name="outputDirectory">Local reports, pending reports, spool and staging files.</param>
     /// <param name="logger">Logs requests and poisoned messages.</param>
-    public OnDemandRunHandler(LoadTestService service, ConfigSource config, RunQueue queue, string outputDirectory, ILogger<OnDemandRunHandler>? logger = null)
+    /// <param name="time">The clock shards wait on until their <c>startAt</c>.</param>
+    public OnDemandRunHandler(LoadTestService service, ConfigSource config, RunQueue queue, string outputDirectory, ILogger<OnDemandRunHandler>? logger = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(service);
         ArgumentNullException.ThrowIfNull(config);
@@ -35,6 +37,7 @@ public sealed partial class OnDemandRunHandler
         _queue = queue;
         _outputDirectory = outputDirectory;
         _logger = logger ?? (ILogger)NullLogger.Instance;
+        _time = time ?? TimeProvider.System;
     }
 
     /// <summary>The run queue.</summary>
@@ -54,10 +57,81 @@ public sealed partial class OnDemandRunHandler
             return new QueueMessageResult(messageId, null, reason, null);
         }
 
-        LogStarting(_logger, request.RunId, request.Environment, request.Targets.Count == 0 ? "all" : string.Join(",", request.Targets), request.RequestedBy ?? "unknown");
         var targets = config.ResolveTargets(request.Environment, request.Targets, request.Overrides);
+        if (request.MergeCheck)
+        {
+            return await CheckAsync(config, request, targets, message, messageId, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (request is { Shards: { } count, Shard: null })
+        {
+            await FanOutAsync(request, targets, message, count, cancellationToken).ConfigureAwait(false);
+            return new QueueMessageResult(messageId, null, null, null);
+        }
+
+        LogStarting(_logger, request.RunId, request.Environment, request.Targets.Count == 0 ? "all" : string.Join(",", request.Targets), request.RequestedBy ?? "unknown");
+        if (request is { Shard: { } index, Shards: { } shards })
+        {
+            var startAt = request.StartAt ?? _time.GetUtcNow();
+            var wait = startAt - _time.GetUtcNow();
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+            }
+
+            var skew = _time.GetUtcNow() - startAt;
+            var shard = new Shards.ShardAssignment(index, shards, startAt, skew > TimeSpan.Zero ? skew : TimeSpan.Zero);
+            LogShard(_logger, request.RunId, index, shards, shard.StartSkew.TotalMilliseconds);
+            targets = [.. targets.Select(t => t with { Settings = Shards.ShardPlanner.Share(t.Settings, index, shards), Shard = shard })];
+        }
+
         var outcome = await _service.RunAsync(config, targets, request.RunId, RunTrigger.Queue, _outputDirectory, cancellationToken: cancellationToken).ConfigureAwait(false);
+        foreach (var merge in outcome.Merges)
+        {
+            LogMerge(_logger, merge);
+        }
+
+        if (outcome.Results.Count == 0 && outcome.Refused.Count > 0)
+        {
+            var refusal = string.Join("; ", outcome.Refused);
+            await _queue.PoisonAsync(message, refusal, cancellationToken).ConfigureAwait(false);
+            LogPoisoned(_logger, _queue.PoisonName, refusal);
+            return new QueueMessageResult(messageId, null, refusal, null);
+        }
+
         return new QueueMessageResult(messageId, outcome, null, null);
+    }
+
+    private async Task FanOutAsync(RunRequest request, IReadOnlyList<Configuration.ResolvedTarget> targets, string message, int count, CancellationToken cancellationToken)
+    {
+        var startAt = request.StartAt ?? _time.GetUtcNow() + ShardMessages.DefaultStartDelay;
+        for (var i = 1; i <= count; i++)
+        {
+            await _queue.SendAsync(ShardMessages.Shard(message, i, count, startAt), cancellationToken).ConfigureAwait(false);
+        }
+
+        var checkAt = ShardMessages.CheckAt(request, targets, startAt);
+        await _queue.SendLaterAsync(ShardMessages.Check(message, count, startAt), checkAt - _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        LogFannedOut(_logger, request.RunId, count, startAt, checkAt);
+    }
+
+    private async Task<QueueMessageResult> CheckAsync(RunnerConfig config, RunRequest request, IReadOnlyList<Configuration.ResolvedTarget> targets, string message, string messageId, CancellationToken cancellationToken)
+    {
+        var startAt = request.StartAt!.Value;
+        var checkAt = ShardMessages.CheckAt(request, targets, startAt);
+        if (checkAt > _time.GetUtcNow())
+        {
+            // Early (posted without the config, or the config's max_seconds grew): look again when the shards should be done.
+            await _queue.SendLaterAsync(message, checkAt - _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            return new QueueMessageResult(messageId, null, null, null);
+        }
+
+        foreach (var outcome in await _service.MergeShardsAsync(config, targets, request.RunId, request.Shards!.Value, startAt, _outputDirectory, cancellationToken).ConfigureAwait(false))
+        {
+            LogMerge(_logger, outcome);
+        }
+
+        return new QueueMessageResult(messageId, null, null, null);
     }
 
     [LoggerMessage(5001, LogLevel.Information, "On-demand run {RunId} of {Environment} ({Targets}) requested by {RequestedBy}")]
@@ -65,4 +139,13 @@ public sealed partial class OnDemandRunHandler
 
     [LoggerMessage(5002, LogLevel.Warning, "Message moved to {Queue}: {Reason}")]
     private static partial void LogPoisoned(ILogger logger, string queue, string reason);
+
+    [LoggerMessage(5003, LogLevel.Information, "Run {RunId} fanned out into {Shards} shard messages starting at {StartAt:O}; late merge check at {CheckAt:O}")]
+    private static partial void LogFannedOut(ILogger logger, string runId, int shards, DateTimeOffset startAt, DateTimeOffset checkAt);
+
+    [LoggerMessage(5004, LogLevel.Information, "Run {RunId} shard {Shard} of {Shards} starting, {SkewMs} ms after startAt")]
+    private static partial void LogShard(ILogger logger, string runId, int shard, int shards, double skewMs);
+
+    [LoggerMessage(5005, LogLevel.Information, "Shard merge: {Outcome}")]
+    private static partial void LogMerge(ILogger logger, string outcome);
 }

@@ -13,4 +13,10 @@ public sealed record RunOutcome(string RunId, IReadOnlyList<TargetRunResult> Res
 {
     /// <summary>True when every target completed and its report was saved.</summary>
     public bool Succeeded => Results.All(r => r.Saved is not null && r.Report.Status == RunStatus.Completed);
+
+    /// <summary>Shards not run because their run is already merged (<c>env/target: reason</c>).</summary>
+    public IReadOnlyList<string> Refused { get; init; } = [];
+
+    /// <summary>What became of the merge of each sharded target after this shard, in words (merged, not yet, already merged).</summary>
+    public IReadOnlyList<string> Merges { get; init; } = [];
 }

@@ -69,6 +69,16 @@ public sealed class RunQueue
         return receipt.Value.MessageId;
     }
 
+    /// <summary>Posts <paramref name="message"/> (JSON text), visible only after <paramref name="delay"/> (at most 7 days, the queue's limit).</summary>
+    /// <returns>The message id.</returns>
+    public async Task<string> SendLaterAsync(string message, TimeSpan delay, CancellationToken cancellationToken = default)
+    {
+        await Queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        var visibility = delay <= TimeSpan.Zero ? (TimeSpan?)null : TimeSpan.FromSeconds(Math.Min(Math.Ceiling(delay.TotalSeconds), TimeSpan.FromDays(7).TotalSeconds - 1));
+        var receipt = await Queue.SendMessageAsync(message, visibility, null, cancellationToken).ConfigureAwait(false);
+        return receipt.Value.MessageId;
+    }
+
     /// <summary>Moves <paramref name="message"/> to the poison queue as <c>{"reason", "message"}</c>.</summary>
     public async Task PoisonAsync(string message, string reason, CancellationToken cancellationToken = default)
     {

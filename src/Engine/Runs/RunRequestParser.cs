@@ -40,6 +40,9 @@ public static class RunRequestParser
             }
 
             string? runId = null, environment = null, requestedBy = null;
+            int? shards = null, shard = null;
+            DateTimeOffset? startAt = null;
+            var mergeCheck = false;
             var targets = new List<string>();
             var overrides = new BenchmarkSettingsPatch();
             foreach (var property in root.EnumerateObject())
@@ -74,10 +77,40 @@ public static class RunRequestParser
                     case "requestedBy":
                         requestedBy = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : null;
                         break;
+                    case "shards":
+                        shards = ShardNumber(property.Value, "shards", Shards.ShardPlanner.MaxShards, problems);
+                        break;
+                    case "shard":
+                        shard = ShardNumber(property.Value, "shard", Shards.ShardPlanner.MaxShards, problems);
+                        break;
+                    case "startAt":
+                        if (property.Value.ValueKind == JsonValueKind.String && DateTimeOffset.TryParse(property.Value.GetString(), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at))
+                        {
+                            startAt = at;
+                        }
+                        else
+                        {
+                            problems.Add("startAt must be an ISO 8601 date and time (2026-12-03T16:00:00Z)");
+                        }
+
+                        break;
+                    case "mergeCheck":
+                        mergeCheck = property.Value.ValueKind == JsonValueKind.True;
+                        break;
                     default:
-                        problems.Add($"unknown field \"{property.Name}\" (expected runId, environment, targets, overrides, requestedBy)");
+                        problems.Add($"unknown field \"{property.Name}\" (expected runId, environment, targets, overrides, requestedBy, shards, shard, startAt, mergeCheck)");
                         break;
                 }
+            }
+
+            if (shard is not null && (shards is null || shard > shards))
+            {
+                problems.Add($"shard {shard} needs shards of at least {shard}");
+            }
+
+            if (mergeCheck && (shards is null || startAt is null || shard is not null))
+            {
+                problems.Add("mergeCheck needs shards and startAt, and no shard");
             }
 
             if (string.IsNullOrWhiteSpace(environment))
@@ -88,7 +121,11 @@ public static class RunRequestParser
             {
                 try
                 {
-                    config.ResolveTargets(environment, targets, overrides);
+                    var resolved = config.ResolveTargets(environment, targets, overrides);
+                    if (shards is > 1)
+                    {
+                        problems.AddRange(resolved.Select(t => Shards.ShardPlanner.Refusal(t.Settings, shards.Value) is { } refusal ? $"{t.Environment}/{t.Target.Name}: {refusal}" : null).OfType<string>());
+                    }
                 }
                 catch (ConfigValidationException ex)
                 {
@@ -97,8 +134,19 @@ public static class RunRequestParser
             }
 
             reason = problems.Count > 0 ? string.Join("; ", problems) : null;
-            return reason is null ? new RunRequest(runId ?? fallbackRunId, environment!, targets, overrides, requestedBy) : null;
+            return reason is null ? new RunRequest(runId ?? fallbackRunId, environment!, targets, overrides, requestedBy) { Shards = shards, Shard = shard, StartAt = startAt, MergeCheck = mergeCheck } : null;
         }
+    }
+
+    private static int? ShardNumber(JsonElement value, string name, int max, List<string> problems)
+    {
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) && number >= 1 && number <= max)
+        {
+            return number;
+        }
+
+        problems.Add($"{name} must be a whole number from 1 to {max}, not {value.GetRawText()}");
+        return null;
     }
 
     private static BenchmarkSettingsPatch ReadOverrides(JsonElement element, List<string> problems)

@@ -70,6 +70,26 @@ public sealed class QueueCommandsTests : IAsyncLifetime
         Assert.Equal(2, (await ArchivedReports()).Count);
     }
 
+    [Fact]
+    public async Task Enqueue_shards_posts_one_message_per_shard_and_a_worker_merges_after_the_last()
+    {
+        var startAt = DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(0, await Run("enqueue", "-e", "development", "-t", "llama", "--override", "rate=3", "--run-id", "split", "--shards", "2", "--start-at", startAt, "--config", _targets.ConfigPath));
+
+        Assert.Equal(0, await Run("worker", "--config", _targets.ConfigPath, "--drain", "--output", Path.Combine(_dir, "out")));
+
+        var reports = await ArchivedReports();
+        Assert.Single(reports, r => r.EndsWith("/split.shard-1-of-2.json", StringComparison.Ordinal));
+        Assert.Single(reports, r => r.EndsWith("/split.shard-2-of-2.json", StringComparison.Ordinal));
+        using var merged = JsonDocument.Parse((await _targets.Archive.GetBlobClient(Assert.Single(reports, r => r.EndsWith("/split.json", StringComparison.Ordinal))).DownloadContentAsync()).Value.Content.ToString());
+        Assert.Equal(4, merged.RootElement.GetProperty("benchmarks")[0].GetProperty("summary").GetProperty("requests").GetProperty("successful").GetInt32());
+        Assert.Equal(2, merged.RootElement.GetProperty("shards").GetArrayLength());
+
+        // The late check stays invisible on the queue until the shards' planned end and grace.
+        Assert.Equal(1, (await Queue("runs").GetPropertiesAsync()).Value.ApproximateMessagesCount);
+        Assert.Empty((await Queue("runs").ReceiveMessagesAsync(1)).Value);
+    }
+
     [Theory]
     [InlineData("unknown target 'gpt-5'", "-e", "development", "-t", "gpt-5")]
     [InlineData("unknown environment 'production'", "-e", "production")]
@@ -77,6 +97,9 @@ public sealed class QueueCommandsTests : IAsyncLifetime
     [InlineData("unknown override \"colour\"", "-e", "development", "--override", "colour=blue")]
     [InlineData("'rate' is not key=value", "-e", "development", "--override", "rate")]
     [InlineData("runId must be", "-e", "development", "--run-id", "no spaces allowed")]
+    [InlineData("--shards must be 1 to 100, not 0", "-e", "development", "--shards", "0")]
+    [InlineData("--shards must be 1 to 100, not 101", "-e", "development", "--shards", "101")]
+    [InlineData("development/llama: 2 streams cannot be split into 3 shards (fewer streams than shards)", "-e", "development", "-t", "llama", "--shards", "3")]
     public async Task Enqueue_refuses_a_message_that_could_never_succeed_and_posts_nothing(string reason, params string[] args)
     {
         var exit = await Run(["enqueue", .. args, "--config", _targets.ConfigPath]);
