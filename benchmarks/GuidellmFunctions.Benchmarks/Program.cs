@@ -13,7 +13,7 @@ namespace GuidellmFunctions.Benchmarks;
 /// </summary>
 public static class Program
 {
-    private static readonly string[] AllScenarios = ["capacity", "streaming", "accuracy", "dispatch", "memory", "encoding", "simulator", "workloads", "page", "verdicts"];
+    private static readonly string[] AllScenarios = ["capacity", "streaming", "accuracy", "dispatch", "memory", "encoding", "simulator", "workloads", "page", "verdicts", "connections"];
 
     // Run only when asked for (--only soak): it lasts --minutes (30 by default).
     private static readonly string[] OnRequest = ["soak", "servermetrics"];
@@ -87,6 +87,7 @@ public static class Program
                 case "page": await PageScenario.RunAsync(suite).ConfigureAwait(false); break;
                 case "verdicts": await VerdictScenario.RunAsync(suite).ConfigureAwait(false); break;
                 case "servermetrics": await ServerMetricsScenario.RunAsync(suite).ConfigureAwait(false); break;
+                case "connections": await ConnectionsScenario.RunAsync(suite).ConfigureAwait(false); break;
                 case "soak": await SoakScenario.RunAsync(suite, double.Parse(Value(args, "--minutes") ?? "30", System.Globalization.CultureInfo.InvariantCulture)).ConfigureAwait(false); break;
             }
         }

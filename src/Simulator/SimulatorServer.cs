@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using GuidellmFunctions.Simulator.Metrics;
@@ -28,9 +29,11 @@ public sealed class SimulatorServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly X509Certificate2? _certificate;
     private readonly StepScheduler _scheduler;
+    private readonly StrongBox<long> _connections;
 
-    private SimulatorServer(WebApplication app, X509Certificate2? certificate, StepScheduler scheduler, SimulatorOptions options, Uri baseAddress, VllmMetrics metrics, GroundTruth truth, CompletionHandler handler)
+    private SimulatorServer(WebApplication app, X509Certificate2? certificate, StepScheduler scheduler, SimulatorOptions options, Uri baseAddress, VllmMetrics metrics, GroundTruth truth, CompletionHandler handler, StrongBox<long> connections)
     {
+        _connections = connections;
         _handler = handler;
         _app = app;
         _certificate = certificate;
@@ -59,6 +62,9 @@ public sealed class SimulatorServer : IAsyncDisposable
     /// <summary>Completion requests received, refused ones included (a refused request leaves no ground-truth record).</summary>
     public long CompletionRequestsReceived => _handler.Received;
 
+    /// <summary>TCP connections accepted since the start (counted before any TLS handshake).</summary>
+    public long ConnectionsAccepted => Interlocked.Read(ref _connections.Value);
+
     /// <summary>Starts a simulator with <paramref name="options"/>; logs go to <paramref name="logging"/> (none by default).</summary>
     /// <exception cref="ArgumentException">The options are not usable; the message lists every problem.</exception>
     public static Task<SimulatorServer> StartAsync(SimulatorOptions options, Action<ILoggingBuilder>? logging = null, CancellationToken cancellationToken = default) =>
@@ -82,8 +88,14 @@ public sealed class SimulatorServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         logging?.Invoke(builder.Logging);
         var certificate = options.Tls ? SelfSignedCertificate.Create(options.Host) : null;
+        var connections = new StrongBox<long>();
         builder.WebHost.UseKestrel(k =>
         {
+            k.ConfigureEndpointDefaults(listen => listen.Use(next => connection =>
+            {
+                Interlocked.Increment(ref connections.Value);
+                return next(connection);
+            }));
             k.Limits.MaxConcurrentConnections = null;
             k.Limits.MaxRequestBodySize = 64 * 1024 * 1024;
             k.AddServerHeader = false;
@@ -141,7 +153,7 @@ public sealed class SimulatorServer : IAsyncDisposable
         }
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new SimulatorServer(app, certificate, scheduler, options, new Uri(address.EndsWith('/') ? address : address + "/"), metrics, truth, handler);
+        return new SimulatorServer(app, certificate, scheduler, options, new Uri(address.EndsWith('/') ? address : address + "/"), metrics, truth, handler, connections);
     }
 
     /// <summary>vLLM's <c>/v1/models</c> answer: the served model, its context window and the permission block vLLM adds.</summary>

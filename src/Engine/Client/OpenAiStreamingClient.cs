@@ -17,6 +17,8 @@ namespace GuidellmFunctions.Engine.Client;
 internal sealed class OpenAiStreamingClient
 {
     private const int ErrorBodyBytes = 4096;
+    private const int ResponseEndBytes = 4096;
+    private static readonly TimeSpan ResponseEndTime = TimeSpan.FromSeconds(2);
 
     private readonly ITargetTransport _transport;
     private readonly TimeProvider _time;
@@ -82,6 +84,13 @@ internal sealed class OpenAiStreamingClient
         }
     }
 
+    /// <summary>
+    /// Opens connections to <paramref name="template"/>'s target until <paramref name="connections"/> are ready (see
+    /// <see cref="ITargetTransport.PreopenAsync"/>); returns how many are.
+    /// </summary>
+    public ValueTask<int> PreopenAsync(CompletionRequest template, int connections, CancellationToken cancellationToken) =>
+        _transport.PreopenAsync(template, connections, cancellationToken);
+
     /// <summary>Sends <paramref name="request"/> and yields its events as they arrive.</summary>
     public async IAsyncEnumerable<StreamEvent> StreamAsync(CompletionRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -99,17 +108,17 @@ internal sealed class OpenAiStreamingClient
             var body = await ReadErrorBodyAsync(response, cancellationToken).ConfigureAwait(false);
             var text = status is >= 300 and < 400 ? Redirect(response.Location, request) : Redacted(body.Trim(), request);
             yield return new StreamEvent(StreamEventKind.Failure, _time.GetTimestamp(), StatusCode: status,
-                Reason: FailureReasons.FromStatus(status), Message: $"HTTP {status}: {text}", RetryAfter: RetryAfter(response.RetryAfter));
+                Reason: FailureReasons.FromStatus(status), Message: $"HTTP {status}: {text}", RetryAfter: RetryAfter(response.RetryAfter), ConnectTime: response.ConnectTime);
             yield break;
         }
 
         if (response.ContentEncoding is { } encoding)
         {
-            yield return new StreamEvent(StreamEventKind.Failure, _time.GetTimestamp(), StatusCode: status, Reason: FailureReason.Protocol, Message: Compressed(encoding, request));
+            yield return new StreamEvent(StreamEventKind.Failure, _time.GetTimestamp(), StatusCode: status, Reason: FailureReason.Protocol, Message: Compressed(encoding, request), ConnectTime: response.ConnectTime);
             yield break;
         }
 
-        yield return new StreamEvent(StreamEventKind.Headers, _time.GetTimestamp(), StatusCode: status);
+        yield return new StreamEvent(StreamEventKind.Headers, _time.GetTimestamp(), StatusCode: status, ConnectTime: response.ConnectTime);
         var stream = response.Body;
         if (string.Equals(response.MediaType, "application/json", StringComparison.OrdinalIgnoreCase))
         {
@@ -137,7 +146,13 @@ internal sealed class OpenAiStreamingClient
 
             var evt = Interpret(reader, request);
             yield return evt;
-            if (evt.Kind is StreamEventKind.Done or StreamEventKind.Failure)
+            if (evt.Kind == StreamEventKind.Done)
+            {
+                await ReadResponseEndAsync(stream, cancellationToken).ConfigureAwait(false);
+                yield break;
+            }
+
+            if (evt.Kind == StreamEventKind.Failure)
             {
                 yield break;
             }
@@ -170,6 +185,39 @@ internal sealed class OpenAiStreamingClient
         }
 
         return new StreamEvent(StreamEventKind.Chunk, reader.Timestamp, chunk);
+    }
+
+    /// <summary>
+    /// Reads what is left of a response after its <c>[DONE]</c> (the last chunk of its framing, usually sent a moment
+    /// later), as OpenAI's own client does, so the connection is free for the stream's next request: left to drain in the
+    /// background, it would still be busy when that request starts and make it open another. Bounded; never throws.
+    /// </summary>
+    private async ValueTask ReadResponseEndAsync(Stream body, CancellationToken cancellationToken)
+    {
+        using var time = new CancellationTokenSource(ResponseEndTime, _time);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, time.Token);
+        var scratch = ArrayPool<byte>.Shared.Rent(ResponseEndBytes);
+        try
+        {
+            for (var total = 0; total < ResponseEndBytes;)
+            {
+                var read = await body.ReadAsync(scratch.AsMemory(0, ResponseEndBytes - total), limit.Token).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    return;
+                }
+
+                total += read;
+            }
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException)
+        {
+            // The request has succeeded; the transport closes a connection whose response did not end cleanly.
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
+        }
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]

@@ -28,6 +28,10 @@ internal sealed class RequestExecutor
         _logger = logger ?? NullLogger.Instance;
     }
 
+    /// <summary>Opens connections until <paramref name="connections"/> are ready (see <see cref="OpenAiStreamingClient.PreopenAsync"/>).</summary>
+    public ValueTask<int> PreopenAsync(CompletionRequest template, int connections, CancellationToken cancellationToken) =>
+        _client.PreopenAsync(template, connections, cancellationToken);
+
     /// <summary>Sends <paramref name="request"/> now and follows its stream to the end.</summary>
     /// <param name="request">The request.</param>
     /// <param name="index">Its position in the stage.</param>
@@ -63,6 +67,7 @@ internal sealed class RequestExecutor
                     case StreamEventKind.Headers:
                         sawHeaders = true;
                         result.HttpStatus = evt.StatusCode;
+                        result.ConnectMs = evt.ConnectTime.TotalMilliseconds;
                         break;
                     case StreamEventKind.Chunk:
                         Observe(result, evt);
@@ -80,6 +85,7 @@ internal sealed class RequestExecutor
                     case StreamEventKind.Failure:
                         result.HttpStatus = evt.StatusCode == 0 ? result.HttpStatus : evt.StatusCode;
                         result.RetryAfter = evt.RetryAfter;
+                        result.ConnectMs = evt.StatusCode == 0 ? result.ConnectMs : evt.ConnectTime.TotalMilliseconds;
                         Fail(result, evt.Reason, evt.Message ?? "failed", evt.Timestamp);
                         break;
                 }

@@ -73,6 +73,12 @@ public sealed class RequestResult
     /// <summary>Server-reported reasoning tokens (<c>usage.completion_tokens_details.reasoning_tokens</c>), -1 when not reported.</summary>
     public int UsageReasoningTokens { get; set; } = -1;
 
+    /// <summary>
+    /// How long opening the connection the request went out on took (TCP connect, a proxy's tunnel, the TLS handshake),
+    /// part of its TTFT: 0 on a connection opened before; null when no response came.
+    /// </summary>
+    internal double? ConnectMs { get; set; }
+
     /// <summary>The server's Retry-After on a 429/503, when given.</summary>
     public TimeSpan? RetryAfter { get; set; }
 

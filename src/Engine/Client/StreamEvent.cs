@@ -8,6 +8,7 @@ namespace GuidellmFunctions.Engine.Client;
 /// <param name="Reason">Failure class, for <see cref="StreamEventKind.Failure"/>.</param>
 /// <param name="Message">Failure detail (server text bounded and secrets removed).</param>
 /// <param name="RetryAfter">The server's Retry-After, when it sent one.</param>
+/// <param name="ConnectTime">For <see cref="StreamEventKind.Headers"/> and HTTP failures: how long opening the connection took when the request opened one, else zero.</param>
 internal readonly record struct StreamEvent(
     StreamEventKind Kind,
     long Timestamp,
@@ -15,4 +16,5 @@ internal readonly record struct StreamEvent(
     int StatusCode = 0,
     FailureReason Reason = default,
     string? Message = null,
-    TimeSpan? RetryAfter = null);
+    TimeSpan? RetryAfter = null,
+    TimeSpan ConnectTime = default);

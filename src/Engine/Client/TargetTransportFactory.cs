@@ -46,7 +46,7 @@ internal sealed class TargetTransportFactory : IDisposable
         var proxy = key.Proxy is { } configured ? Proxy().With(configured) : Proxy();
         if (!key.Http1)
         {
-            return new HttpClientTransport(Client(Handler(key, proxy)), owned: true);
+            return new HttpClientTransport(Client(Handler(key, proxy)), owned: true) { Preopens = true };
         }
 
         return new Http1Transport
@@ -71,6 +71,7 @@ internal sealed class TargetTransportFactory : IDisposable
             EnableMultipleHttp2Connections = true,
             SslOptions = new SslClientAuthenticationOptions(),
         };
+        HandlerConnectTiming.Install(handler);
         if (key.Insecure)
         {
 #pragma warning disable CA5359 // Opted into per target with tls_insecure_skip_verify, for self-signed test clusters.

@@ -192,6 +192,15 @@ public static class SettingsTable
         ReportField = "connectTimeoutSeconds",
     });
 
+    /// <summary>Opening a stage's connections before its clock starts.</summary>
+    public static readonly Setting<bool> PreopenConnections = Add(new Setting<bool>("preopen_connections", SettingFormats.Bool, true, Yaml | Cli)
+    {
+        Doc = "Before each stage's clock starts, open the connections it will need (one per stream; for constant and poisson, `max_concurrency` "
+            + "or rate × the previous stage's mean latency (1 s for the first), at most 256), so its first requests do not pay a TCP connect "
+            + "and TLS handshake in their TTFT; false to let them (each request's `connectMs` says what it paid).",
+        Example = "false",
+    });
+
     /// <summary>The proxy of the target's requests.</summary>
     public static readonly Setting<ProxySetting?> Proxy = Add(new Setting<ProxySetting?>("proxy", SettingFormats.Proxy, null, Yaml)
     {

@@ -26,6 +26,9 @@ internal static partial class Log
     [LoggerMessage(2007, LogLevel.Error, "Stage {Stage} of {Environment}/{Target} stopped ({StopReason}): {Detail}")]
     public static partial void StageStoppedEarly(ILogger logger, int stage, string environment, string target, string stopReason, string detail);
 
+    [LoggerMessage(2010, LogLevel.Information, "Stage {Stage} of {Environment}/{Target}: {Ready} of {Wanted} connections open before the clock ({Milliseconds:F0} ms)")]
+    public static partial void ConnectionsPreopened(ILogger logger, int stage, string environment, string target, int ready, int wanted, double milliseconds);
+
     [LoggerMessage(2004, LogLevel.Information, "Sweep of {Environment}/{Target} measured {SyncRate:F3} req/s synchronous and {ThroughputRate:F3} req/s throughput; constant rates: {Rates}")]
     public static partial void SweepRates(ILogger logger, string environment, string target, double syncRate, double throughputRate, string rates);
 

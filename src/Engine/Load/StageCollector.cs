@@ -27,6 +27,7 @@ internal sealed class StageCollector
     private readonly Distribution _tpot = new();
     private readonly Distribution _e2e = new();
     private readonly Distribution _dispatch = new();
+    private readonly Distribution _connect = new();
     private readonly Slo.SloTally? _slo;
     private readonly TurnStatistics _turns = new();
     private long _successful;
@@ -141,6 +142,7 @@ internal sealed class StageCollector
                 TpotMs = _tpot.Summarize(),
                 E2eLatencyMs = _e2e.Summarize(),
                 DispatchDelayMs = _dispatch.Summarize(),
+                ConnectMs = _connect.Summarize(),
                 Throughput = new ThroughputSummary(_successful / seconds, _outputTokens / seconds, (_promptTokens + _outputTokens) / seconds),
                 Concurrency = new ConcurrencySummary(meanConcurrency, maxConcurrency),
                 Slo = _slo?.Summarize(seconds),
@@ -155,6 +157,10 @@ internal sealed class StageCollector
     private void Commit(RequestResult result)
     {
         _dispatch.Record(result.DispatchDelayMs);
+        if (result.ConnectMs is double connect and > 0)
+        {
+            _connect.Record(connect);
+        }
         _slo?.Add(result);
         _turns.Record(result);
         switch (result.Status)

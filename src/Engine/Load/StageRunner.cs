@@ -20,6 +20,7 @@ internal sealed class StageRunner
     private readonly RequestExecutor _executor;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private TimeSpan _expectedLatency = ConnectionPreopening.DefaultLatency;
 
     /// <summary>Creates a runner sending through <paramref name="executor"/>.</summary>
     public StageRunner(RequestExecutor executor, TimeProvider time, ILogger? logger = null)
@@ -45,6 +46,7 @@ internal sealed class StageRunner
 
         // Request 0 is built before the clock starts, so first-use costs (JIT, tokenizer) are not charged as dispatch delay.
         var first = source.Prepare(plan.Index, 0);
+        await PreopenAsync(target, plan, first, cancellationToken).ConfigureAwait(false);
         var watches = await StageWatches.BeginAsync(Monitors, target, plan, _logger, cancellationToken).ConfigureAwait(false);
         await using var disposeWatches = watches.ConfigureAwait(false);
         var startedAt = _time.GetUtcNow();
@@ -88,6 +90,10 @@ internal sealed class StageRunner
             Summary = summary,
         };
         report = await watches.CompleteAsync(report, cancellationToken).ConfigureAwait(false);
+        if (summary.E2eLatencyMs.Count > 0)
+        {
+            _expectedLatency = TimeSpan.FromMilliseconds(summary.E2eLatencyMs.Mean);
+        }
 
         Log.StageEnded(_logger, plan.Index, target.Environment, target.Target.Name, stopReason, summary.Requests.Successful, summary.Requests.Failed, summary.Requests.Incomplete, summary.Throughput.RequestsPerSecond);
         foreach (var observer in observers)
@@ -96,6 +102,20 @@ internal sealed class StageRunner
         }
 
         return report;
+    }
+
+    /// <summary>Opens the connections the stage will need before its clock starts, unless <c>preopen_connections</c> is off.</summary>
+    private async Task PreopenAsync(ResolvedTarget target, StagePlan plan, PreparedRequest first, CancellationToken cancellationToken)
+    {
+        var wanted = ConnectionPreopening.Count(plan, _expectedLatency);
+        if (wanted == 0 || !target.Settings.Get(SettingsTable.PreopenConnections))
+        {
+            return;
+        }
+
+        var started = _time.GetTimestamp();
+        var ready = await _executor.PreopenAsync(first.Request, wanted, cancellationToken).ConfigureAwait(false);
+        Log.ConnectionsPreopened(_logger, plan.Index, target.Environment, target.Target.Name, ready, wanted, _time.GetElapsedTime(started).TotalMilliseconds);
     }
 
     /// <summary>The rules that may end a stage early from its results, asked in this order after every request.</summary>

@@ -38,6 +38,12 @@ public sealed record BenchmarkSummary
     /// <summary>Sent − scheduled, for every request sent in the window.</summary>
     public required DistributionSummary DispatchDelayMs { get; init; }
 
+    /// <summary>
+    /// Connect time (TCP, a proxy's tunnel, TLS) of the requests in the window that opened their own connection; its
+    /// count is how many did. Part of their TTFT.
+    /// </summary>
+    public DistributionSummary ConnectMs { get; init; } = DistributionSummary.Empty;
+
     /// <summary>Rates over the window.</summary>
     public required ThroughputSummary Throughput { get; init; }
 

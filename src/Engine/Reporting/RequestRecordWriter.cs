@@ -137,6 +137,11 @@ internal sealed class RequestRecordWriter : IRunObserver, IDisposable
         j.WriteNumber("scheduledMs"u8, Math.Round(Offset(r.ScheduledTimestamp), 3));
         j.WriteNumber("sentMs"u8, Math.Round(Offset(r.SentTimestamp), 3));
         j.WriteNumber("dispatchDelayMs"u8, Math.Round(r.DispatchDelayMs, 3));
+        if (r.ConnectMs is { } connect)
+        {
+            j.WriteNumber("connectMs"u8, Math.Round(connect, 3));
+        }
+
         if (r.TtftMs is { } ttft)
         {
             j.WriteNumber("ttftMs"u8, Math.Round(ttft, 3));

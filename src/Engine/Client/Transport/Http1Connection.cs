@@ -46,6 +46,8 @@ internal sealed class Http1Connection
     private bool _bodyComplete;
     private bool _receivedResponse;
     private bool _released;
+    private bool _reused;
+    private bool _carried;
 
     /// <param name="socket">The connected socket.</param>
     /// <param name="pool">Where the connection goes back after a request.</param>
@@ -77,6 +79,9 @@ internal sealed class Http1Connection
     /// <summary>When the connection was opened (<see cref="TimeProvider.GetTimestamp"/>).</summary>
     public long CreatedAt { get; }
 
+    /// <summary>How long opening it took: TCP connect, a proxy's tunnel and the TLS handshake.</summary>
+    public TimeSpan OpenTime { get; init; }
+
     /// <summary>When the connection last went back to its pool.</summary>
     public long IdleSince { get; set; }
 
@@ -96,7 +101,11 @@ internal sealed class Http1Connection
     {
         try
         {
-            return Volatile.Read(ref _aborted) == 0 && !_socket.Poll(0, SelectMode.SelectRead);
+            // A TLS 1.3 server sends its session tickets after the handshake, so a connection that has carried no request
+            // yet (pre-opened) is readable with them waiting; one the server closed has nothing to read. A close the
+            // check misses fails the request before any response, which is then sent again on a new connection.
+            return Volatile.Read(ref _aborted) == 0
+                && (!_socket.Poll(0, SelectMode.SelectRead) || (_tls is not null && !_carried && _socket.Available > 0));
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
@@ -122,6 +131,8 @@ internal sealed class Http1Connection
         _bodyComplete = false;
         _receivedResponse = false;
         _released = false;
+        _reused = reused;
+        _carried = true;
         _socketStream.Stamp = false;
         _socketStream.LastArrival = 0;
         MayRetry = false;
@@ -650,6 +661,8 @@ internal sealed class Http1Connection
         public override string? Location => connection._head.Location;
 
         public override string? ContentEncoding => connection._head.ContentEncoding;
+
+        public override TimeSpan ConnectTime => connection._reused ? TimeSpan.Zero : connection.OpenTime;
 
         public override Stream Body => connection._body;
 

@@ -20,6 +20,9 @@ namespace GuidellmFunctions.Engine.Client.Transport;
 /// </summary>
 internal sealed class Http1Transport : ITargetTransport, IDisposable
 {
+    // Enough handshakes at once to keep both ends busy, few enough not to overflow a server's accept backlog.
+    private const int PreopenParallelism = 32;
+
     private static readonly TimeSpan ScavengeEvery = TimeSpan.FromSeconds(15);
 
     private readonly ConditionalWeakTable<Uri, Http1Endpoint> _endpoints = [];
@@ -88,7 +91,7 @@ internal sealed class Http1Transport : ITargetTransport, IDisposable
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var post = kind == TargetRequestKind.Completion;
         var uri = post ? request.Endpoint : request.RequiredModelsEndpoint;
-        var endpoint = _endpoints.TryGetValue(uri, out var known) ? known : _endpoints.GetValue(uri, _createEndpoint);
+        var endpoint = EndpointFor(uri);
         for (var attempt = 0; ; attempt++)
         {
             // After a failure on a kept-alive connection, the others in the pool are suspect too: open a new one.
@@ -105,6 +108,40 @@ internal sealed class Http1Transport : ITargetTransport, IDisposable
     }
 
     /// <inheritdoc />
+    public async ValueTask<int> PreopenAsync(CompletionRequest template, int connections, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var endpoint = EndpointFor(template.Endpoint);
+        var missing = connections - endpoint.Pool.IdleCount;
+        if (missing > 0)
+        {
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var options = new ParallelOptions { MaxDegreeOfParallelism = PreopenParallelism, CancellationToken = stop.Token };
+            try
+            {
+                await Parallel.ForEachAsync(Enumerable.Range(0, missing), options, async (_, token) =>
+                {
+                    try
+                    {
+                        endpoint.Pool.Return(await ConnectAsync(endpoint, token).ConfigureAwait(false));
+                    }
+                    catch (Exception ex) when (ex is HttpRequestException or IOException)
+                    {
+                        // One connection refused means the rest would be too: the stage's requests will say why.
+                        await stop.CancelAsync().ConfigureAwait(false);
+                    }
+                }).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+            }
+        }
+
+        return endpoint.Pool.IdleCount;
+    }
+
+    /// <inheritdoc />
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -118,6 +155,8 @@ internal sealed class Http1Transport : ITargetTransport, IDisposable
             pool.Dispose();
         }
     }
+
+    private Http1Endpoint EndpointFor(Uri uri) => _endpoints.TryGetValue(uri, out var known) ? known : _endpoints.GetValue(uri, _createEndpoint);
 
     private async ValueTask<Http1Connection> ConnectAsync(Http1Endpoint endpoint, CancellationToken cancellationToken)
     {
@@ -136,6 +175,7 @@ internal sealed class Http1Transport : ITargetTransport, IDisposable
     private async ValueTask<Http1Connection> OpenAsync(Http1Endpoint endpoint, CancellationToken cancellationToken)
     {
         Socket? socket = null;
+        var started = _time.GetTimestamp();
         try
         {
             if (_connect is not null)
@@ -157,11 +197,11 @@ internal sealed class Http1Transport : ITargetTransport, IDisposable
 
             if (!endpoint.IsTls)
             {
-                return new Http1Connection(socket, endpoint.Pool, _time.GetTimestamp(), kernelTimestamps, socketStream);
+                return new Http1Connection(socket, endpoint.Pool, _time.GetTimestamp(), kernelTimestamps, socketStream) { OpenTime = _time.GetElapsedTime(started) };
             }
 
             var tls = await HandshakeAsync(socketStream, endpoint, cancellationToken).ConfigureAwait(false);
-            return new Http1Connection(socket, endpoint.Pool, _time.GetTimestamp(), kernelTimestamps, socketStream, tls);
+            return new Http1Connection(socket, endpoint.Pool, _time.GetTimestamp(), kernelTimestamps, socketStream, tls) { OpenTime = _time.GetElapsedTime(started) };
         }
         catch (SocketException ex)
         {

@@ -20,6 +20,12 @@ internal abstract class TargetResponse : IAsyncDisposable
     /// <summary>The <c>Content-Encoding</c> of the body (<c>gzip</c>, ...), or null when it is sent as is.</summary>
     public virtual string? ContentEncoding => null;
 
+    /// <summary>
+    /// How long opening the connection this request went out on took (TCP connect, a proxy's tunnel, the TLS handshake),
+    /// when the request opened it; zero on a connection opened before (kept alive, or pre-opened).
+    /// </summary>
+    public virtual TimeSpan ConnectTime => TimeSpan.Zero;
+
     /// <summary>The body, decoded from its transfer encoding. Valid until the response is disposed.</summary>
     public abstract Stream Body { get; }
 
