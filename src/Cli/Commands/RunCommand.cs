@@ -18,8 +18,9 @@ internal static class RunCommand
         var remoteWrite = new Option<string[]>("--remote-write") { Description = "Push results to this remote_write URL too (repeatable; adds to the config's remote_write:)" };
         var runId = new Option<string?>("--run-id") { Description = "Run id (default: a new one); targets already saved under it are not run again (a retried Kubernetes Job passes its job name)" };
         var logLevel = CommonOptions.LogLevel();
+        var listTargets = new Option<bool>("--list-targets") { Description = "Print the targets that would run (discovered ones included) and exit" };
         var command = new Command("run", "Run a streaming load burst against the targets of an environment");
-        foreach (var option in (Option[])[config, environment, targets, output, .. SettingFlags(), remoteWrite, runId, logLevel])
+        foreach (var option in (Option[])[config, environment, targets, output, .. SettingFlags(), remoteWrite, runId, logLevel, listTargets])
         {
             command.Options.Add(option);
         }
@@ -28,10 +29,16 @@ internal static class RunCommand
         {
             try
             {
-                var loaded = new ConfigLoader().LoadFile(parse.GetValue(config)!);
+                var loaded = await ConfigFile.LoadAsync(parse.GetValue(config)!, cancellationToken).ConfigureAwait(false);
                 var overrides = Overrides(parse);
                 var resolved = loaded.ResolveTargets(parse.GetValue(environment)!, parse.GetValue(targets) ?? [], overrides);
                 ConfigOutput.WriteWarnings(console, loaded);
+                if (parse.GetValue(listTargets))
+                {
+                    ConfigOutput.WriteTargets(console, resolved);
+                    return ExitCodes.Success;
+                }
+
                 var extra = ParseReceivers(parse.GetValue(remoteWrite) ?? []).ToList();
                 if (parse.GetValue(runId) is { } id && !RunIds.IsValid(id))
                 {

@@ -12,19 +12,19 @@ internal static class ValidateCommand
         var config = new Option<string>("--config", "-c") { Description = "YAML config file", Required = true };
         var command = new Command("validate", "Check a config file; lists every problem with file, line and key");
         command.Options.Add(config);
-        command.SetAction(parse =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
             var path = parse.GetValue(config)!;
             try
             {
-                var loaded = new ConfigLoader().LoadFile(path);
+                var loaded = await ConfigFile.LoadAsync(path, cancellationToken).ConfigureAwait(false);
                 var targets = loaded.ResolveAll();
                 CheckDatasets(path, loaded, targets);
                 ConfigOutput.WriteWarnings(console, loaded);
                 console.MarkupLine($"[green]OK[/]: {Markup.Escape(path)}: {loaded.Environments.Count} environment(s), {targets.Count} target(s)");
                 foreach (var t in targets)
                 {
-                    console.MarkupLine(Markup.Escape($"  {t.Environment}/{t.Target.Name}: {ProfileNames.Format(t.Settings.Profile)} {EffectiveConfig(t)} -> {Engine.Reporting.EffectiveConfig.RedactUrl(t.Endpoint)}"));
+                    console.MarkupLine(Markup.Escape($"  {t.Environment}/{t.Target.Name}: {ProfileNames.Format(t.Settings.Profile)} {EffectiveConfig(t)} -> {Engine.Reporting.EffectiveConfig.RedactUrl(t.Endpoint)}{ConfigOutput.Discovered(t)}"));
                     if (NotDefault(t.Settings) is { Length: > 0 } changed)
                     {
                         console.MarkupLine(Markup.Escape($"    set: {changed}"));

@@ -43,9 +43,13 @@ internal sealed class PullMetrics
         }
 
         Up = factory.CreateGauge("guidellm_runner_up", "1 while the runner is serving.");
+        SchedulerPaused = factory.CreateGauge("guidellm_scheduler_paused", "1 while the interval schedule of serve is paused through the control API.");
     }
 
     public Gauge Up { get; }
+
+    /// <summary><c>guidellm_scheduler_paused</c>: 1 while no scheduled run starts.</summary>
+    public Gauge SchedulerPaused { get; }
 
     /// <summary>The observer feeding the series of one target's run.</summary>
     public IRunObserver For(ResolvedTarget target) => new Observer(this, [target.Environment, target.Target.Name, target.Target.Model], RequestMetrics.CountedSlo(target.Settings));

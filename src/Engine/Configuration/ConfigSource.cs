@@ -11,13 +11,15 @@ namespace GuidellmFunctions.Engine.Configuration;
 /// Where the config lives (<c>GUIDELLM_CONFIG</c>): a file path or a blob URL. A blob URL is read with its SAS when it
 /// carries one, with the storage connection when it points into that account (Azurite included), and with
 /// DefaultAzureCredential (managed identity) otherwise. Each load reads it again, so an edited config is used by the next
-/// run; when the blob cannot be read later, the last config read is used and a warning says so.
+/// run; when the blob cannot be read later, the last config read is used and a warning says so. <see cref="LoadAsync"/>
+/// (what every run reads) also lists the models of <c>discovery:</c> and adds a target per model.
 /// </summary>
 public sealed partial class ConfigSource
 {
     private readonly ConfigLoader _loader;
     private readonly BlobClient? _blob;
     private readonly ILogger _logger;
+    private readonly Discovery.ModelDiscovery _discovery;
     private RunnerConfig? _lastGood;
 
     /// <summary>Creates a source for <paramref name="location"/>.</summary>
@@ -25,8 +27,10 @@ public sealed partial class ConfigSource
     /// <param name="storageConnection">Storage connection string (<c>AzureWebJobsStorage</c>) used for blob URLs in its account.</param>
     /// <param name="loader">Parses and validates the YAML.</param>
     /// <param name="logger">Logs the fallback to the last config read.</param>
-    public ConfigSource(string location, string? storageConnection = null, ConfigLoader? loader = null, ILogger? logger = null)
+    /// <param name="discovery">Lists the models of <c>discovery:</c> (a default one when null).</param>
+    public ConfigSource(string location, string? storageConnection = null, ConfigLoader? loader = null, ILogger? logger = null, Discovery.ModelDiscovery? discovery = null)
     {
+        _discovery = discovery ?? new Discovery.ModelDiscovery();
         ArgumentException.ThrowIfNullOrWhiteSpace(location);
         Location = location;
         _loader = loader ?? new ConfigLoader();
@@ -51,9 +55,12 @@ public sealed partial class ConfigSource
     /// <summary>True when the config is read from blob storage.</summary>
     public bool IsBlob => _blob is not null;
 
-    /// <summary>Reads and validates the config.</summary>
+    /// <summary>Reads and validates the config, with the targets <c>discovery:</c> finds merged in.</summary>
     /// <exception cref="ConfigValidationException">It is invalid, or cannot be read and was never read before.</exception>
-    public async Task<RunnerConfig> LoadAsync(CancellationToken cancellationToken = default)
+    public async Task<RunnerConfig> LoadAsync(CancellationToken cancellationToken = default) =>
+        await _discovery.ApplyAsync(await ReadAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+
+    private async Task<RunnerConfig> ReadAsync(CancellationToken cancellationToken)
     {
         if (_blob is null)
         {
@@ -73,7 +80,7 @@ public sealed partial class ConfigSource
         return Remember(text);
     }
 
-    /// <summary>Reads and validates the config synchronously (start-up validation).</summary>
+    /// <summary>Reads and validates the config synchronously (start-up validation); models are not discovered.</summary>
     /// <exception cref="ConfigValidationException">It is invalid or cannot be read.</exception>
     public RunnerConfig Load()
     {

@@ -5,7 +5,7 @@ namespace GuidellmFunctions.Engine.Configuration;
 /// <summary>Parses durations written as seconds (<c>30</c>, <c>1.5</c>) or with a unit (<c>500ms</c>, <c>30s</c>, <c>5m</c>, <c>1h</c>).</summary>
 public static class DurationParser
 {
-    /// <summary>Parses <paramref name="text"/>; false when it is not a non-negative duration.</summary>
+    /// <summary>Parses <paramref name="text"/>; false when it is not a non-negative duration a TimeSpan can hold.</summary>
     public static bool TryParse(string? text, out TimeSpan value)
     {
         value = TimeSpan.Zero;
@@ -24,7 +24,8 @@ public static class DurationParser
             _ => (t, 1.0),
         };
 
-        if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) || n < 0 || !double.IsFinite(n))
+        if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) || n < 0 || !double.IsFinite(n)
+            || n * scale >= TimeSpan.MaxValue.TotalSeconds / 4)
         {
             return false;
         }

@@ -27,7 +27,10 @@ public sealed record RunnerConfig
     /// <summary>The named datasets (<c>datasets:</c> and named <c>dataset:</c> mappings), the ones a flag or queue message may pick.</summary>
     public IReadOnlyList<DatasetSpec> Datasets { get; init; } = [];
 
-    /// <summary>Things accepted but not acted on (for example the Go runner's <c>discovery:</c>).</summary>
+    /// <summary>The Go runner's <c>discovery:</c> section; null when absent. <see cref="Discovery.ModelDiscovery"/> acts on it.</summary>
+    public DiscoveryConfig? Discovery { get; init; }
+
+    /// <summary>Things worth a look that do not stop a run (a model router that could not be listed, for example).</summary>
     public IReadOnlyList<ConfigError> Warnings { get; init; } = [];
 
     /// <summary>Finds an environment by name (case-sensitive, as labels are).</summary>

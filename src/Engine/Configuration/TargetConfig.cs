@@ -24,6 +24,9 @@ public sealed record TargetConfig
     /// <summary>Free text from the config, carried into reports.</summary>
     public string? Notes { get; init; }
 
+    /// <summary>The model list (credentials masked) whose <c>discovery:</c> made this target; null for a listed target.</summary>
+    public string? DiscoveredFrom { get; init; }
+
     /// <summary>Settings given on the target itself.</summary>
     public BenchmarkSettingsPatch Settings { get; init; } = new();
 

@@ -7,7 +7,7 @@ namespace GuidellmFunctions.Engine.DependencyInjection;
 /// The container's one <see cref="ConfigSource"/>, made from the options on first use: the start-up validation reads the
 /// config through it, so that read is not repeated and is the one a run falls back to when the blob cannot be read.
 /// </summary>
-internal sealed class ConfigSourceProvider(ConfigLoader loader, ILogger<ConfigSource>? logger = null)
+internal sealed class ConfigSourceProvider(ConfigLoader loader, Discovery.ModelDiscovery discovery, ILogger<ConfigSource>? logger = null)
 {
     private readonly Lock _gate = new();
     private ConfigSource? _source;
@@ -16,7 +16,7 @@ internal sealed class ConfigSourceProvider(ConfigLoader loader, ILogger<ConfigSo
     {
         lock (_gate)
         {
-            return _source ??= new ConfigSource(options.ConfigPath!, options.StorageConnection, loader, logger);
+            return _source ??= new ConfigSource(options.ConfigPath!, options.StorageConnection, loader, logger, discovery);
         }
     }
 }

@@ -6,6 +6,7 @@ using GuidellmFunctions.Engine.Load;
 using GuidellmFunctions.Engine.Runs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace GuidellmFunctions.Engine.DependencyInjection;
@@ -42,6 +43,7 @@ public static class ServiceCollectionExtensions
             .ConfigurePrimaryHttpMessageHandler(Export.RemoteWriteExporter.CreateHandler);
         services.TryAddSingleton<Export.RemoteWriteExporterFactory>();
         services.TryAddSingleton(sp => new LoadTestService(sp.GetRequiredService<RunCoordinator>(), sp.GetRequiredService<RunStorageFactory>(), sp.GetRequiredService<Export.RemoteWriteExporterFactory>()));
+        services.TryAddSingleton(sp => new Discovery.ModelDiscovery(logger: sp.GetService<ILogger<Discovery.ModelDiscovery>>()));
         services.TryAddSingleton<ConfigSourceProvider>();
         services.TryAddSingleton(sp => sp.GetRequiredService<ConfigSourceProvider>().For(sp.GetRequiredService<IOptions<GuidellmEngineOptions>>().Value));
         services.TryAddSingleton(sp =>

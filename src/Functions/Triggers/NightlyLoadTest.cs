@@ -1,3 +1,4 @@
+using GuidellmFunctions.Engine.Archive;
 using GuidellmFunctions.Engine.Configuration;
 using GuidellmFunctions.Engine.DependencyInjection;
 using GuidellmFunctions.Engine.Load;
@@ -8,7 +9,10 @@ using Microsoft.Extensions.Options;
 
 namespace GuidellmFunctions.Functions.Triggers;
 
-/// <summary>Runs every target of <c>GUIDELLM_ENVIRONMENT</c> on <c>GUIDELLM_SCHEDULE</c> (six-field NCRONTAB).</summary>
+/// <summary>
+/// Runs every target of <c>GUIDELLM_ENVIRONMENT</c> (discovered ones included) on <c>GUIDELLM_SCHEDULE</c> (six-field
+/// NCRONTAB), unless the schedule is paused (<see cref="ControlFunctions"/>: a flag in the archive).
+/// </summary>
 public sealed class NightlyLoadTest(LoadTestService service, ConfigSource source, IOptions<GuidellmEngineOptions> options, TimeProvider time)
 {
     /// <summary>The timer trigger.</summary>
@@ -25,6 +29,11 @@ public sealed class NightlyLoadTest(LoadTestService service, ConfigSource source
         var config = await source.LoadAsync(cancellationToken).ConfigureAwait(false);
         var environment = options.Value.Environment ?? throw new ConfigValidationException("GUIDELLM_ENVIRONMENT must name the environment the timer runs");
         var targets = config.ResolveTargets(environment);
+        if (config.Archive is { } archive && await new ArchiveControl(archive).IsPausedAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return new RunOutcome(RunIds.ForTimer(firedAt), [], "paused: no run", 0, []);
+        }
+
         return await service.RunAsync(config, targets, RunIds.ForTimer(firedAt), RunTrigger.Timer, options.Value.OutputDirectory, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 }

@@ -17,7 +17,11 @@ public sealed class ConfigLoaderTests
 
         Assert.Equal(["develop", "staging"], config.Environments.Select(e => e.Name));
         Assert.Equal(9090, config.PrometheusPort);
-        Assert.Single(config.Warnings, w => w.Key == "discovery");
+        Assert.Empty(config.Warnings);
+        Assert.False(config.Discovery!.Enabled);
+        var router = Assert.Single(config.Discovery.Environments);
+        Assert.Equal(("develop", "http://api-router.develop.svc.cluster.local:8080/v1/chat/completions"), (router.Name, router.TargetUrl.ToString()));
+        Assert.Null(router.ApiKey);
 
         var staging = config.ResolveTargets("staging");
         var llama = staging.Single(t => t.Target.Name == "llama-7b");
@@ -348,5 +352,17 @@ public sealed class ConfigLoaderTests
             """, "a.yaml"));
         Assert.Contains(ex.Errors, e => e.Key == "archive.container" && e.Message.Contains("Azure container name", StringComparison.Ordinal));
         Assert.Contains(ex.Errors, e => e.Key == "archive" && e.Message.Contains("account_url", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_duration_too_long_for_a_timespan_is_an_error_not_a_crash()
+    {
+        var ex = Assert.Throws<ConfigValidationException>(() => Loader().LoadText("""
+            environments:
+              dev:
+                targets: [{ name: a, url: "http://127.0.0.1:1/v1", model: m, max_seconds: 7.093E+33 }]
+            """, "a.yaml"));
+
+        Assert.Contains(ex.Errors, e => e.Key.EndsWith(".max_seconds", StringComparison.Ordinal));
     }
 }

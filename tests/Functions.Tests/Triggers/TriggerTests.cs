@@ -4,9 +4,7 @@ using Azure.Storage.Queues;
 using GuidellmFunctions.Engine.DependencyInjection;
 using GuidellmFunctions.Engine.Tests.Support;
 using GuidellmFunctions.Functions.Triggers;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace GuidellmFunctions.Functions.Tests.Triggers;
 
@@ -23,22 +21,7 @@ public sealed class TriggerTests : IAsyncLifetime
         _services = Services(_targets.ConfigPath);
     }
 
-    /// <summary>The container as Program.cs composes it, from app settings as local.settings.json gives them.</summary>
-    private ServiceProvider Services(string configLocation, Engine.Configuration.ConfigLoader? loader = null) => new ServiceCollection()
-        .AddSingleton(loader ?? new Engine.Configuration.ConfigLoader())
-        .AddGuidellmFunctions(
-            new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["GUIDELLM_CONFIG"] = configLocation,
-                ["GUIDELLM_ENVIRONMENT"] = "development",
-                ["AzureWebJobsStorage"] = _targets.Azurite.ConnectionString,
-                ["GUIDELLM_OUTPUT"] = Path.Combine(_dir, "out"),
-            }).Build(),
-            Path.Combine(AppContext.BaseDirectory, "host.json"))
-        .AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>))
-        .AddTransient<OnDemandLoadTest>()
-        .AddTransient<NightlyLoadTest>()
-        .BuildServiceProvider(validateScopes: true);
+    private ServiceProvider Services(string configLocation, Engine.Configuration.ConfigLoader? loader = null) => Support.FunctionsContainer.Build(_targets, _dir, configLocation, loader);
 
     public async Task DisposeAsync()
     {

@@ -13,6 +13,7 @@ internal sealed class RootReader(YamlValues yaml)
         var sawEnvironments = false;
         IReadOnlyList<RemoteWriteConfig> remoteWrite = [];
         ArchiveConfig? archive = null;
+        DiscoveryConfig? discovery = null;
         List<DatasetSpec> datasets = [];
         var buckets = Export.HistogramLayout.Default;
         foreach (var (keyNode, value) in root.Children)
@@ -43,17 +44,17 @@ internal sealed class RootReader(YamlValues yaml)
                     buckets = new BucketsReader(yaml).Read(value, key);
                     break;
                 case "discovery":
-                    yaml.Warnings.Add(yaml.At(keyNode, key, "model discovery is not supported; list targets under environments instead (section ignored)"));
+                    discovery = new DiscoveryReader(yaml).Read(value, key);
                     break;
                 default:
-                    yaml.Error(keyNode, key, "unknown key (expected environments, defaults, datasets, prometheus, remote_write, buckets, archive)");
+                    yaml.Error(keyNode, key, "unknown key (expected environments, defaults, datasets, prometheus, remote_write, buckets, archive, discovery)");
                     break;
             }
         }
 
-        if (!sawEnvironments)
+        if (!sawEnvironments && discovery is not { Enabled: true, Environments.Count: > 0 })
         {
-            yaml.Error(new ConfigError(yaml.Source, 1, 1, "environments", "missing: the config must define at least one environment"));
+            yaml.Error(new ConfigError(yaml.Source, 1, 1, "environments", "missing: the config must define at least one environment (or discovery with environments)"));
         }
 
         var catalog = DatasetCatalog.Collect(datasets, defaults, environments, yaml.Source, yaml.Errors);
@@ -67,6 +68,7 @@ internal sealed class RootReader(YamlValues yaml)
             RemoteWrite = remoteWrite,
             Buckets = buckets,
             Archive = archive,
+            Discovery = discovery,
             Warnings = yaml.Warnings,
         };
     }
