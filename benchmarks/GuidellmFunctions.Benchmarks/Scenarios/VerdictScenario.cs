@@ -14,7 +14,7 @@ using GuidellmFunctions.Simulator;
 namespace GuidellmFunctions.Benchmarks.Scenarios;
 
 /// <summary>
-/// Issue 18's costs: a capacity search against the simulator (batch of 4, TTFT 20 ms, a 50 ms TTFT SLO: wall time and
+/// Issue 18's costs: whether the verdict cries wolf (<see cref="VerdictNoiseScenario"/>), a capacity search against the simulator (batch of 4, TTFT 20 ms, a 50 ms TTFT SLO: wall time and
 /// probes), and the verdict of two real 200,000-request runs judged in a fresh process (this program's
 /// <c>verdict-probe</c> verb, as the CLI's compare verb runs it): time, CPU time and peak working set.
 /// </summary>
@@ -22,6 +22,7 @@ internal static class VerdictScenario
 {
     public static async Task RunAsync(Suite suite)
     {
+        await VerdictNoiseScenario.RunAsync(suite).ConfigureAwait(false);
         await CapacityAsync(suite).ConfigureAwait(false);
         var requests = suite.Quick ? 50_000 : 200_000;
         await using var simulator = await SimulatorProcess.StartAsync(LargeRun.Simulator);
@@ -89,7 +90,8 @@ internal static class VerdictScenario
         return 0;
     }
 
-    private static async Task<RunReport> LoadAsync(string path)
+    /// <summary>A saved report.</summary>
+    internal static async Task<RunReport> LoadAsync(string path)
     {
         await using var stream = File.OpenRead(path);
         return (await JsonSerializer.DeserializeAsync(stream, ReportJsonContext.Default.RunReport).ConfigureAwait(false))!;
@@ -98,6 +100,7 @@ internal static class VerdictScenario
     private static Task<VerdictReport> JudgeAsync(RunReport current, string currentPath, RunReport baseline, string baselinePath) =>
         VerdictJudge.CompareAsync(current, Open(currentPath), baseline, Open(baselinePath), 0.05, CancellationToken.None);
 
-    private static Func<CancellationToken, Task<Stream>> Open(string reportPath) =>
+    /// <summary>Opens the per-request records saved beside a report.</summary>
+    internal static Func<CancellationToken, Task<Stream>> Open(string reportPath) =>
         _ => Task.FromResult<Stream>(File.OpenRead(reportPath[..^".json".Length] + ReportLayout.RequestsSuffix));
 }

@@ -10,7 +10,8 @@ internal static class BaselineFinder
 
     /// <summary>
     /// The pinned run <paramref name="pinnedRunId"/>, or else the newest earlier completed run of the same environment,
-    /// target, model and effective config with its per-request records; null with the reason when there is none.
+    /// target, model and effective config whose stages were all valid, with its per-request records; null with the reason
+    /// when there is none.
     /// </summary>
     public static async Task<(RunReport? Baseline, string? Reason)> FindAsync(IRunHistory history, RunReport current, string? pinnedRunId, CancellationToken cancellationToken)
     {
@@ -32,7 +33,7 @@ internal static class BaselineFinder
                 continue;
             }
 
-            if (report.Status == RunStatus.Completed && report.Model == current.Model && report.RequestsFile is not null && RunComparison.SameEffectiveConfig(report, current))
+            if (report.Status == RunStatus.Completed && report.Model == current.Model && report.RequestsFile is not null && RunComparison.AllStagesValid(report) && RunComparison.SameEffectiveConfig(report, current))
             {
                 return (report, null);
             }
@@ -43,6 +44,6 @@ internal static class BaselineFinder
             }
         }
 
-        return (null, $"no earlier completed run of {current.Environment}/{current.Target} with model {current.Model} and the same effective config in {history.Description} ({looked} other runs looked at)");
+        return (null, $"no earlier completed run of {current.Environment}/{current.Target} with model {current.Model}, valid stages and the same effective config in {history.Description} ({looked} other runs looked at)");
     }
 }

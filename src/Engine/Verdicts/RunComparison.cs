@@ -48,7 +48,31 @@ internal static class RunComparison
             }
         }
 
-        return MatchStages(current, baseline).Count == 0 ? "no stage of the baseline ran the same load (profile, rate or streams) as one of this run's" : null;
+        var stages = MatchStages(current, baseline);
+        if (stages.Count == 0)
+        {
+            return "no stage of the baseline ran the same load (profile, rate or streams) as one of this run's";
+        }
+
+        foreach (var (before, after) in stages)
+        {
+            foreach (var (stage, which) in (ReadOnlySpan<(BenchmarkReport, string)>)[(before, "the baseline's"), (after, "this run's")])
+            {
+                if (stage.Validity is { Valid: false } validity)
+                {
+                    return $"{which} stage {stage.Index} was not valid, the runner itself may have limited what it measured: {string.Join("; ", validity.Reasons)}";
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>True when every stage of <paramref name="report"/> was valid (or was not judged): a run that can be a baseline.</summary>
+    public static bool AllStagesValid(RunReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        return report.Benchmarks.All(b => b.Validity is not { Valid: false });
     }
 
     /// <summary>True when both runs have the same endpoint, header names and settings, bar those that change neither load nor data.</summary>

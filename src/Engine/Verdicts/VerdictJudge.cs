@@ -7,15 +7,18 @@ namespace GuidellmFunctions.Engine.Verdicts;
 /// Compares a run with a baseline run on their per-request records: for each metric of
 /// <see cref="VerdictMetricDefinition.All"/>, a block bootstrap interval of the relative change (jointly at
 /// <see cref="Confidence"/>: each interval at 1 − 5%/metrics, Bonferroni). A metric is regressed or improved only when its
-/// interval excludes no change and the change exceeds the threshold; the run is regressed when any metric is, else
-/// improved when any is, else unchanged.
+/// whole interval lies beyond the threshold (a minimum-effect test: confident that the change exceeds the threshold, not
+/// only that there is one); the run is regressed when any metric is, else improved when any is, else unchanged.
 /// </summary>
 public static class VerdictJudge
 {
     /// <summary>Joint confidence of a verdict's intervals.</summary>
     public const double Confidence = 0.95;
 
-    /// <summary>Observations a latency metric needs in each run to be compared.</summary>
+    /// <summary>
+    /// Observations a latency quantile needs in each run on its short side to be compared: 40 values for a median, 400
+    /// for a p95 (<see cref="VerdictMetricDefinition.MinimumCount"/>).
+    /// </summary>
     public const int MinimumObservations = 20;
 
     /// <summary>The verdict of <paramref name="current"/> against <paramref name="baseline"/>, reading both runs' records.</summary>
@@ -43,12 +46,13 @@ public static class VerdictJudge
         await Task.WhenAll(ReadAsync(openBaseline, before, cancellationToken), ReadAsync(openCurrent, after, cancellationToken)).ConfigureAwait(false);
 
         var metrics = VerdictMetricDefinition.All
-            .Where(m => m.Latency is not { } l || (before.Observations[l] >= MinimumObservations && after.Observations[l] >= MinimumObservations))
+            .Where(m => m.Latency is not { } l || (before.Observations[l] >= m.MinimumCount && after.Observations[l] >= m.MinimumCount))
             .ToList();
-        var left = VerdictMetricDefinition.All.Except(metrics).Select(m => m.Name).ToList();
+        var left = VerdictMetricDefinition.All.Except(metrics).Select(m => $"{m.Name} (needs {m.MinimumCount})").ToList();
         if (metrics.All(m => m.Latency is null))
         {
-            return Without(baseline.RunId, "incomparable", $"too few successful requests to compare: {before.Observations[BlockedSample.E2e]} in the baseline, {after.Observations[BlockedSample.E2e]} in this run (at least {MinimumObservations} each)", threshold);
+            var least = VerdictMetricDefinition.All.Where(m => m.Latency is not null).Min(m => m.MinimumCount);
+            return Without(baseline.RunId, "incomparable", $"too few successful requests to compare: {before.Observations[BlockedSample.E2e]} in the baseline, {after.Observations[BlockedSample.E2e]} in this run (at least {least} each)", threshold);
         }
 
         var alpha = (1 - Confidence) / metrics.Count;
@@ -61,7 +65,7 @@ public static class VerdictJudge
             : Invariant($"no metric changed by more than {threshold:0.#%} with {Confidence:0%} confidence");
         if (left.Count > 0)
         {
-            reason += $"; not compared (fewer than {MinimumObservations} values in a run): {string.Join(", ", left)}";
+            reason += $"; not compared (fewer than {MinimumObservations} values beyond the quantile in a run): {string.Join(", ", left)}";
         }
 
         return new VerdictReport(baseline.RunId, result, results, reason, threshold, Confidence);
@@ -73,8 +77,8 @@ public static class VerdictJudge
 
     private static string Decide(MetricEstimate e, double threshold)
     {
-        var worse = e.Metric.HigherIsBetter ? e.High < 0 && e.Change < -threshold : e.Low > 0 && e.Change > threshold;
-        var better = e.Metric.HigherIsBetter ? e.Low > 0 && e.Change > threshold : e.High < 0 && e.Change < -threshold;
+        var worse = e.Metric.HigherIsBetter ? e.High < -threshold : e.Low > threshold;
+        var better = e.Metric.HigherIsBetter ? e.Low > threshold : e.High < -threshold;
         return worse ? "regressed" : better ? "improved" : "unchanged";
     }
 

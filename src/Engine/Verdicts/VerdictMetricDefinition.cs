@@ -20,4 +20,11 @@ internal sealed record VerdictMetricDefinition(string Name, int? Latency, double
 
     /// <summary>True for throughput, where a fall is the regression.</summary>
     public bool HigherIsBetter => Latency is null;
+
+    /// <summary>
+    /// Values a run needs for this metric to be compared: <see cref="VerdictJudge.MinimumObservations"/> on the short side
+    /// of its quantile (40 for a median, 400 for a p95); none for throughput. A tail quantile read from a handful of values
+    /// beyond it rests on whichever stalls the run happened to meet, and a bootstrap of it is too narrow.
+    /// </summary>
+    public int MinimumCount => Latency is null ? 0 : (int)Math.Ceiling(VerdictJudge.MinimumObservations / Math.Min(Quantile, 1 - Quantile) - 1e-9);
 }

@@ -54,8 +54,6 @@ public sealed class VerdictCliTests : IDisposable
                   rate: 8
                   max_seconds: 3
                   data_spec: "prompt_tokens=16,output_tokens=32"
-                  # 3-second runs on a machine shared with other builds drift by more than 5% now and then.
-                  regression_threshold: 0.1
                 """);
             first = await RunOnceAsync(config, output);
             second = await RunOnceAsync(config, output);

@@ -21,7 +21,7 @@ public sealed class RulesTests
         var result = await Tool.RunAsync("promtool", ["check", "rules", Repository.PathOf("deploy", "prometheus", "guidellm.rules.yml")]);
 
         Assert.True(result.ExitCode == 0, result.Output);
-        Assert.Contains("SUCCESS: 23 rules found", result.Output, StringComparison.Ordinal);
+        Assert.Contains("SUCCESS: 27 rules found", result.Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -29,7 +29,7 @@ public sealed class RulesTests
     {
         var tests = Repository.PathOf("deploy", "prometheus", "tests", "guidellm.rules.test.yml");
         var text = await File.ReadAllTextAsync(tests);
-        foreach (var alert in (string[])["GuidellmRunFailed", "GuidellmNoRecentRun", "GuidellmErrorRatioHigh", "GuidellmTtftP95Regressed", "GuidellmSloBudgetBurning", "GuidellmRunRegressed"])
+        foreach (var alert in (string[])["GuidellmRunFailed", "GuidellmNoRecentRun", "GuidellmErrorRatioHigh", "GuidellmTtftP95Regressed", "GuidellmSloBudgetBurning", "GuidellmRunRegressed", "GuidellmCapacityDropped", "GuidellmStageNotValid"])
         {
             Assert.Contains("alertname: " + alert, text, StringComparison.Ordinal);
         }
@@ -61,7 +61,7 @@ public sealed class RulesTests
         var end = (await prometheus.RawAsync("guidellm_requests_total[10m]", DateTimeOffset.UtcNow)).Max(s => s.Samples[^1].At);
 
         var rules = Rules().Where(r => r.Record.EndsWith("_5m", StringComparison.Ordinal) && r.Record.Contains(":p", StringComparison.Ordinal)).ToList();
-        Assert.Equal(12, rules.Count);
+        Assert.Equal(13, rules.Count);
         foreach (var (record, expr) in rules)
         {
             // guidellm:ttft_seconds:p95_5m reads guidellm_ttft_seconds at 0.95.

@@ -1,3 +1,4 @@
+using GuidellmFunctions.Engine.Capacity;
 using GuidellmFunctions.Engine.Client;
 using GuidellmFunctions.Engine.Configuration;
 using GuidellmFunctions.Engine.Data;
@@ -45,6 +46,38 @@ public sealed class CapacityRunTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(capacity.Probes.Count, report.Benchmarks.Count);
         Assert.All(capacity.Probes, p => Assert.Equal(report.Benchmarks[p.Stage].Summary.Slo!.Attainment, p.Attainment));
         Assert.Contains((RunnerMetrics.Capacity, "concurrency", 4.0), RunOutcomeSeries.From(report));
+    }
+
+    /// <summary>
+    /// A rate probe far beyond the server (a batch of 2 requests of about 100 ms each: some 20 requests/s; asked for 100)
+    /// piles requests up and its TTFT climbs with the queue: the over-saturation stop ends it long before its
+    /// max_seconds, and the probe fails saying why.
+    /// </summary>
+    [Fact]
+    public async Task A_probe_far_beyond_the_server_stops_early_as_over_saturated()
+    {
+        await using var server = await SimulatorServer.StartAsync(new SimulatorOptions { TtftMs = 20, ItlMs = 5, ItlLoadFactor = 0, MaxBatch = 2 });
+        var settings = new BenchmarkSettings
+        {
+            Profile = ProfileKind.Capacity, Rate = 100, MaxDuration = TimeSpan.FromSeconds(30), MaxRequests = 1_000_000,
+            Data = new DataSpec(new TokenDistribution(16), new TokenDistribution(16)),
+        }.Set(SettingsTable.Slo, new SloObjectives(TtftMs: 200, ItlMs: null, E2eMs: null, Attainment: 0.9))
+            .Set(SettingsTable.CapacityBy, CapacityBy.Rate);
+        var target = new ResolvedTarget("dev", new TargetConfig { Name = "sim", Url = server.V1, Model = server.Options.Model }, settings);
+
+        var report = await new LoadTestRunner(_clients, new PromptGenerator(), TimeProvider.System).RunAsync(target, "capacity-overload", RunTrigger.Cli, [], CancellationToken.None);
+
+        var capacity = Assert.IsType<CapacityReport>(report.Capacity);
+        var probe = capacity.Probes[0];
+        output.WriteLine($"{probe.StopReason}: {probe.StopDetail}; stage {report.Benchmarks[0].MeasuredSeconds:0.0} s");
+        Assert.Equal("rate", capacity.By);
+        Assert.Null(capacity.Max);
+        Assert.Equal(100, capacity.FirstFailing);
+        Assert.Equal("first_probe_failed", capacity.EndReason);
+        Assert.False(probe.Met);
+        Assert.Equal("over_saturation", probe.StopReason);
+        Assert.False(string.IsNullOrEmpty(probe.StopDetail));
+        Assert.True(report.Benchmarks[0].MeasuredSeconds < 15, $"the probe ran {report.Benchmarks[0].MeasuredSeconds} s of its 30");
     }
 
     /// <summary>

@@ -18,10 +18,16 @@ public sealed class BaselineFinderTests : IDisposable
         Directory.Delete(_staging, recursive: true);
     }
 
-    private async Task<RunReport> Save(string id, DateTimeOffset at, RunStatus status = RunStatus.Completed, double rate = 50, string model = "m")
+    private async Task<RunReport> Save(string id, DateTimeOffset at, RunStatus status = RunStatus.Completed, double rate = 50, string model = "m", bool valid = true)
     {
         var path = SyntheticRuns.Write(_staging, id, SyntheticRuns.Autocorrelated(50, rate, 0.5, 1), rate, at, status: status, model: model);
         var report = JsonSerializer.Deserialize(await File.ReadAllTextAsync(path), ReportJsonContext.Default.RunReport)! with { RequestsFile = null };
+        if (!valid)
+        {
+            // A run the runner itself limited cannot be a baseline.
+            report = report with { Benchmarks = [report.Benchmarks[0] with { Validity = new ValidityReport { Valid = false, Reasons = ["runner_cpu"] } }] };
+        }
+
         await new LocalReportStore(_dir).SaveAsync(report, path[..^".json".Length] + ReportLayout.RequestsSuffix, CancellationToken.None);
         return report;
     }
@@ -35,6 +41,7 @@ public sealed class BaselineFinderTests : IDisposable
         await Save("other-rate", Night.AddHours(-1), rate: 20);
         await Save("other-model", Night.AddHours(-2), model: "x");
         await Save("later", Night.AddHours(1));
+        await Save("starved", Night.AddHours(-3), valid: false);
         var current = await Save("now", Night);
 
         var (baseline, reason) = await BaselineFinder.FindAsync(new LocalRunHistory(_dir), current, null, CancellationToken.None);
@@ -68,6 +75,6 @@ public sealed class BaselineFinderTests : IDisposable
         var (baseline, reason) = await BaselineFinder.FindAsync(new LocalRunHistory(_dir), current, null, CancellationToken.None);
 
         Assert.Null(baseline);
-        Assert.Contains($"no earlier completed run of dev/t with model m and the same effective config in {_dir}", reason, StringComparison.Ordinal);
+        Assert.Contains($"no earlier completed run of dev/t with model m, valid stages and the same effective config in {_dir}", reason, StringComparison.Ordinal);
     }
 }

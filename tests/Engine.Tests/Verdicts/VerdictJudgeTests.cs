@@ -74,6 +74,29 @@ public sealed class VerdictJudgeTests : IDisposable
         Assert.Equal(0.01, strict.Threshold);
     }
 
+    [Fact]
+    public async Task A_change_beyond_the_threshold_is_called_only_when_its_whole_interval_is()
+    {
+        var verdict = await Judge(Run("edge", 2, tpotMs: 10.6), Run("base", 1));
+
+        var tpot = verdict.Metrics.Single(m => m.Name == "tpot_p50_ms");
+        Assert.True(tpot.Change > 0.05 && tpot.Low <= 0.05, tpot.ToString());
+        Assert.Equal("unchanged", tpot.Result);
+        Assert.All(verdict.Metrics, m => Assert.Equal(m.Low > 0.05 ? "regressed" : m.High < -0.05 ? "improved" : "unchanged", m.Result));
+    }
+
+    [Fact]
+    public async Task A_p95_is_compared_only_with_enough_values_beyond_it_and_the_reason_names_those_left_out()
+    {
+        var shortRuns = await Judge(Run("short", 2, count: 300), Run("base", 1, count: 300));
+        var longRuns = await Judge(Run("long", 4, count: 1500), Run("base2", 3, count: 1500));
+
+        Assert.Equal(["ttft_p50_ms", "tpot_p50_ms", "e2e_p50_ms", "output_tokens_per_second"], shortRuns.Metrics.Select(m => m.Name));
+        Assert.Contains("not compared (fewer than 20 values beyond the quantile in a run): ttft_p95_ms (needs 400), tpot_p95_ms (needs 400), e2e_p95_ms (needs 400)", shortRuns.Reason, StringComparison.Ordinal);
+        Assert.Contains(longRuns.Metrics, m => m.Name == "e2e_p95_ms");
+        Assert.DoesNotContain("not compared", longRuns.Reason, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("model", "different models: other and baseline m")]
     [InlineData("profile", "different profiles: poisson and baseline constant")]
@@ -97,6 +120,25 @@ public sealed class VerdictJudgeTests : IDisposable
         Assert.Equal("incomparable", verdict.Result);
         Assert.Contains(reason, verdict.Reason, StringComparison.Ordinal);
         Assert.Empty(verdict.Metrics);
+    }
+
+    [Fact]
+    public async Task A_run_whose_stage_was_not_valid_is_incomparable_rather_than_a_verdict_on_the_runner()
+    {
+        var starved = Run("starved", 2, tpotMs: 14);
+        var report = Read(starved);
+        var validity = new ValidityReport { Valid = false, Reasons = ["thread_pool_lag: the runner's thread pool ran work 558.7 ms late at p95"] };
+        File.WriteAllText(starved, JsonSerializer.Serialize(report with { Benchmarks = [report.Benchmarks[0] with { Validity = validity }] }, ReportJsonContext.Default.RunReport));
+
+        var verdict = await Judge(starved, Run("base", 1));
+        var reversed = await Judge(Run("later", 3), starved);
+
+        Assert.Equal("incomparable", verdict.Result);
+        Assert.Equal("this run's stage 0 was not valid, the runner itself may have limited what it measured: thread_pool_lag: the runner's thread pool ran work 558.7 ms late at p95", verdict.Reason);
+        Assert.Empty(verdict.Metrics);
+        Assert.StartsWith("the baseline's stage 0 was not valid", reversed.Reason, StringComparison.Ordinal);
+        Assert.False(RunComparison.AllStagesValid(Read(starved)));
+        Assert.True(RunComparison.AllStagesValid(Read(Run("fine", 4))));
     }
 
     [Fact]
