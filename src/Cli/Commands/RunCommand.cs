@@ -11,8 +11,11 @@ internal static class RunCommand
 {
     public static Command Create(IAnsiConsole console)
     {
-        var config = new Option<string>("--config", "-c") { Description = "YAML config file", Required = true };
-        var environment = new Option<string>("--environment", "-e") { Description = "Environment to run", Required = true };
+        var config = new Option<string?>("--config", "-c") { Description = "YAML config file (or --url for a run without one)" };
+        var environment = new Option<string?>("--environment", "-e") { Description = $"Environment to run (with --config); with --url the environment label (default {AdHocRun.Environment})" };
+        var url = new Option<string?>("--url") { Description = "Run against this OpenAI-compatible URL without a config file (base, /v1 or /chat/completions URL)" };
+        var model = new Option<string?>("--model", "-m") { Description = "Model to send with --url (default: the only model the server lists)" };
+        var apiKeyEnv = new Option<string?>("--api-key-env") { Description = "With --url: the environment variable holding the API key (sent as a Bearer token; never printed)" };
         var targets = new Option<string[]>("--target", "-t") { Description = "Target to run (repeatable; all when absent)", AllowMultipleArgumentsPerToken = false };
         var output = CommonOptions.Output();
         var remoteWrite = new Option<string[]>("--remote-write") { Description = "Push results to this remote_write URL too (repeatable; adds to the config's remote_write:)" };
@@ -20,7 +23,7 @@ internal static class RunCommand
         var logLevel = CommonOptions.LogLevel();
         var listTargets = new Option<bool>("--list-targets") { Description = "Print the targets that would run (discovered ones included) and exit" };
         var command = new Command("run", "Run a streaming load burst against the targets of an environment");
-        foreach (var option in (Option[])[config, environment, targets, output, .. SettingFlags(), remoteWrite, runId, logLevel, listTargets])
+        foreach (var option in (Option[])[config, environment, url, model, apiKeyEnv, targets, output, .. SettingFlags(), remoteWrite, runId, logLevel, listTargets])
         {
             command.Options.Add(option);
         }
@@ -29,10 +32,22 @@ internal static class RunCommand
         {
             try
             {
-                var loaded = await ConfigFile.LoadAsync(parse.GetValue(config)!, cancellationToken).ConfigureAwait(false);
                 var overrides = Overrides(parse);
-                var resolved = loaded.ResolveTargets(parse.GetValue(environment)!, parse.GetValue(targets) ?? [], overrides);
-                ConfigOutput.WriteWarnings(console, loaded);
+                RunnerConfig? loaded = null;
+                IReadOnlyList<ResolvedTarget> resolved;
+                if (parse.GetValue(url) is { } adHocUrl)
+                {
+                    var adHoc = new AdHocRun(adHocUrl, parse.GetValue(model), parse.GetValue(apiKeyEnv), parse.GetValue(environment), parse.GetValue(targets) ?? [], parse.GetValue(config) is not null);
+                    resolved = adHoc.Resolve(overrides, Environment.GetEnvironmentVariable);
+                }
+                else
+                {
+                    AdHocRun.RequireConfig(parse.GetValue(config), parse.GetValue(environment), parse.GetValue(model), parse.GetValue(apiKeyEnv));
+                    loaded = await ConfigFile.LoadAsync(parse.GetValue(config)!, cancellationToken).ConfigureAwait(false);
+                    resolved = loaded.ResolveTargets(parse.GetValue(environment)!, parse.GetValue(targets) ?? [], overrides);
+                    ConfigOutput.WriteWarnings(console, loaded);
+                }
+
                 if (parse.GetValue(listTargets))
                 {
                     ConfigOutput.WriteTargets(console, resolved);

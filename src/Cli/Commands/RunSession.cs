@@ -20,6 +20,24 @@ internal static class RunSession
         var service = services.GetRequiredService<LoadTestService>();
         var time = services.GetRequiredService<TimeProvider>();
         runId ??= RunIds.New(time);
+        if (targets.Any(t => t.Target.Model == AdHocRun.Unknown))
+        {
+            var found = new List<ResolvedTarget>();
+            foreach (var t in targets)
+            {
+                var (model, problem) = t.Target.Model == AdHocRun.Unknown ? await service.FindSoleModelAsync(t, cancellationToken).ConfigureAwait(false) : (t.Target.Model, null);
+                if (model is null)
+                {
+                    console.MarkupLine($"[red]{Markup.Escape($"--model: {problem}")}[/]");
+                    return ExitCodes.InvalidInput;
+                }
+
+                found.Add(t with { Target = t.Target with { Model = model } });
+            }
+
+            targets = found;
+        }
+
         var live = console.Profile.Capabilities.Interactive && !Console.IsOutputRedirected;
         var receivers = (config?.RemoteWrite ?? []).Concat(extraReceivers ?? []).ToList();
 

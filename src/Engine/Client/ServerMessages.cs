@@ -2,7 +2,10 @@ using System.Text.Json;
 
 namespace GuidellmFunctions.Engine.Client;
 
-/// <summary>The human part of a server's error reply: OpenAI's <c>error.message</c>, FastAPI's <c>detail</c>, or the text itself.</summary>
+/// <summary>
+/// The human part of a server's error reply: OpenAI's <c>error.message</c>, FastAPI's <c>detail</c>, an HTML error page's
+/// <c>title</c> (what an ingress such as nginx answers: "502 Bad Gateway"), or the text itself.
+/// </summary>
 internal static class ServerMessages
 {
     /// <summary>The message inside <paramref name="body"/> when it is a JSON error object, else the body.</summary>
@@ -12,7 +15,7 @@ internal static class ServerMessages
         var start = body.IndexOf('{', StringComparison.Ordinal);
         if (start < 0)
         {
-            return body;
+            return Title(body) ?? body;
         }
 
         try
@@ -36,5 +39,18 @@ internal static class ServerMessages
         {
             return body;
         }
+    }
+
+    private static string? Title(string body)
+    {
+        var open = body.IndexOf("<title>", StringComparison.OrdinalIgnoreCase);
+        var close = open < 0 ? -1 : body.IndexOf("</title>", open, StringComparison.OrdinalIgnoreCase);
+        if (close < 0)
+        {
+            return null;
+        }
+
+        var title = body[(open + "<title>".Length)..close].Trim();
+        return title.Length == 0 ? null : body[..body.IndexOf('<', StringComparison.Ordinal)] + System.Net.WebUtility.HtmlDecode(title);
     }
 }

@@ -27,6 +27,9 @@ public sealed record RunnerConfig
     /// <summary>The named datasets (<c>datasets:</c> and named <c>dataset:</c> mappings), the ones a flag or queue message may pick.</summary>
     public IReadOnlyList<DatasetSpec> Datasets { get; init; } = [];
 
+    /// <summary>What an on-demand queue message may ask of each target (<c>limits:</c>; built-in caps when absent).</summary>
+    internal QueueLimits Limits { get; init; } = QueueLimits.Default;
+
     /// <summary>The Go runner's <c>discovery:</c> section; null when absent. <see cref="Discovery.ModelDiscovery"/> acts on it.</summary>
     public DiscoveryConfig? Discovery { get; init; }
 

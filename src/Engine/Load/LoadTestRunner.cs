@@ -40,6 +40,15 @@ internal sealed class LoadTestRunner
     /// <summary>What watches each stage of a target's run besides its requests: the runner's validity, the server's metrics.</summary>
     internal Func<ResolvedTarget, IReadOnlyList<IStageMonitor>> MonitorsFor { get; init; }
 
+    /// <summary>Asks <paramref name="target"/> for its model list with its own transport and credentials (the pre-flight's GET).</summary>
+    internal async Task<ModelsProbe> ProbeModelsAsync(ResolvedTarget target, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        var client = new OpenAiStreamingClient(_transports.TransportFor(target.Endpoint, target.Settings), _time, _loggers.CreateLogger<OpenAiStreamingClient>());
+        var probe = new CompletionRequest(target.Endpoint, ReadOnlyMemory<byte>.Empty, "models", target.Target.ApiKey, target.Target.ApiKeyHeader, target.Target.Headers);
+        return await client.ProbeModelsAsync(probe, TimeSpan.FromSeconds(Math.Min(10, target.Settings.RequestTimeout.TotalSeconds)), cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Runs <paramref name="target"/>; never throws for target faults: they are in the report's status.</summary>
     public async Task<RunReport> RunAsync(ResolvedTarget target, string runId, RunTrigger trigger, IReadOnlyList<IRunObserver> observers, CancellationToken cancellationToken, IRequestSource? source = null)
     {

@@ -3,8 +3,9 @@ using GuidellmFunctions.Engine.Client;
 namespace GuidellmFunctions.Engine.Load;
 
 /// <summary>
-/// Judges the pre-flight probe of a target's model list: whether the burst can succeed at all. A target that cannot be
-/// reached is left to the stage's <see cref="TargetRefusesBreaker"/>, whose report holds the refused requests and their message.
+/// Judges the pre-flight probe of a target's model list: whether the burst can succeed at all (refused credentials, a
+/// gateway whose upstream is down, a model the server does not list). A target that cannot be reached is left to the
+/// stage's <see cref="TargetRefusesBreaker"/>, whose report holds the refused requests and their message.
 /// </summary>
 internal static class Preflight
 {
@@ -20,6 +21,12 @@ internal static class Preflight
             return $"pre-flight: the server refused the credentials (HTTP {probe.Status}): {probe.ServerMessage}";
         }
 
+        // Nothing of the run has been sent yet, so a gateway that cannot reach its upstream is not buckling under our load.
+        if (probe.Status is 502)
+        {
+            return $"pre-flight: a gateway in front of the server cannot reach it (HTTP 502): {probe.ServerMessage}";
+        }
+
         if (checkModel && probe.Models is { Count: > 0 } served && !served.Contains(model, StringComparer.Ordinal))
         {
             return $"pre-flight: the server does not serve the model `{model}`; it lists {string.Join(", ", served.Take(20).Select(m => $"`{m}`"))}"
@@ -28,5 +35,23 @@ internal static class Preflight
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The one model a server serves, for a run that names none; otherwise null and, in <paramref name="problem"/>, why
+    /// not (it lists several, none, or did not answer), naming <paramref name="modelsUrl"/>.
+    /// </summary>
+    public static string? SoleModel(ModelsProbe probe, string modelsUrl, out string? problem)
+    {
+        ArgumentNullException.ThrowIfNull(probe);
+        (var model, problem) = probe switch
+        {
+            { Models: [var only] } => (only, (string?)null),
+            { Models: { Count: > 1 } served } => (null, $"{modelsUrl} lists {served.Count} models ({string.Join(", ", served.Take(20).Select(m => $"`{m}`"))}): name one"),
+            { Status: null } => (null, $"{modelsUrl} did not answer, so the model cannot be found out: name it"),
+            { Status: >= 200 and < 300 } => (null, $"{modelsUrl} lists no model in OpenAI's form: name it"),
+            _ => (null, $"{modelsUrl} answered HTTP {probe.Status}{(probe.ServerMessage is { Length: > 0 } m ? $": {m}" : string.Empty)}"),
+        };
+        return model;
     }
 }

@@ -22,6 +22,9 @@ internal sealed class RunCoordinator
         _loggers = loggers ?? NullLoggerFactory.Instance;
     }
 
+    /// <summary>The runner the coordinator runs targets with.</summary>
+    public LoadTestRunner Runner => _runner;
+
     /// <inheritdoc cref="RunAsync(IReadOnlyList{ResolvedTarget}, string, RunTrigger, IReportStore, string, Func{ResolvedTarget, IReadOnlyList{IRunObserver}}, Export.HistogramLayout, CancellationToken)"/>
     public Task<IReadOnlyList<TargetRunResult>> RunAsync(
         IReadOnlyList<ResolvedTarget> targets,

@@ -27,6 +27,22 @@ public sealed class LoadTestService
         _exporters = exporters;
     }
 
+    /// <summary>
+    /// The one model <paramref name="target"/>'s server lists on its <c>/v1/models</c>, for a run that names none
+    /// (<c>run --url</c> without <c>--model</c>), with the same transport and credentials as its burst.
+    /// </summary>
+    /// <param name="target">The target, its model not yet known (any placeholder).</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The model; or null and why there is no single one (several, none, no answer), naming the models URL.</returns>
+    public async Task<(string? Model, string? Problem)> FindSoleModelAsync(ResolvedTarget target, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        var probe = await _coordinator.Runner.ProbeModelsAsync(target, cancellationToken).ConfigureAwait(false);
+        var url = new Client.CompletionRequest(target.Endpoint, ReadOnlyMemory<byte>.Empty, "models").ModelsEndpoint is { } models ? EffectiveConfig.RedactUrl(models) : EffectiveConfig.RedactUrl(target.Endpoint);
+        var model = Preflight.SoleModel(probe, url, out var problem);
+        return (model, problem);
+    }
+
     /// <summary>Runs <paramref name="targets"/> as run <paramref name="runId"/>.</summary>
     /// <param name="config">The loaded config (archive and receivers come from it).</param>
     /// <param name="targets">Resolved targets.</param>

@@ -6,8 +6,8 @@ namespace GuidellmFunctions.Engine.Runs;
 
 /// <summary>
 /// Reads an on-demand queue message (<c>{"runId"?, "environment", "targets"?, "overrides"?, "requestedBy"?}</c>) and checks
-/// it against the config. A message that can never succeed (bad JSON, unknown environment or target, invalid override)
-/// gets a reason naming every problem, for the poison queue.
+/// it against the config. A message that can never succeed (bad JSON, unknown environment or target, invalid override, a
+/// run beyond the config's <c>limits:</c>) gets a reason naming every problem, for the poison queue.
 /// </summary>
 public static class RunRequestParser
 {
@@ -122,6 +122,7 @@ public static class RunRequestParser
                 try
                 {
                     var resolved = config.ResolveTargets(environment, targets, overrides);
+                    problems.AddRange(config.Limits.Exceeded(resolved));
                     if (shards is > 1)
                     {
                         problems.AddRange(resolved.Select(t => Shards.ShardPlanner.Refusal(t.Settings, shards.Value) is { } refusal ? $"{t.Environment}/{t.Target.Name}: {refusal}" : null).OfType<string>());

@@ -56,6 +56,23 @@ public sealed class QueueCommandsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Worker_sends_a_message_beyond_a_cap_to_the_poison_queue_naming_the_cap_and_sends_no_load()
+    {
+        const string Message = """{"runId":"greedy","environment":"development","targets":["mistral"],"overrides":{"maxRequests":11}}""";
+        await Queue("runs").CreateIfNotExistsAsync();
+        await Queue("runs").SendMessageAsync(Message);
+        var before = _targets.Simulator.GroundTruth.Total;
+
+        var exit = await Run("worker", "--config", _targets.ConfigPath, "--once", "--output", Path.Combine(_dir, "out"));
+
+        Assert.True(exit == 0, _out.ToString());
+        var poisoned = Assert.Single((await new QueueClient(_targets.Azurite.ConnectionString, "runs-poison", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }).ReceiveMessagesAsync(10)).Value);
+        Assert.Contains("development/mistral: max_requests 11 exceeds the cap 10 of on-demand runs (limits.targets.development/mistral.requests)", poisoned.Body.ToString(), StringComparison.Ordinal);
+        Assert.Equal(before, _targets.Simulator.GroundTruth.Total);
+        Assert.Empty(await ArchivedReports());
+    }
+
+    [Fact]
     public async Task Worker_once_takes_one_message_and_an_empty_queue_is_not_an_error()
     {
         Assert.Equal(0, await Run("enqueue", "-e", "development", "-t", "llama", "--run-id", "a", "--config", _targets.ConfigPath));
@@ -94,6 +111,8 @@ public sealed class QueueCommandsTests : IAsyncLifetime
     [InlineData("unknown target 'gpt-5'", "-e", "development", "-t", "gpt-5")]
     [InlineData("unknown environment 'production'", "-e", "production")]
     [InlineData("override rate", "-e", "development", "--override", "rate=-3")]
+    [InlineData("development/llama: rate (streams) 9 exceeds the cap 8 of on-demand runs (limits.streams)", "-e", "development", "-t", "llama", "--override", "rate=9")]
+    [InlineData("max_seconds 900 exceeds the cap 600 of on-demand runs (limits.seconds)", "-e", "development", "--override", "max_seconds=15m")]
     [InlineData("unknown override \"colour\"", "-e", "development", "--override", "colour=blue")]
     [InlineData("'rate' is not key=value", "-e", "development", "--override", "rate")]
     [InlineData("runId must be", "-e", "development", "--run-id", "no spaces allowed")]

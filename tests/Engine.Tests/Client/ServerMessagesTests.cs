@@ -10,6 +10,7 @@ public sealed class ServerMessagesTests
     [InlineData("HTTP 401: {\"error\":\"Unauthorized\"}", "HTTP 401: Unauthorized")]
     [InlineData("HTTP 422: {\"detail\":\"FastAPI says no\"}", "HTTP 422: FastAPI says no")]
     [InlineData("HTTP 502: <html>Bad Gateway</html>", "HTTP 502: <html>Bad Gateway</html>")]
+    [InlineData("HTTP 502: <html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx/1.22.1</center></body></html>", "HTTP 502: 502 Bad Gateway")]
     [InlineData("HTTP 400: {\"error\":{\"message\":\"cut", "HTTP 400: {\"error\":{\"message\":\"cut")]
     [InlineData("Connection refused (ConnectionRefused)", "Connection refused (ConnectionRefused)")]
     public void The_human_part_of_an_error_reply_is_kept(string error, string expected) =>

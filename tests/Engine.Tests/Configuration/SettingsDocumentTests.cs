@@ -57,7 +57,8 @@ public sealed class SettingsDocumentTests
         doc.Append("""
 
             Besides these settings, a target has `name`, `url`, `model`, `api_key`, `api_key_header`, `headers` and
-            `notes`, and the config's top level has the sections `datasets`, `remote_write`, `archive` and `prometheus`
+            `notes`, and the config's top level has the sections `datasets`, `remote_write`, `buckets`, `archive`, `limits` (caps on
+            on-demand messages) and `prometheus`
             ([README](../README.md)).
 
             """);

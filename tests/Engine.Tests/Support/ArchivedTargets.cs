@@ -46,6 +46,14 @@ public sealed class ArchivedTargets : IAsyncDisposable
             archive:
               connection: "{{azurite.ConnectionString}}"
               container: guidellm-reports
+            limits:
+              rate: 10
+              streams: 8
+              seconds: 600
+              requests: 1000000
+              output_tokens: 64
+              targets:
+                development/mistral: { requests: 10 }
             """);
         return new ArchivedTargets(azurite, simulator, config);
     }

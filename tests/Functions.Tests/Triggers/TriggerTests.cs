@@ -59,6 +59,8 @@ public sealed class TriggerTests : IAsyncLifetime
     [InlineData("""{"environment":"production"}""", "unknown environment 'production'")]
     [InlineData("""{"environment":"development","targets":["gpt-5"]}""", "unknown target 'gpt-5'")]
     [InlineData("""{"environment":"development","overrides":{"rate":-1}}""", "override rate")]
+    [InlineData("""{"environment":"development","overrides":{"outputTokens":500}}""", "development/llama: output tokens 500 exceeds the cap 64 of on-demand runs (limits.output_tokens)")]
+    [InlineData("""{"environment":"development","targets":["mistral"],"overrides":{"maxRequests":20}}""", "development/mistral: max_requests 20 exceeds the cap 10 of on-demand runs (limits.targets.development/mistral.requests)")]
     public async Task A_message_that_can_never_succeed_goes_to_the_poison_queue_at_once_with_the_reason(string message, string reason)
     {
         var result = await _services.GetRequiredService<OnDemandLoadTest>().HandleAsync(message, "m-bad", CancellationToken.None);

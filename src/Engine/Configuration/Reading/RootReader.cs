@@ -16,6 +16,7 @@ internal sealed class RootReader(YamlValues yaml)
         DiscoveryConfig? discovery = null;
         List<DatasetSpec> datasets = [];
         var buckets = Export.HistogramLayout.Default;
+        var limits = QueueLimits.Default;
         foreach (var (keyNode, value) in root.Children)
         {
             var key = YamlValues.KeyText(keyNode);
@@ -43,11 +44,14 @@ internal sealed class RootReader(YamlValues yaml)
                 case "buckets":
                     buckets = new BucketsReader(yaml).Read(value, key);
                     break;
+                case "limits":
+                    limits = new LimitsReader(yaml).Read(value, key);
+                    break;
                 case "discovery":
                     discovery = new DiscoveryReader(yaml).Read(value, key);
                     break;
                 default:
-                    yaml.Error(keyNode, key, "unknown key (expected environments, defaults, datasets, prometheus, remote_write, buckets, archive, discovery)");
+                    yaml.Error(keyNode, key, "unknown key (expected environments, defaults, datasets, prometheus, remote_write, buckets, archive, limits, discovery)");
                     break;
             }
         }
@@ -68,6 +72,7 @@ internal sealed class RootReader(YamlValues yaml)
             RemoteWrite = remoteWrite,
             Buckets = buckets,
             Archive = archive,
+            Limits = limits,
             Discovery = discovery,
             Warnings = yaml.Warnings,
         };

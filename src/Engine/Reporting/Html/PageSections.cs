@@ -177,6 +177,12 @@ internal static class PageSections
             return (IEnumerable<Cell>)row;
         });
         html.Table(headers, rows, "Latencies of successful requests; in flight over the measured window (docs/metrics.md).", "data-table=\"summary\"");
+        var firstMessages = report.Stages.SelectMany(s => s.ErrorMessages.Select(m => (IEnumerable<Cell>)
+            [$"{s.Index}: {s.Label}", m.Reason, Cell.Num(Figures.Count(s.Errors.FirstOrDefault(e => e.Reason == m.Reason).Count)), new Cell(m.Message, "wrap")])).ToList();
+        if (firstMessages.Count > 0)
+        {
+            html.Table(["Stage", "Failure reason", "Requests", "First message"], firstMessages, "The first message of each failure reason, as the server or the connection gave it (summary.errorMessages).", "data-table=\"error-messages\"");
+        }
         if (baseline is not null)
         {
             Comparison(html, report, baseline);

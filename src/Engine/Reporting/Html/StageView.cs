@@ -41,6 +41,7 @@ internal sealed class StageView
         Failed = requests.Integer("failed");
         Incomplete = requests.Integer("incomplete");
         Errors = [.. Summary.Members("errors").Select(m => (m.Name, ((JsonElement?)m.Value).Number() is { } n ? (long)n : 0)).Where(m => m.Item2 > 0)];
+        ErrorMessages = [.. Summary.Members("errorMessages").Select(m => (m.Name, m.Value.ValueKind == JsonValueKind.String ? m.Value.GetString() ?? string.Empty : string.Empty)).Where(m => m.Item2.Length > 0)];
         RequestsPerSecond = Summary.Path("throughput.requestsPerSecond").Number();
         OutputTokensPerSecond = Summary.Path("throughput.outputTokensPerSecond").Number();
         ConcurrencyMean = Summary.Path("concurrency.mean").Number();
@@ -90,6 +91,9 @@ internal sealed class StageView
     public long? Incomplete { get; }
 
     public IReadOnlyList<(string Reason, long Count)> Errors { get; }
+
+    /// <summary>The first message of each failure reason (<c>summary.errorMessages</c>), secrets already masked by the runner.</summary>
+    public IReadOnlyList<(string Reason, string Message)> ErrorMessages { get; }
 
     public double? RequestsPerSecond { get; }
 

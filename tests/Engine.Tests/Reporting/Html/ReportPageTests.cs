@@ -116,6 +116,9 @@ public sealed partial class ReportPageTests(ReportFixtures reports)
         Assert.Equal(["timeline-inflight", "timeline-ttft", "timeline-failures"], Charts(html));
         Assert.Contains("no successful request: no TTFT to show", html, StringComparison.Ordinal);
         Assert.Contains("data-table=\"messages\"", html, StringComparison.Ordinal);
+        var firstMessages = Regex.Match(html, "<table[^>]*data-table=\"error-messages\".*?</table>", RegexOptions.Singleline).Value;
+        Assert.Contains("<td>connection</td>", firstMessages, StringComparison.Ordinal);
+        Assert.Contains("refused", firstMessages, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
