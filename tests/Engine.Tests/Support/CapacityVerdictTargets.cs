@@ -52,7 +52,7 @@ public sealed class CapacityVerdictTargets : IAsyncDisposable
               rate: 1
               max_seconds: 2.5
               warmup: 0.5
-              max_requests: 1000000
+              max_requests: 5000
               capacity_max_probes: 3
               slo: { ttft_ms: 30, attainment: 0.9 }
               data_spec: "prompt_tokens=16,output_tokens=16"
