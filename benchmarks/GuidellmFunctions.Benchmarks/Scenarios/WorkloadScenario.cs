@@ -73,13 +73,15 @@ internal static class WorkloadScenario
             .SelectMany(d => Directory.EnumerateFiles(d, "*.*", SearchOption.AllDirectories))
             .Where(f => (f.EndsWith(".md", StringComparison.Ordinal) || f.EndsWith(".cs", StringComparison.Ordinal)) && !f.Contains("/obj/", StringComparison.Ordinal) && !f.Contains("/bin/", StringComparison.Ordinal))
             .Order(StringComparer.Ordinal).Select(File.ReadAllText));
+        var real = new RealTextCorpus();
         var rows = new List<string[]>();
         var results = new List<object>();
         foreach (var (tokens, chars, texts) in new[] { (32_768, 120_000, suite.Quick ? 3 : 8), (131_072, 480_000, suite.Quick ? 1 : 3) })
         {
             var corpus = Enumerable.Range(0, texts + 1).Select(i => Prompts.Generate(tokens, $"[{i}]", new Random(i)).Prompt).ToList();
             var varied = Enumerable.Range(0, texts + 1).Where(i => (i + 1) * chars <= repository.Length).Select(i => repository.Substring(i * chars, chars)).ToList();
-            foreach (var (name, set) in new[] { ("prompt cut from the corpus", corpus), ("this repository's docs and C# (varied)", varied) })
+            var machine = Enumerable.Range(0, texts + 1).Select(_ => real.Take(chars)).OfType<string>().ToList();
+            foreach (var (name, set) in new[] { ("prompt cut from the corpus", corpus), ("this repository's docs and C# (varied)", varied), ("this machine's man pages, docs and sources (distinct)", machine) })
             {
                 if (set.Count < 2)
                 {
@@ -137,13 +139,66 @@ internal static class WorkloadScenario
             Measure("dataset (JSON lines, tokens counted)", dataset, suite.Quick ? 100 : 400, tokens, rows, results);
         }
 
+        RealText(suite, dir, rows, results);
         suite.Table("Workloads: preparing long prompts (one thread prepares; a dataset's are read and counted ahead on another)", ["source", "prompt tokens", "requests", "prepared/s", "CPU ms/request", "% of a core at 10 req/s"], rows);
         suite.Sections["workloadPreparation"] = results;
     }
 
-    private static void Measure(string name, IRequestSource source, int count, int tokens, List<string[]> rows, List<object> results)
+    /// <summary>
+    /// Dataset records of distinct real text (this machine's man pages, docs, licenses, Python sources and .NET XML docs,
+    /// files taken in turn from each folder), every record counted once: the file holds the read-ahead and the measured
+    /// requests, so neither the measured preparations nor the read-ahead in the window meet a record twice. Skipped, and
+    /// said so, when the folders hold too little text.
+    /// </summary>
+    private static void RealText(Suite suite, string dir, List<string[]> rows, List<object> results)
+    {
+        const int Ahead = 64;
+        var count = suite.Quick ? 10 : 40;
+        var text = new RealTextCorpus();
+        foreach (var tokens in (int[])[32_768, 131_072])
+        {
+            // About 4 characters a token; the rows report the records' real mean.
+            var chars = tokens * 4;
+            var records = new List<string>();
+            while (records.Count < count + Ahead + 2 && text.Take(chars) is { } record)
+            {
+                records.Add(record);
+            }
+
+            if (records.Count < count + Ahead + 2)
+            {
+                rows.Add([$"dataset of distinct real text: skipped ({RealTextCorpus.Describe()} hold too little text)", tokens.ToString("N0", CultureInfo.InvariantCulture), "0", "-", "-", "-"]);
+                continue;
+            }
+
+            var path = Path.Combine(dir, $"real-{tokens}.jsonl");
+            using (var file = new StreamWriter(path, false, new UTF8Encoding(false)))
+            {
+                foreach (var record in records)
+                {
+                    file.WriteLine(JsonSerializer.Serialize(new { prompt = record, output_tokens = 128 }));
+                }
+            }
+
+            var counter = Prompts.NewCounter();
+            var meanTokens = (int)records.Skip(1).Take(count).Average(r => counter.Count(r));
+            var settings = new BenchmarkSettings { Data = new DataSpec(new TokenDistribution(tokens), new TokenDistribution(128)) }
+                .Set(SettingsTable.Dataset, new DatasetSpec { Path = path });
+            var target = new ResolvedTarget("bench", new TargetConfig { Name = "prep", Url = new Uri("http://127.0.0.1:1/v1"), Model = Burst.Model }, settings);
+            using var dataset = DatasetRequestSource.Open(target, Prompts, "prep", new DatasetOpener(), NullLogger.Instance);
+            Measure("dataset of distinct real text (JSON lines, tokens counted)", dataset, count, meanTokens, rows, results, settle: true);
+            File.Delete(path);
+        }
+    }
+
+    private static void Measure(string name, IRequestSource source, int count, int tokens, List<string[]> rows, List<object> results, bool settle = false)
     {
         _ = source.Prepare(0, 0);
+        if (settle)
+        {
+            WhileBusy();
+        }
+
         using var self = Process.GetCurrentProcess();
         self.Refresh();
         var cpu = self.TotalProcessorTime;
@@ -154,11 +209,34 @@ internal static class WorkloadScenario
         }
 
         wall.Stop();
+        if (settle)
+        {
+            // The read-ahead refills behind the last preparation; its work for these requests belongs to them.
+            WhileBusy();
+        }
+
         self.Refresh();
         var cpuMs = (self.TotalProcessorTime - cpu).TotalMilliseconds / count;
         var perSecond = count / wall.Elapsed.TotalSeconds;
         rows.Add([name, tokens.ToString("N0", CultureInfo.InvariantCulture), count.ToString(CultureInfo.InvariantCulture), Suite.F(perSecond, 0), Suite.F(cpuMs, 2), Suite.F(cpuMs, 1) + "%" /* ms per request x 10 per second, as a share of 1000 ms */]);
         results.Add(new { source = name, promptTokens = tokens, requests = count, preparedPerSecond = perSecond, cpuMsPerRequest = cpuMs, coreShareAt10PerSecond = cpuMs * 10 / 1000 });
+    }
+
+    /// <summary>Waits until the process has used under 1% of a core for 500 ms: the read-ahead has filled (a thread starved by a load of 40 on 2 cores still gets 5%).</summary>
+    private static void WhileBusy()
+    {
+        using var self = Process.GetCurrentProcess();
+        for (var i = 0; i < 240; i++)
+        {
+            self.Refresh();
+            var before = self.TotalProcessorTime;
+            Thread.Sleep(500);
+            self.Refresh();
+            if ((self.TotalProcessorTime - before).TotalMilliseconds < 5)
+            {
+                return;
+            }
+        }
     }
 
     private static async Task MemoryAsync(Suite suite, string dir)

@@ -2,6 +2,7 @@ using System.CommandLine;
 using GuidellmFunctions.Cli.Output;
 using GuidellmFunctions.Cli.Serving;
 using GuidellmFunctions.Engine.Configuration;
+using GuidellmFunctions.Engine.Discovery;
 using GuidellmFunctions.Engine.Runs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -44,11 +45,13 @@ internal static class ServeCommand
 
         command.SetAction(async (parse, cancellationToken) =>
         {
+            RunnerConfig raw;
             RunnerConfig loaded;
             IReadOnlyList<ResolvedTarget> targets;
             try
             {
-                loaded = await ConfigFile.LoadAsync(parse.GetValue(config)!, cancellationToken).ConfigureAwait(false);
+                raw = new ConfigLoader().LoadFile(parse.GetValue(config)!);
+                loaded = await new ModelDiscovery().ApplyAsync(raw, cancellationToken).ConfigureAwait(false);
                 targets = parse.GetValue(environment) is { } env ? loaded.ResolveTargets(env) : loaded.ResolveAll();
                 ConfigOutput.WriteWarnings(console, loaded);
             }
@@ -63,7 +66,9 @@ internal static class ServeCommand
             var metrics = new PullMetrics(registry, loaded.Buckets);
             var services = EngineServices.Create(loggers, datasets: StorageConnection.Datasets());
             await using var disposeServices = services.ConfigureAwait(false);
-            var scheduler = new TargetScheduler(loaded, services.GetRequiredService<LoadTestService>(), services.GetRequiredService<TimeProvider>(), parse.GetValue(output)!, metrics, loggers.CreateLogger("GuidellmFunctions.Cli.Serve"), line => console.MarkupLine(Markup.Escape(line)));
+            var discovery = services.GetRequiredService<ModelDiscovery>();
+            Func<CancellationToken, Task<RunnerConfig>>? rediscover = raw.Discovery is { Enabled: true } ? ct => discovery.ApplyAsync(raw, ct) : null;
+            var scheduler = new TargetScheduler(loaded, services.GetRequiredService<LoadTestService>(), services.GetRequiredService<TimeProvider>(), parse.GetValue(output)!, metrics, loggers.CreateLogger("GuidellmFunctions.Cli.Serve"), line => console.MarkupLine(Markup.Escape(line)), rediscover, parse.GetValue(environment));
             await using var disposeScheduler = scheduler.ConfigureAwait(false);
             var keyVariable = parse.GetValue(apiKeyEnv)!;
             var key = new ApiKeyCheck(Environment.GetEnvironmentVariable(keyVariable));

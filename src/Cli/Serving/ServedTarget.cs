@@ -15,6 +15,9 @@ internal sealed class ServedTarget(ResolvedTarget target)
 
     public bool Running => Loop is not null;
 
+    /// <summary>A run of this target is in progress (a target discovery retires then leaves after it).</summary>
+    public bool InRun { get; set; }
+
     public DateTimeOffset? LastRunAt { get; set; }
 
     public RunReport? LastReport { get; set; }

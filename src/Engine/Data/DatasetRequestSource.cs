@@ -11,7 +11,8 @@ namespace GuidellmFunctions.Engine.Data;
 /// sends its system messages and first question; with <c>turns</c> above 1 in <c>data_spec</c>, up to that many of its
 /// questions as a conversation carrying the server's own answers. A trace record sends a prompt of its length, made of
 /// its hash id blocks. Records are read and counted ahead, off the dispatch path; a replay's arrivals come from the same
-/// records. Dispose it when the run ends.
+/// records. A shard k of N of a sharded run reads the records in the run's one order and takes every N-th usable one from
+/// the k-th, so no two shards send the same record and together they send what one run would. Dispose it when the run ends.
 /// </summary>
 internal sealed class DatasetRequestSource : IRequestSource, IArrivalSource, IDisposable
 {
@@ -115,16 +116,22 @@ internal sealed class DatasetRequestSource : IRequestSource, IArrivalSource, IDi
     {
         var settings = _target.Settings;
         var replay = settings.Profile == ProfileKind.Replay;
+        var (shard, shards) = _target.Shard is { Count: > 1 } s ? (s.Index - 1, s.Count) : (0, 1);
+        var seed = shards > 1 ? Shards.ShardPlanner.RunSeed(settings.Seed, shard + 1) : settings.Seed;
         var index = 0L;
+        var usable = 0L;
         for (var pass = 0; !token.IsCancellationRequested; pass++)
         {
-            var before = index;
-            foreach (var record in _reader.Pass(pass, settings.Seed, fileOrder: replay, token))
+            var before = usable;
+            foreach (var record in _reader.Pass(pass, seed, fileOrder: replay, token))
             {
                 if (Prepare(record, stage, index) is { } item)
                 {
-                    index++;
-                    yield return item;
+                    if (usable++ % shards == shard)
+                    {
+                        index++;
+                        yield return item;
+                    }
                 }
                 else if (pass == 0)
                 {
@@ -137,7 +144,7 @@ internal sealed class DatasetRequestSource : IRequestSource, IArrivalSource, IDi
                 yield break;
             }
 
-            if (index == before)
+            if (usable == before)
             {
                 throw new DatasetException($"dataset {_reader.Spec.Location}: no record has a prompt within min_prompt_tokens and max_prompt_tokens");
             }

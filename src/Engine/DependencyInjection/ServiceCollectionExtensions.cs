@@ -43,7 +43,7 @@ public static class ServiceCollectionExtensions
             .ConfigurePrimaryHttpMessageHandler(Export.RemoteWriteExporter.CreateHandler);
         services.TryAddSingleton<Export.RemoteWriteExporterFactory>();
         services.TryAddSingleton(sp => new LoadTestService(sp.GetRequiredService<RunCoordinator>(), sp.GetRequiredService<RunStorageFactory>(), sp.GetRequiredService<Export.RemoteWriteExporterFactory>()));
-        services.TryAddSingleton(sp => new Discovery.ModelDiscovery(logger: sp.GetService<ILogger<Discovery.ModelDiscovery>>()));
+        services.TryAddSingleton(sp => new Discovery.ModelDiscovery(logger: sp.GetService<ILogger<Discovery.ModelDiscovery>>(), time: sp.GetService<TimeProvider>()));
         services.TryAddSingleton<ConfigSourceProvider>();
         services.TryAddSingleton(sp => sp.GetRequiredService<ConfigSourceProvider>().For(sp.GetRequiredService<IOptions<GuidellmEngineOptions>>().Value));
         services.TryAddSingleton(sp =>

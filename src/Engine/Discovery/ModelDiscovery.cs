@@ -16,21 +16,27 @@ namespace GuidellmFunctions.Engine.Discovery;
 /// </summary>
 public sealed partial class ModelDiscovery
 {
-    /// <summary>How long one model list may take, as the Go runner allowed.</summary>
+    /// <summary>How long one model list may take, as the Go runner allowed (measured on the <see cref="TimeProvider"/> given).</summary>
     public static readonly TimeSpan ListTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>How the warning of a router that could not be listed begins.</summary>
+    public const string FailurePrefix = "model discovery failed:";
 
     private static readonly HttpClient SharedHttp = new() { Timeout = Timeout.InfiniteTimeSpan };
 
     private readonly HttpClient _http;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
 
     /// <summary>Creates the discovery.</summary>
     /// <param name="http">Client for the model lists (a shared one when null).</param>
     /// <param name="logger">Logs what each router listed and each failure.</param>
-    public ModelDiscovery(HttpClient? http = null, ILogger<ModelDiscovery>? logger = null)
+    /// <param name="time">Clock of <see cref="ListTimeout"/> (the system's when null).</param>
+    public ModelDiscovery(HttpClient? http = null, ILogger<ModelDiscovery>? logger = null, TimeProvider? time = null)
     {
         _http = http ?? SharedHttp;
         _logger = logger ?? (ILogger)NullLogger.Instance;
+        _time = time ?? TimeProvider.System;
     }
 
     /// <summary>
@@ -55,7 +61,7 @@ public sealed partial class ModelDiscovery
             if (failure is not null)
             {
                 LogFailed(_logger, env.Name, EffectiveConfig.RedactUrl(env.Endpoint), failure);
-                warnings.Add(new ConfigError(config.Source, env.SourceLine, 0, key, $"model discovery failed: {failure}; the listed targets still run"));
+                warnings.Add(new ConfigError(config.Source, env.SourceLine, 0, key, $"{FailurePrefix} {failure}; the listed targets still run"));
                 continue;
             }
 
@@ -103,8 +109,8 @@ public sealed partial class ModelDiscovery
 
     private async Task<(DiscoveryEnvironment Env, IReadOnlyList<string>? Models, string? Failure)> ListAsync(DiscoveryEnvironment env, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(ListTimeout);
+        using var limit = new CancellationTokenSource(ListTimeout, _time);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token);
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, env.Endpoint);

@@ -6,7 +6,10 @@ namespace GuidellmFunctions.Engine.Shards;
 /// <summary>
 /// Splits one target's load across the shards of a sharded run: closed-loop streams and <c>max_concurrency</c> split with
 /// the remainder spread over the first shards, an open-loop (poisson) rate divided with a seed per shard, so the union of
-/// the shards' independent Poisson arrivals is Poisson at the full rate, and <c>max_requests</c> split like streams.
+/// the shards' independent Poisson arrivals is Poisson at the full rate, a constant rate divided with each shard's
+/// arrivals offset by its share of the gap (<see cref="Load.ArrivalSchedules"/>), so the union is the full constant
+/// schedule, and <c>max_requests</c> split like streams. A dataset is dealt out: shard k of N takes the usable records
+/// k, k + N, k + 2N, ... of the one order every shard reads with the run's seed (<see cref="Data.DatasetRequestSource"/>).
 /// </summary>
 internal static class ShardPlanner
 {
@@ -31,19 +34,13 @@ internal static class ShardPlanner
         {
             ProfileKind.Concurrent when (int)settings.Rate < count => string.Create(CultureInfo.InvariantCulture, $"{(int)settings.Rate} streams cannot be split into {count} shards (fewer streams than shards)"),
             ProfileKind.Throughput when (settings.MaxConcurrency ?? BenchmarkSettings.DefaultThroughputConcurrency) < count => string.Create(CultureInfo.InvariantCulture, $"max_concurrency {settings.MaxConcurrency} cannot be split into {count} shards (fewer streams than shards)"),
-            ProfileKind.Poisson when settings.MaxConcurrency is { } cap && cap < count => string.Create(CultureInfo.InvariantCulture, $"max_concurrency {cap} cannot be split into {count} shards"),
-            ProfileKind.Concurrent or ProfileKind.Throughput or ProfileKind.Poisson => null,
-            ProfileKind.Constant => "profile constant cannot be sharded: the shards' evenly spaced arrivals would fall in lockstep; use poisson",
-            _ => $"profile {ProfileNames.Format(settings.Profile)} cannot be sharded (only concurrent, throughput and poisson split into independent shares)",
+            ProfileKind.Poisson or ProfileKind.Constant when settings.MaxConcurrency is { } cap && cap < count => string.Create(CultureInfo.InvariantCulture, $"max_concurrency {cap} cannot be split into {count} shards"),
+            ProfileKind.Concurrent or ProfileKind.Throughput or ProfileKind.Poisson or ProfileKind.Constant => null,
+            _ => $"profile {ProfileNames.Format(settings.Profile)} cannot be sharded (only concurrent, throughput, poisson and constant split into shares of one run)",
         };
         if (problem is null && settings.MaxRequests is { } max && max < count)
         {
             problem = string.Create(CultureInfo.InvariantCulture, $"max_requests {max} cannot be split into {count} shards");
-        }
-
-        if (problem is null && settings.Get(SettingsTable.Dataset) is not null)
-        {
-            problem = "a run with a dataset cannot be sharded yet: every shard would send the same records";
         }
 
         return problem;
@@ -65,7 +62,7 @@ internal static class ShardPlanner
             ProfileKind.Throughput => share.Set(SettingsTable.MaxConcurrency, Split(settings.MaxConcurrency ?? BenchmarkSettings.DefaultThroughputConcurrency, index, count)),
             _ => share.Set(SettingsTable.Rate, settings.Rate / count),
         };
-        if (settings.Profile == ProfileKind.Poisson && settings.MaxConcurrency is { } cap)
+        if (settings.Profile is ProfileKind.Poisson or ProfileKind.Constant && settings.MaxConcurrency is { } cap)
         {
             share = share.Set(SettingsTable.MaxConcurrency, Split(cap, index, count));
         }
@@ -83,4 +80,7 @@ internal static class ShardPlanner
 
     /// <summary>A seed per shard, far apart from the per-stage seeds (seed + stage index) of any other shard.</summary>
     public static int DerivedSeed(int seed, int index) => unchecked(seed + (index * 1_000_003));
+
+    /// <summary>The run's seed back from shard <paramref name="index"/>'s <see cref="DerivedSeed"/>: the dataset order every shard shares.</summary>
+    public static int RunSeed(int shardSeed, int index) => unchecked(shardSeed - (index * 1_000_003));
 }

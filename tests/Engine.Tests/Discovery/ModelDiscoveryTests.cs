@@ -31,16 +31,22 @@ public sealed class ModelDiscoveryTests
 
         public string? Authorization { get; private set; }
 
-        public static async Task<Router> StartAsync(int status, string body)
+        public static async Task<Router> StartAsync(int status, string body, bool hang = false)
         {
             var builder = WebApplication.CreateSlimBuilder();
             builder.Logging.ClearProviders();
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             var app = builder.Build();
             Router? router = null;
-            app.MapGet("/v1/models", (HttpContext context) =>
+            app.MapGet("/v1/models", async (HttpContext context) =>
             {
                 router!.Authorization = context.Request.Headers.Authorization.ToString();
+                if (hang)
+                {
+                    // Never answers: the caller's own limit must end the wait.
+                    await Task.Delay(Timeout.InfiniteTimeSpan, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+                }
+
                 return Results.Text(body, "application/json", statusCode: status);
             });
             await app.StartAsync();
@@ -156,6 +162,32 @@ public sealed class ModelDiscoveryTests
         Assert.Equal(["fresh"], discovered.Environments.Select(e => e.Name));
         Assert.Equal("org-only", Assert.Single(discovered.ResolveTargets("fresh")).Target.Name);
         Assert.Contains("cannot reach the model list", Assert.Single(discovered.Warnings, w => w.Key == "discovery.environments.gone").Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_router_that_never_answers_is_given_up_after_the_list_timeout_on_the_time_providers_clock()
+    {
+        await using var router = await Router.StartAsync(200, "{\"data\":[]}", hang: true);
+        var config = Load($$"""
+            environments:
+              develop:
+                targets:
+                  - { name: listed, url: "http://127.0.0.1:1/v1", model: m }
+            discovery:
+              enabled: true
+              environments:
+                develop: { endpoint: "{{router.Models}}" }
+            """);
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+
+        var discovering = new ModelDiscovery(time: time).ApplyAsync(config);
+        time.Advance(ModelDiscovery.ListTimeout - TimeSpan.FromMilliseconds(1));
+        Assert.False(discovering.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        var discovered = await discovering;
+
+        Assert.Equal(["listed"], discovered.ResolveAll().Select(t => t.Target.Name));
+        Assert.Contains("did not answer within 10 s", Assert.Single(discovered.Warnings).Message, StringComparison.Ordinal);
     }
 
     [Fact]

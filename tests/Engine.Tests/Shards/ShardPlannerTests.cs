@@ -13,7 +13,8 @@ public sealed class ShardPlannerTests
             targets:
               - { name: llama, url: "http://127.0.0.1:1/v1", model: m, profile: concurrent, rate: 10 }
               - { name: open, url: "http://127.0.0.1:2/v1", model: n, profile: poisson, rate: 9, max_requests: 100, max_concurrency: 5 }
-              - { name: steady, url: "http://127.0.0.1:3/v1", model: n, profile: constant, rate: 9 }
+              - { name: steady, url: "http://127.0.0.1:3/v1", model: n, profile: constant, rate: 9, max_concurrency: 1 }
+              - { name: sweep, url: "http://127.0.0.1:4/v1", model: n, profile: sweep }
         defaults:
           max_seconds: 30
           data_spec: "prompt_tokens=16,output_tokens=8"
@@ -45,7 +46,8 @@ public sealed class ShardPlannerTests
     [Theory]
     [InlineData("llama", 11, "10 streams cannot be split into 11 shards (fewer streams than shards)")]
     [InlineData("open", 6, "max_concurrency 5 cannot be split into 6 shards")]
-    [InlineData("steady", 2, "profile constant cannot be sharded")]
+    [InlineData("steady", 2, "max_concurrency 1 cannot be split into 2 shards")]
+    [InlineData("sweep", 2, "profile sweep cannot be sharded (only concurrent, throughput, poisson and constant split into shares of one run)")]
     [InlineData("llama", 0, "shards must be 1 to 100, not 0")]
     [InlineData("llama", 101, "shards must be 1 to 100, not 101")]
     public void A_load_that_cannot_be_split_is_refused_with_the_reason(string target, int shards, string reason)
