@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using GuidellmFunctions.Engine.Archive;
 using GuidellmFunctions.Engine.Reporting;
+using GuidellmFunctions.Engine.Reporting.Html;
 using GuidellmFunctions.Engine.Verdicts;
 using Spectre.Console;
 
@@ -16,50 +18,84 @@ internal static class CompareCommand
 {
     public static Command Create(IAnsiConsole console)
     {
-        var current = new Argument<string>("CURRENT") { Description = "The run to judge (<runId>.json, its .requests.jsonl.gz beside it)" };
-        var baseline = new Argument<string>("BASELINE") { Description = "The run to compare with (<runId>.json, its .requests.jsonl.gz beside it)" };
+        var current = new Argument<string>("CURRENT") { Description = "The run to judge (<runId>.json or its blob URL, its .requests.jsonl.gz beside it)" };
+        var baseline = new Argument<string>("BASELINE") { Description = "The run to compare with (<runId>.json or its blob URL, its .requests.jsonl.gz beside it)" };
+        var connection = new Option<string?>("--connection")
+        {
+            Description = "Storage connection string for blob URLs in its account (default: AzureWebJobsStorage); other blob URLs are read with their SAS or the managed identity",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("AzureWebJobsStorage") is { Length: > 0 } value ? value : null,
+        };
         var threshold = new Option<double?>("--threshold") { Description = "Smallest relative change called a regression (default: CURRENT's regression_threshold, else 0.05)" };
         var command = new Command("compare", "Compare two saved runs: is CURRENT regressed against BASELINE? (TTFT, TPOT, E2E median and p95, output throughput)");
         command.Arguments.Add(current);
         command.Arguments.Add(baseline);
         command.Options.Add(threshold);
+        command.Options.Add(connection);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var problems = new List<string>();
-            var now = await LoadAsync(parse.GetValue(current)!, problems, cancellationToken).ConfigureAwait(false);
-            var before = await LoadAsync(parse.GetValue(baseline)!, problems, cancellationToken).ConfigureAwait(false);
-            var limit = parse.GetValue(threshold) ?? (now is null ? 0 : Threshold(now.Value.Report));
-            if (limit is <= 0 or >= 1)
-            {
-                problems.Add($"--threshold must be above 0 and below 1 (a share: 0.05 for 5%), got {limit.ToString(CultureInfo.InvariantCulture)}");
-            }
-
-            if (problems.Count > 0)
-            {
-                problems.ForEach(p => console.MarkupLine($"[red]{Markup.Escape(p)}[/]"));
-                return ExitCodes.InvalidInput;
-            }
-
-            VerdictReport verdict;
+            var copies = Directory.CreateTempSubdirectory("guidellm-compare-").FullName;
             try
             {
-                verdict = await VerdictJudge.CompareAsync(now!.Value.Report, Open(now.Value.Records), before!.Value.Report, Open(before.Value.Records), limit, cancellationToken).ConfigureAwait(false);
+                return await CompareAsync(console, parse, current, baseline, threshold, connection, copies, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is InvalidDataException or IOException)
+            finally
             {
-                console.MarkupLine($"[red]{Markup.Escape($"cannot read the per-request records: {ex.Message}")}[/]");
-                return ExitCodes.InvalidInput;
+                Directory.Delete(copies, recursive: true);
             }
-
-            Write(console, now.Value.Report, verdict);
-            return verdict.Result switch
-            {
-                "regressed" => ExitCodes.RunFailed,
-                "incomparable" => ExitCodes.InvalidInput,
-                _ => ExitCodes.Success,
-            };
         });
         return command;
+    }
+
+    private static async Task<int> CompareAsync(IAnsiConsole console, ParseResult parse, Argument<string> current, Argument<string> baseline, Option<double?> threshold, Option<string?> connection, string copies, CancellationToken cancellationToken)
+    {
+        var problems = new List<string>();
+        var storage = parse.GetValue(connection);
+        var now = await LoadAsync(await FetchAsync(parse.GetValue(current)!, storage, Path.Combine(copies, "current"), problems, cancellationToken).ConfigureAwait(false), problems, cancellationToken).ConfigureAwait(false);
+        var before = await LoadAsync(await FetchAsync(parse.GetValue(baseline)!, storage, Path.Combine(copies, "baseline"), problems, cancellationToken).ConfigureAwait(false), problems, cancellationToken).ConfigureAwait(false);
+        var limit = parse.GetValue(threshold) ?? (now is null ? 0 : Threshold(now.Value.Report));
+        if (limit is <= 0 or >= 1)
+        {
+            problems.Add($"--threshold must be above 0 and below 1 (a share: 0.05 for 5%), got {limit.ToString(CultureInfo.InvariantCulture)}");
+        }
+
+        if (problems.Count > 0)
+        {
+            problems.ForEach(p => console.MarkupLine($"[red]{Markup.Escape(p)}[/]"));
+            return ExitCodes.InvalidInput;
+        }
+
+        VerdictReport verdict;
+        try
+        {
+            verdict = await VerdictJudge.CompareAsync(now!.Value.Report, Open(now.Value.Records), before!.Value.Report, Open(before.Value.Records), limit, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException)
+        {
+            console.MarkupLine($"[red]{Markup.Escape($"cannot read the per-request records: {ex.Message}")}[/]");
+            return ExitCodes.InvalidInput;
+        }
+
+        Write(console, now.Value.Report, verdict);
+        return verdict.Result switch
+        {
+            "regressed" => ExitCodes.RunFailed,
+            "incomparable" => ExitCodes.InvalidInput,
+            _ => ExitCodes.Success,
+        };
+    }
+
+    /// <summary>A local path to the report at <paramref name="location"/>: itself, or a copy of the blob it names; null when it cannot be read.</summary>
+    private static async Task<string?> FetchAsync(string location, string? storage, string directory, List<string> problems, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ArchivedReport.FetchAsync(location, storage, directory, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or NotARunReportException)
+        {
+            problems.Add(ex.Message);
+            return null;
+        }
     }
 
     private static void Write(IAnsiConsole console, RunReport current, VerdictReport verdict)
@@ -92,8 +128,13 @@ internal static class CompareCommand
         console.MarkupLine($"[{colour}]{Markup.Escape($"Verdict: {verdict.Result}: {verdict.Reason}")}[/]");
     }
 
-    private static async Task<(RunReport Report, string Records)?> LoadAsync(string path, List<string> problems, CancellationToken cancellationToken)
+    private static async Task<(RunReport Report, string Records)?> LoadAsync(string? path, List<string> problems, CancellationToken cancellationToken)
     {
+        if (path is null)
+        {
+            return null;
+        }
+
         RunReport? report;
         try
         {

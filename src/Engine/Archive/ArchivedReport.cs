@@ -22,6 +22,57 @@ public static class ArchivedReport
             : await FromFileAsync(location, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Copies the report at the blob URL <paramref name="location"/>, with its per-request records when they are beside
+    /// it, into <paramref name="directory"/> and returns the copy's path; a file path is returned as it is.
+    /// </summary>
+    /// <param name="location">A file path or a blob URL.</param>
+    /// <param name="storageConnection">Storage connection string for blob URLs in its account.</param>
+    /// <param name="directory">Where the copies go; the records keep the name the report gives them.</param>
+    /// <param name="cancellationToken">Cancels the reads.</param>
+    /// <exception cref="IOException">The report blob cannot be read; the message names it (credentials masked) and why.</exception>
+    /// <exception cref="NotARunReportException">It is not a run report.</exception>
+    public static async Task<string> FetchAsync(string location, string? storageConnection, string directory, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(location);
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        if (!BlobLocation.TryParse(location, out var uri))
+        {
+            return location;
+        }
+
+        var display = EffectiveConfig.RedactUrl(uri);
+        var name = Path.GetFileName(uri.AbsolutePath);
+        var local = Path.Combine(directory, name.Length > 0 ? name : "report.json");
+        try
+        {
+            var content = (await BlobLocation.Client(uri, storageConnection).DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value.Content;
+            var report = ReportDocument.Parse(content.ToMemory(), display);
+            Directory.CreateDirectory(directory);
+            await File.WriteAllBytesAsync(local, content.ToArray(), cancellationToken).ConfigureAwait(false);
+            var copy = Path.Combine(directory, report.RequestsFile is { Length: > 0 } named ? Path.GetFileName(named) : Path.GetFileNameWithoutExtension(local) + ReportLayout.RequestsSuffix);
+            foreach (var sibling in RequestsNames(report, name))
+            {
+                try
+                {
+                    await BlobLocation.Client(BlobLocation.Sibling(uri, sibling), storageConnection).DownloadToAsync(copy, cancellationToken).ConfigureAwait(false);
+                    break;
+                }
+                catch (RequestFailedException ex) when (ex.Status == 404)
+                {
+                    File.Delete(copy);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is RequestFailedException or AuthenticationFailedException or AggregateException or HttpRequestException or FormatException or ArgumentException)
+        {
+            var why = ex is RequestFailedException failed ? $"{failed.Status} {failed.ErrorCode}".Trim() : ex.GetType().Name;
+            throw new IOException($"{display}: cannot be read: {why}", ex);
+        }
+
+        return local;
+    }
+
     private static async Task<ReportDocument> FromFileAsync(string path, CancellationToken cancellationToken)
     {
         byte[] json;

@@ -59,15 +59,18 @@ public sealed class ArchivedTargets : IAsyncDisposable
     }
 
     /// <summary>The names of the archived reports of <c>development</c> (not their request records or run markers).</summary>
-    public async Task<List<string>> ReportsAsync()
+    public Task<List<string>> ReportsAsync() => ReportsAsync(Archive);
+
+    /// <summary>The names of the reports of <c>development</c> archived in <paramref name="archive"/>.</summary>
+    public static async Task<List<string>> ReportsAsync(BlobContainerClient archive)
     {
         var names = new List<string>();
-        if (!(await Archive.ExistsAsync()).Value)
+        if (!(await archive.ExistsAsync()).Value)
         {
             return names;
         }
 
-        await foreach (var blob in Archive.GetBlobsAsync(BlobTraits.None, BlobStates.None, "development/", CancellationToken.None))
+        await foreach (var blob in archive.GetBlobsAsync(BlobTraits.None, BlobStates.None, "development/", CancellationToken.None))
         {
             if (blob.Name.EndsWith(".json", StringComparison.Ordinal))
             {

@@ -54,7 +54,7 @@ public sealed class ReportPageBrowserTests(ReportFixtures reports, ChromiumFixtu
         LooksRight(page,
             ["distribution-ttftMs", "distribution-ttfoMs", "distribution-itlMs", "distribution-tpotMs", "distribution-e2eLatencyMs", "timeline-inflight", "timeline-ttft", "timeline-failures",
              "capacity", "load-ttftMs", "load-tpotMs", "load-e2eLatencyMs", "slo-attainment", "slo-goodput", "server-ttftMs", "server-e2eLatencyMs"]);
-        Assert.Equal(["summary", "comparison", "verdict", "messages", "capacity", "slo", "server", "client-minus-server", "validity", "turns", "shards"], page.Tables);
+        Assert.Equal(["summary", "error-messages", "comparison", "verdict", "messages", "capacity", "slo", "server", "client-minus-server", "validity", "turns", "shards"], page.Tables);
         Assert.Equal("completed", page.Probe.GetProperty("status").GetString());
         Assert.Contains("Measurement validity", page.Text, StringComparison.Ordinal);
     }
