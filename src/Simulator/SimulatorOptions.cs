@@ -119,6 +119,14 @@ public sealed record SimulatorOptions
     /// <summary>When set, requests must carry <c>Authorization: Bearer</c> with this key.</summary>
     public string? ApiKey { get; init; }
 
+    /// <summary>When set, requests must carry <c>Authorization: Bearer</c> with a token this accepts (an identity provider's stand-in checks it).</summary>
+    public Func<string, bool>? AcceptToken { get; init; }
+
+    /// <summary>True when <paramref name="authorization"/> (the header as sent) passes <see cref="ApiKey"/> and <see cref="AcceptToken"/>.</summary>
+    internal bool Authorized(string authorization) =>
+        (ApiKey is not { Length: > 0 } key || authorization == "Bearer " + key)
+        && (AcceptToken is null || (authorization.StartsWith("Bearer ", StringComparison.Ordinal) && AcceptToken(authorization["Bearer ".Length..])));
+
     /// <summary>Ground-truth records kept for tests (oldest dropped beyond this).</summary>
     public int GroundTruthCapacity { get; init; } = 100_000;
 

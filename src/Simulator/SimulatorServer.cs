@@ -122,7 +122,7 @@ public sealed class SimulatorServer : IAsyncDisposable
         app.MapPost("/v1/chat/completions", context => handler.HandleAsync(context, chat: true));
         app.MapPost("/v1/completions", context => handler.HandleAsync(context, chat: false));
         // vLLM started with --api-key guards every /v1 route, the model list included.
-        app.MapGet("/v1/models", (HttpContext context) => options.ApiKey is { Length: > 0 } key && context.Request.Headers.Authorization.ToString() != "Bearer " + key
+        app.MapGet("/v1/models", (HttpContext context) => !options.Authorized(context.Request.Headers.Authorization.ToString())
             ? Results.Json(new Dictionary<string, string> { ["error"] = "Unauthorized" }, statusCode: 401)
             : Results.Text(models, "application/json"));
         app.MapGet("/health", () => Results.Ok());

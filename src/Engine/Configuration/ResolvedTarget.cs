@@ -11,4 +11,13 @@ public sealed record ResolvedTarget(string Environment, TargetConfig Target, Ben
 
     /// <summary>The shard of a sharded run this target runs (its <see cref="Settings"/> are the shard's share); null when not sharded.</summary>
     internal Shards.ShardAssignment? Shard { get; init; }
+
+    /// <summary>The Entra ID token source of an <c>auth: azure_ad</c> target, once its first token is got; null otherwise.</summary>
+    internal Client.AzureAdTokenSource? Tokens { get; init; }
+
+    /// <summary>The credential requests carry: the current Entra ID token when there is one, else the configured API key.</summary>
+    internal Secret? Credential => Tokens?.Current ?? Target.ApiKey;
+
+    /// <summary>The header of <see cref="Credential"/>: null (Bearer) for a token, else the configured <c>api_key_header</c>.</summary>
+    internal string? CredentialHeader => Tokens is null ? Target.ApiKeyHeader : null;
 }

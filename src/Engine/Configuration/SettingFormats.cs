@@ -137,6 +137,64 @@ internal static class SettingFormats
         v => v ?? "none",
         v => v is null ? null : JsonValue.Create(v));
 
+    /// <summary><c>azure_ad</c>, a mapping of <c>type: azure_ad</c> and <c>scope</c>, or <c>none</c>.</summary>
+    public static SettingFormat<AuthSetting?> Auth { get; } = new(
+        "azure_ad, {type: azure_ad, scope: URL}, or none",
+        (SettingParser<AuthSetting?>)((yaml, _, node, path, out value) =>
+        {
+            value = null;
+            string? type = null, scope = null;
+            if (node is YamlMappingNode map)
+            {
+                foreach (var (k, v) in map.Children)
+                {
+                    var key = Reading.YamlValues.KeyText(k);
+                    switch (key)
+                    {
+                        case "type":
+                            type = yaml.RequireText(v, $"{path}.type")?.Trim();
+                            break;
+                        case "scope":
+                            scope = yaml.RequireText(v, $"{path}.scope")?.Trim();
+                            break;
+                        default:
+                            yaml.Error(k, $"{path}.{key}", "unknown key (expected type, scope)");
+                            return false;
+                    }
+                }
+            }
+            else
+            {
+                type = yaml.Text(node, path)?.Trim();
+            }
+
+            if (type is "none" or "")
+            {
+                return scope is null || Fail(yaml, node, path, "scope needs type azure_ad");
+            }
+
+            if (type != "azure_ad")
+            {
+                return Fail(yaml, node, path, $"unknown auth '{type}' (expected azure_ad or none)");
+            }
+
+            if (scope is not null && !Uri.IsWellFormedUriString(scope, UriKind.Absolute))
+            {
+                return Fail(yaml, node, $"{path}.scope", $"must be an absolute URI such as {AuthSetting.CognitiveServicesScope}, got '{scope}'");
+            }
+
+            value = new AuthSetting(scope ?? AuthSetting.CognitiveServicesScope);
+            return true;
+        }),
+        v => v?.ToString() ?? "none",
+        v => v is null ? null : JsonValue.Create(v.ToString()));
+
+    private static bool Fail(Reading.YamlValues yaml, YamlNode node, string path, string problem)
+    {
+        yaml.Error(node, path, problem);
+        return false;
+    }
+
     /// <summary>
     /// An <c>http://</c> proxy URL (credentials may be in it), a mapping of <c>url</c>, <c>username</c> and
     /// <c>password</c>, or <c>none</c>; absent means the environment's proxy.

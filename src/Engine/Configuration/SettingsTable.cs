@@ -211,6 +211,16 @@ public static class SettingsTable
         DefaultTextOverride = "from the environment",
     });
 
+    /// <summary>Microsoft Entra ID authentication of the target's requests.</summary>
+    public static readonly Setting<AuthSetting?> Auth = Add(new Setting<AuthSetting?>("auth", SettingFormats.Auth, null, Yaml)
+    {
+        Doc = "`azure_ad`: requests carry `Authorization: Bearer` with a Microsoft Entra ID token from DefaultAzureCredential (the managed identity of "
+            + "the Function App or pod, or a developer login), for `https://cognitiveservices.azure.com/.default` or the `scope` of "
+            + "`{type: azure_ad, scope: URL}`. The token is got before the run (a failure fails it as \"could not get a token: ...\"), "
+            + "refreshed before it expires, and never logged or reported. `none` (the default) sends `api_key` only.",
+        Example = "azure_ad",
+    });
+
     /// <summary>The pre-flight check of the model name.</summary>
     public static readonly Setting<bool> CheckModel = Add(new Setting<bool>("check_model", SettingFormats.Bool, true, Yaml | Cli)
     {

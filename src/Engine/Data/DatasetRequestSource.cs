@@ -69,7 +69,7 @@ internal sealed class DatasetRequestSource : IRequestSource, IArrivalSource, IDi
 
         var question = item.Turns[0];
         var body = RequestBodyBuilder.Build(settings.RequestType, _target.Target.Model, [.. item.Start, new ChatMessage(ChatMessage.User, question.Text)], question.OutputTokens, settings.IgnoreEos);
-        var request = new CompletionRequest(_target.Endpoint, body, requestId, _target.Target.ApiKey, _target.Target.ApiKeyHeader, _target.Target.Headers);
+        var request = new CompletionRequest(_target.Endpoint, body, requestId, _target.Credential, _target.CredentialHeader, _target.Target.Headers);
         return new PreparedRequest(request, item.StartTokens + question.Tokens, question.OutputTokens);
     }
 

@@ -58,7 +58,7 @@ internal sealed class ChatConversation : Conversation
         var output = settings.MaxTokens is { } cap ? Math.Min(question.OutputTokens, cap) : question.OutputTokens;
         var body = RequestBodyBuilder.Build(settings.RequestType, _target.Target.Model, _history, output, settings.IgnoreEos);
         var id = turn == 0 ? _requestId : $"{_requestId}-t{turn}";
-        var request = new CompletionRequest(_target.Endpoint, body, id, _target.Target.ApiKey, _target.Target.ApiKeyHeader, _target.Target.Headers)
+        var request = new CompletionRequest(_target.Endpoint, body, id, _target.Credential, _target.CredentialHeader, _target.Target.Headers)
         {
             CaptureAnswer = turn + 1 < _turns,
         };

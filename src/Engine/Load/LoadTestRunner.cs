@@ -40,12 +40,15 @@ internal sealed class LoadTestRunner
     /// <summary>What watches each stage of a target's run besides its requests: the runner's validity, the server's metrics.</summary>
     internal Func<ResolvedTarget, IReadOnlyList<IStageMonitor>> MonitorsFor { get; init; }
 
+    /// <summary>The Entra ID credential of <c>auth: azure_ad</c> targets: DefaultAzureCredential (managed identity, workload identity, a developer login).</summary>
+    internal Func<Azure.Core.TokenCredential> Credentials { get; init; } = () => new Azure.Identity.DefaultAzureCredential();
+
     /// <summary>Asks <paramref name="target"/> for its model list with its own transport and credentials (the pre-flight's GET).</summary>
     internal async Task<ModelsProbe> ProbeModelsAsync(ResolvedTarget target, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
         var client = new OpenAiStreamingClient(_transports.TransportFor(target.Endpoint, target.Settings), _time, _loggers.CreateLogger<OpenAiStreamingClient>());
-        var probe = new CompletionRequest(target.Endpoint, ReadOnlyMemory<byte>.Empty, "models", target.Target.ApiKey, target.Target.ApiKeyHeader, target.Target.Headers);
+        var probe = new CompletionRequest(target.Endpoint, ReadOnlyMemory<byte>.Empty, "models", target.Credential, target.CredentialHeader, target.Target.Headers);
         return await client.ProbeModelsAsync(probe, TimeSpan.FromSeconds(Math.Min(10, target.Settings.RequestTimeout.TotalSeconds)), cancellationToken).ConfigureAwait(false);
     }
 
@@ -61,6 +64,18 @@ internal sealed class LoadTestRunner
         DatasetRequestSource? dataset = null;
         try
         {
+            if (target.Settings.Get(SettingsTable.Auth) is { } auth)
+            {
+                var (tokens, tokenFailure) = await AzureAdTokenSource.StartAsync(Credentials(), auth, _time, _loggers.CreateLogger<AzureAdTokenSource>(), cancellationToken).ConfigureAwait(false);
+                if (tokens is null)
+                {
+                    Log.RunFailed(_logger, target.Environment, target.Target.Name, tokenFailure!);
+                    return Finish(target, runId, trigger, startedAt, benchmarks, null, null, tokenFailure, cancellationToken.IsCancellationRequested);
+                }
+
+                target = target with { Tokens = tokens };
+            }
+
             var client = new OpenAiStreamingClient(_transports.TransportFor(target.Endpoint, target.Settings), _time, _loggers.CreateLogger<OpenAiStreamingClient>());
             var executor = new RequestExecutor(client, _time, _loggers.CreateLogger<RequestExecutor>());
             var stages = new StageRunner(executor, _time, _loggers.CreateLogger<StageRunner>()) { Monitors = MonitorsFor(target) };
@@ -76,7 +91,7 @@ internal sealed class LoadTestRunner
                 Log.CodePathWarmupFailed(_logger, $"{warmupFailure.GetType().Name}: {warmupFailure.Message}");
             }
 
-            var probe = new CompletionRequest(target.Endpoint, ReadOnlyMemory<byte>.Empty, runId + "-warmup", target.Target.ApiKey, target.Target.ApiKeyHeader, target.Target.Headers);
+            var probe = new CompletionRequest(target.Endpoint, ReadOnlyMemory<byte>.Empty, runId + "-warmup", target.Credential, target.CredentialHeader, target.Target.Headers);
             var models = await client.ProbeModelsAsync(probe, TimeSpan.FromSeconds(Math.Min(10, settings.RequestTimeout.TotalSeconds)), cancellationToken).ConfigureAwait(false);
             failure = Preflight.Check(models, target.Target.Model, settings.Get(SettingsTable.CheckModel));
             if (failure is not null)
@@ -106,9 +121,14 @@ internal sealed class LoadTestRunner
             dataset?.Dispose();
         }
 
+        return Finish(target, runId, trigger, startedAt, benchmarks, capacity, dataset, failure, cancellationToken.IsCancellationRequested);
+    }
+
+    private RunReport Finish(ResolvedTarget target, string runId, RunTrigger trigger, DateTimeOffset startedAt, List<BenchmarkReport> benchmarks, CapacityReport? capacity, DatasetRequestSource? dataset, string? failure, bool cancelled)
+    {
         // A capacity search's later probes are meant to fail; only its first must serve requests for the run to count.
         var judged = capacity is null ? benchmarks : benchmarks.Take(1).ToList();
-        var (status, reason) = Judge(judged, failure, cancellationToken.IsCancellationRequested);
+        var (status, reason) = Judge(judged, failure, cancelled);
         return new RunReport
         {
             RunId = runId,

@@ -57,7 +57,7 @@ internal sealed class SyntheticRequestSource : IRequestSource
         }
 
         var body = RequestBodyBuilder.Build(settings.RequestType, _target.Target.Model, prompt, output, settings.IgnoreEos);
-        var request = new CompletionRequest(_endpoint, body, requestId, _target.Target.ApiKey, _target.Target.ApiKeyHeader, _target.Target.Headers);
+        var request = new CompletionRequest(_endpoint, body, requestId, _target.Credential, _target.CredentialHeader, _target.Target.Headers);
         return new PreparedRequest(request, promptTokens, output);
     }
 

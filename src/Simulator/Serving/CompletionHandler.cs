@@ -51,7 +51,7 @@ internal sealed class CompletionHandler
         var arrival = _time.GetTimestamp();
         var ct = context.RequestAborted;
         var requestId = context.Request.Headers["X-Request-Id"].ToString() is { Length: > 0 } rid ? rid : $"sim-{Interlocked.Increment(ref _ids)}";
-        if (_options.ApiKey is { Length: > 0 } key && context.Request.Headers.Authorization.ToString() != "Bearer " + key)
+        if (!_options.Authorized(context.Request.Headers.Authorization.ToString()))
         {
             await ErrorAsync(context, 401, "AuthenticationError", "invalid or missing API key").ConfigureAwait(false);
             return;
