@@ -17,25 +17,36 @@ internal sealed record ModelsProbe(int? Status, IReadOnlyList<string>? Models, s
         try
         {
             using var doc = JsonDocument.Parse(body);
-            if (doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Array)
-            {
-                return null;
-            }
-
-            var ids = new List<string>();
-            foreach (var model in data.EnumerateArray())
-            {
-                if (model.ValueKind == JsonValueKind.Object && model.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String)
-                {
-                    ids.Add(id.GetString()!);
-                }
-            }
-
-            return ids.Count == 0 ? null : ids;
+            var ids = ReadList(doc.RootElement)?.Where(entry => entry.Id is not null).Select(entry => entry.Id!).ToList();
+            return ids is { Count: > 0 } ? ids : null;
         }
         catch (JsonException)
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// Each entry of OpenAI's model list <c>{"data": [{"id": ..., "model_type": ...}]}</c> in order: its string id (null
+    /// when the entry is not an object with one) and its <c>model_type</c> when a string; null when the root is not such a
+    /// list. The pre-flight and discovery read the same list and differ only in what they make of odd entries.
+    /// </summary>
+    public static List<(string? Id, string? ModelType)>? ReadList(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Array)
+        {
+            return null;
+        }
+
+        var entries = new List<(string? Id, string? ModelType)>();
+        foreach (var model in data.EnumerateArray())
+        {
+            var isObject = model.ValueKind == JsonValueKind.Object;
+            var id = isObject && model.TryGetProperty("id", out var idValue) && idValue.ValueKind == JsonValueKind.String ? idValue.GetString() : null;
+            var type = isObject && model.TryGetProperty("model_type", out var typeValue) && typeValue.ValueKind == JsonValueKind.String ? typeValue.GetString() : null;
+            entries.Add((id, type));
+        }
+
+        return entries;
     }
 }

@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
+using GuidellmFunctions.Engine.Client;
 using GuidellmFunctions.Engine.Configuration;
 using GuidellmFunctions.Engine.Reporting;
 using Microsoft.Extensions.Logging;
@@ -150,28 +151,28 @@ public sealed partial class ModelDiscovery
     /// <summary>The text-generation model ids of an OpenAI model list; null when it is not one.</summary>
     private static List<string>? Models(JsonElement root)
     {
-        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Array)
+        if (ModelsProbe.ReadList(root) is not { } entries)
         {
             return null;
         }
 
         var models = new List<string>();
-        foreach (var model in data.EnumerateArray())
+        foreach (var (id, type) in entries)
         {
-            if (model.ValueKind != JsonValueKind.Object || !model.TryGetProperty("id", out var id) || id.ValueKind != JsonValueKind.String || id.GetString() is not { Length: > 0 } text)
+            if (id is not { Length: > 0 })
             {
                 return null;
             }
 
             // The Go runner's router says what each model is in model_type; a list that does not say (vLLM, OpenAI) is all text.
-            if (model.TryGetProperty("model_type", out var type) && type.ValueKind == JsonValueKind.String && !string.Equals(type.GetString(), "text", StringComparison.OrdinalIgnoreCase))
+            if (type is not null && !string.Equals(type, "text", StringComparison.OrdinalIgnoreCase))
             {
                 continue;
             }
 
-            if (!models.Contains(text, StringComparer.Ordinal))
+            if (!models.Contains(id, StringComparer.Ordinal))
             {
-                models.Add(text);
+                models.Add(id);
             }
         }
 
