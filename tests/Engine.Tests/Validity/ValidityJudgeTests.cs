@@ -112,9 +112,9 @@ public sealed class ValidityJudgeTests
         var startAt = new DateTimeOffset(2026, 12, 3, 19, 0, 0, TimeSpan.Zero);
         var shards = Enumerable.Range(1, 3).Select(i =>
         {
-            var share = ShardPlanner.Share(run, i, 3);
-            var plan = StagePlan.Create(share, 0, ProfileKind.Constant);
-            return (Plan: plan, Scheduled: ValidityJudge.Scheduled(plan, Target(share) with { Shard = new ShardAssignment(i, 3, startAt, TimeSpan.Zero) }));
+            var shard = ShardPlanner.Assign(Target(run), new ShardAssignment(i, 3, startAt, TimeSpan.Zero));
+            var plan = StagePlan.Create(shard.Settings, 0, ProfileKind.Constant);
+            return (Plan: plan, Scheduled: ValidityJudge.Scheduled(plan, shard));
         }).ToList();
 
         var third = ValidityJudge.Judge(Load(cpu: 0.2, lagP95: 2), Stage(sent: 3, dispatchP99: 1), shards[2].Plan, shards[2].Scheduled);
