@@ -24,6 +24,7 @@ internal sealed class TokenCounter
 
     private readonly Tokenizer _tokenizer;
     private readonly PieceRanks _ranks;
+    private readonly ShortPieces _short = new();
     private readonly Dictionary<string, int> _pieces = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
 
@@ -219,7 +220,19 @@ internal sealed class TokenCounter
 
     private int Piece(ReadOnlySpan<char> piece)
     {
-        if (_lookup.TryGetValue(piece, out var count))
+        int count;
+        if (ShortPieces.TryPack(piece, out var key))
+        {
+            if (!_short.TryGet(key, out count))
+            {
+                count = _ranks.Count(piece);
+                _short.Add(key, count);
+            }
+
+            return count;
+        }
+
+        if (_lookup.TryGetValue(piece, out count))
         {
             return count;
         }
