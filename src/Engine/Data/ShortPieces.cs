@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace GuidellmFunctions.Engine.Data;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace GuidellmFunctions.Engine.Data;
 /// so a lookup is a multiply and, mostly, one cache line, where a dictionary of strings hashes the characters, then reads
 /// its bucket, its entry and the key string. The hash is not randomized: the keys come from the prompts the run's own
 /// configuration sends, and a probe sequence is cut at <see cref="MaxProbes"/> (a piece not stored is counted again each
-/// time), so even colliding keys cost a bounded amount. Not thread-safe.
+/// time), so even colliding keys cost a bounded amount. Not thread-safe to write; read-only, safe to share.
 /// </summary>
 internal sealed class ShortPieces
 {
@@ -16,12 +18,21 @@ internal sealed class ShortPieces
     /// <summary>The most slots a lookup or an insert probes.</summary>
     public const int MaxProbes = 32;
 
-    // 2^17 slots for at most 2^16 pieces: the table is never more than half full, so probe sequences stay short.
-    private const int Bits = 17;
-    private const int Capacity = 1 << (Bits - 1);
     private const ulong Fibonacci = 0x9E3779B97F4A7C15;
 
-    private readonly Slot[] _slots = new Slot[1 << Bits];
+    private readonly Slot[] _slots;
+    private readonly int _bits;
+
+    /// <summary>A table of at most <paramref name="capacity"/> pieces (in twice as many slots: never more than half full, so probe sequences stay short).</summary>
+    public ShortPieces(int capacity = 1 << 16)
+    {
+        _bits = Math.Max(2, 64 - BitOperations.LeadingZeroCount((ulong)capacity - 1) + 1);
+        _slots = new Slot[1 << _bits];
+        Capacity = capacity;
+    }
+
+    /// <summary>The most pieces held at once.</summary>
+    public int Capacity { get; }
 
     /// <summary>The pieces held.</summary>
     public int Count { get; private set; }
@@ -57,7 +68,7 @@ internal sealed class ShortPieces
     public bool TryGet(ulong key, out int count)
     {
         var mask = _slots.Length - 1;
-        var at = Home(key);
+        var at = Home(key, _bits);
         for (var probe = 0; probe < MaxProbes; probe++)
         {
             ref var slot = ref _slots[at];
@@ -81,9 +92,9 @@ internal sealed class ShortPieces
 
     /// <summary>
     /// Holds <paramref name="count"/> for <paramref name="key"/> (not held yet); when the table is full it starts again
-    /// empty (a text of ever new words does not grow it); a key whose probe sequence is too long is not held.
+    /// empty (a text of ever new words does not grow it); a key whose probe sequence is too long is not held (false).
     /// </summary>
-    public void Add(ulong key, int count)
+    public bool Add(ulong key, int count)
     {
         if (Count >= Capacity)
         {
@@ -92,7 +103,7 @@ internal sealed class ShortPieces
         }
 
         var mask = _slots.Length - 1;
-        var at = Home(key);
+        var at = Home(key, _bits);
         for (var probe = 0; probe < MaxProbes; probe++)
         {
             ref var slot = ref _slots[at];
@@ -100,15 +111,17 @@ internal sealed class ShortPieces
             {
                 slot = new Slot(key, count);
                 Count++;
-                return;
+                return true;
             }
 
             at = (at + 1) & mask;
         }
+
+        return false;
     }
 
-    /// <summary>The slot a probe for <paramref name="key"/> starts at.</summary>
-    internal static int Home(ulong key) => (int)((key * Fibonacci) >> (64 - Bits));
+    /// <summary>The slot a probe for <paramref name="key"/> starts at in a table of 2^<paramref name="bits"/> slots.</summary>
+    internal static int Home(ulong key, int bits) => (int)((key * Fibonacci) >> (64 - bits));
 
     private readonly record struct Slot(ulong Key, int Count);
 }

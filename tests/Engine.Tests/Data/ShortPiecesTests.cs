@@ -43,11 +43,9 @@ public sealed class ShortPiecesTests
     {
         var same = SameHome(ShortPieces.MaxProbes + 1);
         var table = new ShortPieces();
-        for (var i = 0; i < same.Count; i++)
-        {
-            table.Add(same[i], i + 1);
-        }
+        var held = same.Select((key, i) => table.Add(key, i + 1)).ToList();
 
+        Assert.Equal([.. Enumerable.Repeat(true, ShortPieces.MaxProbes), false], held);
         Assert.Equal(ShortPieces.MaxProbes, table.Count);
         Assert.All(Enumerable.Range(0, ShortPieces.MaxProbes), i => Assert.True(table.TryGet(same[i], out var count) && count == i + 1));
         Assert.False(table.TryGet(same[^1], out _));
@@ -58,7 +56,8 @@ public sealed class ShortPiecesTests
     {
         var table = new ShortPieces();
         var key = 1UL;
-        while (table.Count < 1 << 16)
+        Assert.Equal(1 << 16, table.Capacity);
+        while (table.Count < table.Capacity)
         {
             table.Add(key++, 1);
         }
@@ -72,11 +71,11 @@ public sealed class ShortPiecesTests
 
     private static List<ulong> SameHome(int count)
     {
-        var home = ShortPieces.Home(1);
+        var home = ShortPieces.Home(1, 17);
         var keys = new List<ulong>();
         for (var key = 1UL; keys.Count < count; key++)
         {
-            if (ShortPieces.Home(key) == home)
+            if (ShortPieces.Home(key, 17) == home)
             {
                 keys.Add(key);
             }
