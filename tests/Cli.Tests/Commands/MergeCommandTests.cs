@@ -32,7 +32,7 @@ public sealed class MergeCommandTests : IDisposable
         await SaveShardAsync(3, 20);
 
         Assert.Equal(1, await Run("merge", _dir));
-        Assert.Contains("e/t: 2 of 3 shard reports saved; not merged yet", _out.ToString(), StringComparison.Ordinal);
+        Assert.Contains("e/t: 2 of 3 shard reports saved (missing: shard 2); not merged yet", _out.ToString(), StringComparison.Ordinal);
         Assert.False(File.Exists(Merged));
 
         Assert.Equal(0, await Run("merge", _dir, "--partial"));

@@ -192,7 +192,7 @@ public sealed class ShardedRunTests : IAsyncLifetime, IDisposable
 
         var summaries = await Task.WhenAll(Enumerable.Range(1, 2).Select(n => Worker(n, out _).RunAsync(drain: false)));
 
-        Assert.All(summaries, s => Assert.Contains("2 of 3 shard reports saved; not merged yet", Assert.Single(Assert.Single(s.Messages).Outcome!.Merges), StringComparison.Ordinal));
+        Assert.All(summaries, s => Assert.Contains("2 of 3 shard reports saved (missing: shard 2); not merged yet", Assert.Single(Assert.Single(s.Messages).Outcome!.Merges), StringComparison.Ordinal));
         var sent = _simulator.GroundTruth.Total;
 
         // The late check comes after the shards' planned end and grace: it merges what came and names what did not.
