@@ -25,6 +25,9 @@ internal sealed partial class FallbackReportStore : IReportStore, Shards.IShardA
         _logger = logger ?? NullLogger.Instance;
     }
 
+    /// <summary>True while reports wait in the pending directory for the archive.</summary>
+    internal bool HasPending => Directory.Exists(_pending.Root) && Directory.EnumerateFiles(_pending.Root, "*.json", SearchOption.AllDirectories).Any();
+
     /// <summary>The archive behind the fallback.</summary>
     internal IReportStore Archive => _archive;
 

@@ -109,6 +109,10 @@ public sealed class LoadTestService
         }
 
         merges.AddRange(await MergePendingShardsAsync(storage, staging).ConfigureAwait(false));
+        if (targets.Any(t => t.Shard is not null))
+        {
+            merges.AddRange(await DeliverKeptShardsAsync(storage, staging, cancellationToken).ConfigureAwait(false));
+        }
         return new RunOutcome(runId, results, storage.Destination, storage.PendingUploaded, [.. done.Select(t => $"{t.Environment}/{t.Target.Name}")]) { Refused = refused, Merges = merges };
     }
 
@@ -203,6 +207,45 @@ public sealed class LoadTestService
         {
             return $"{prefix}{environment}/{target}: run {runId} not merged now, the archive is unreachable ({ex.Message}); the next shard to save, the upload of pending reports or the late check merges it";
         }
+    }
+
+    /// <summary>
+    /// How long a shard whose report the archive refused (kept in the pending directory) waits before each new attempt to
+    /// upload it: a worker pod ends with its message and its local directory with it, so the report must reach the archive
+    /// (and the merge) now, or the run would be merged without it.
+    /// </summary>
+    internal IReadOnlyList<TimeSpan> PendingRetryDelays { get; init; } = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(10)];
+
+    private async Task<List<string>> DeliverKeptShardsAsync(RunStorage storage, string staging, CancellationToken cancellationToken)
+    {
+        var outcomes = new List<string>();
+        if (storage.Reports is not Archive.FallbackReportStore fallback)
+        {
+            return outcomes;
+        }
+
+        foreach (var delay in PendingRetryDelays)
+        {
+            if (!fallback.HasPending || cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+
+            try
+            {
+                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+
+            var delivered = new List<RunReport>();
+            await fallback.UploadPendingAsync(delivered, CancellationToken.None).ConfigureAwait(false);
+            outcomes.AddRange(await MergePendingShardsAsync(storage with { PendingShards = [.. delivered.Where(r => r.Shard is not null)] }, staging).ConfigureAwait(false));
+        }
+
+        return outcomes;
     }
 
     /// <summary>Shard reports delivered from the pending directory while opening the storage arrive now: the last of a run completes its merge.</summary>
