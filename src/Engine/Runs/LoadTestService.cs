@@ -83,10 +83,6 @@ public sealed class LoadTestService
                 // The run was merged (a late check gave up on this shard): its load would be counted nowhere.
                 refused.Add($"{target.Environment}/{target.Target.Name}: run {runId} is already merged; shard {shard.Index} of {shard.Count} is not run");
             }
-            else if (shard is not null && await TryStartShardAsync(storage.Reports, runId, target, shard, cancellationToken).ConfigureAwait(false) is { } lost)
-            {
-                refused.Add(lost);
-            }
         }
 
         targets = [.. targets.Where(t => !done.Contains(t) && !refused.Any(r => r.StartsWith($"{t.Environment}/{t.Target.Name}:", StringComparison.Ordinal)))];
@@ -99,6 +95,17 @@ public sealed class LoadTestService
 
         IReadOnlyList<IRunObserver> Observers(ResolvedTarget t) =>
             [.. observersFor?.Invoke(t) ?? [], .. exporter.Enabled ? [exporter.ForTarget(t)] : Array.Empty<IRunObserver>()];
+
+        // Claimed last, just before the load goes out: a failure before this point leaves the message free to be retried.
+        foreach (var target in targets.Where(t => t.Shard is not null).ToList())
+        {
+            if (await TryStartShardAsync(storage.Reports, runId, target, target.Shard!, cancellationToken).ConfigureAwait(false) is { } lost)
+            {
+                refused.Add(lost);
+                targets = [.. targets.Where(t => t != target)];
+            }
+        }
+
         var staging = Path.Combine(storage.LocalRoot, ".staging");
         var results = await _coordinator.RunAsync(targets, runId, trigger, storage.Reports, staging, Observers, config.Buckets, cancellationToken).ConfigureAwait(false);
         var merges = new List<string>();
