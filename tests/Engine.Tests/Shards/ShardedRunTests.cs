@@ -50,6 +50,13 @@ public sealed class ShardedRunTests : IAsyncLifetime, IDisposable
     private string Config(int? archivePort = null)
     {
         var path = Path.Combine(_dir, archivePort is null ? "config.yaml" : "config-down.yaml");
+        if (File.Exists(path))
+        {
+            // Written once: workers read it for every message, and rewriting it while one reads gave that worker an empty
+            // or cut config (no environments: its message failed; no archive: its shard report went to its local directory).
+            return path;
+        }
+
         var archive = archivePort is { } port ? AzuriteServer.BlobConnectionString(port) : _azurite.ConnectionString;
         File.WriteAllText(path, $$"""
             environments:
