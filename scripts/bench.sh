@@ -2,7 +2,7 @@
 # The benchmark suite (not part of CI: too noisy there). Installs wrk, hey and Locust (Debian) when missing, builds in Release,
 # runs every scenario, prints the tables and writes artifacts/bench/summary.json; then the BenchmarkDotNet
 # micro-benchmarks of the SSE parser, the remote_write encoder and request preparation (artifacts/bench/micro).
-#   bash scripts/bench.sh [--quick] [--only capacity,streaming,accuracy,dispatch,memory,encoding,simulator,workloads,page,verdicts,soak,servermetrics,connections] [--minutes M]
+#   bash scripts/bench.sh [--quick] [--only capacity,streaming,accuracy,dispatch,memory,encoding,simulator,workloads,page,verdicts,soak,servermetrics,connections,shards] [--minutes M]
 #                         [--simulator URL] [--no-micro]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +26,8 @@ for arg in "$@"; do
 done
 
 dotnet build benchmarks/GuidellmFunctions.Benchmarks -c Release -nologo -clp:ErrorsOnly
+# The shards scenario drives the CLI's enqueue and worker processes.
+dotnet build src/Cli -c Release -nologo -clp:ErrorsOnly
 bench=benchmarks/GuidellmFunctions.Benchmarks/bin/Release/net10.0/GuidellmFunctions.Benchmarks.dll
 dotnet "$bench" "${args[@]}"
 if [ "$micro" = 1 ]; then

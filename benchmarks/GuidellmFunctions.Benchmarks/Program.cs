@@ -7,7 +7,7 @@ using Spectre.Console;
 namespace GuidellmFunctions.Benchmarks;
 
 /// <summary>
-/// The benchmark suite: <c>[--quick] [--only capacity,streaming,accuracy,dispatch,memory,encoding,simulator,workloads,page,verdicts,soak,servermetrics] [--minutes M] [--simulator URL] [--output FILE]</c>
+/// The benchmark suite: <c>[--quick] [--only capacity,streaming,accuracy,dispatch,memory,encoding,simulator,workloads,page,verdicts,soak,servermetrics,shards] [--minutes M] [--simulator URL] [--output FILE]</c>
 /// runs the scenarios and writes the summary; <c>micro [BenchmarkDotNet args]</c> runs the
 /// micro-benchmarks (SSE parsing, remote_write encoding, request preparation). <c>simulator-host</c>, <c>memory-probe</c>, <c>dataset-probe</c>, <c>page-probe</c> and <c>verdict-probe</c> are the child processes the suite starts.
 /// </summary>
@@ -15,8 +15,8 @@ public static class Program
 {
     private static readonly string[] AllScenarios = ["capacity", "streaming", "accuracy", "dispatch", "memory", "encoding", "simulator", "workloads", "page", "verdicts", "connections"];
 
-    // Run only when asked for (--only soak): it lasts --minutes (30 by default).
-    private static readonly string[] OnRequest = ["soak", "servermetrics"];
+    // Run only when asked for: soak lasts --minutes (30 by default); shards needs Azurite and the built CLI.
+    private static readonly string[] OnRequest = ["soak", "servermetrics", "shards"];
 
     /// <summary>True when this process set <see cref="LoadGeneratorRuntime.InlineSocketCompletionsVariable"/> itself.</summary>
     internal static bool SetInlineCompletions { get; private set; }
@@ -88,6 +88,7 @@ public static class Program
                 case "verdicts": await VerdictScenario.RunAsync(suite).ConfigureAwait(false); break;
                 case "servermetrics": await ServerMetricsScenario.RunAsync(suite).ConfigureAwait(false); break;
                 case "connections": await ConnectionsScenario.RunAsync(suite).ConfigureAwait(false); break;
+                case "shards": await ShardsScenario.RunAsync(suite).ConfigureAwait(false); break;
                 case "soak": await SoakScenario.RunAsync(suite, double.Parse(Value(args, "--minutes") ?? "30", System.Globalization.CultureInfo.InvariantCulture)).ConfigureAwait(false); break;
             }
         }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using GuidellmFunctions.Benchmarks.Support;
+using GuidellmFunctions.Engine.Client;
 using GuidellmFunctions.Engine.Configuration;
 using GuidellmFunctions.Engine.Data;
 using GuidellmFunctions.Engine.Load;
@@ -14,11 +15,11 @@ namespace GuidellmFunctions.Benchmarks.Scenarios;
 /// <summary>
 /// Workloads (issue 20): counting a long prompt's tokens with the tokenizer and with <see cref="TokenCounter"/> (prompts cut
 /// from the corpus, and varied text: this repository's docs and sources); preparing requests with 32k- and 128k-token prompts (synthetic and from a dataset) in requests
-/// per second and CPU per request; the peak working set of a fresh process (<c>dataset-probe</c>) reading a whole dataset
+/// per second and CPU per request, and where a 128k-token record of distinct real text goes phase by phase; the peak working set of a fresh process (<c>dataset-probe</c>) reading a whole dataset
 /// of 10 MB, 100 MB and 1 GB in order and shuffled; 20-turn conversations at 100 at once against the simulator. The
 /// datasets are written to a temporary folder and deleted after.
 /// </summary>
-internal static class WorkloadScenario
+internal static partial class WorkloadScenario
 {
     private static readonly PromptGenerator Prompts = new();
 
@@ -140,6 +141,7 @@ internal static class WorkloadScenario
         }
 
         RealText(suite, dir, rows, results);
+        Phases(suite, dir);
         suite.Table("Workloads: preparing long prompts (one thread prepares; a dataset's are read and counted ahead on another)", ["source", "prompt tokens", "requests", "prepared/s", "CPU ms/request", "% of a core at 10 req/s"], rows);
         suite.Sections["workloadPreparation"] = results;
     }
@@ -190,6 +192,121 @@ internal static class WorkloadScenario
             File.Delete(path);
         }
     }
+
+    /// <summary>
+    /// Where the preparation of a 128k-token record of distinct real text goes, phase by phase on one thread's own CPU clock,
+    /// as the read-ahead thread does it: cut the record from the file, parse it, count its question, write its body (as the
+    /// file writes the question, and, the old way, escaped again from the string). Then the pieces counted for the first time,
+    /// which distinct text meets thousands of times a record: by the tokenizer (the old way) and by <see cref="PieceRanks"/>.
+    /// </summary>
+    private static void Phases(Suite suite, string dir)
+    {
+        const int Warm = 4;
+        var count = suite.Quick ? 10 : 40;
+        var corpus = new RealTextCorpus();
+        var texts = new List<string>();
+        while (texts.Count < count + Warm && corpus.Take(131_072 * 4) is { } text)
+        {
+            texts.Add(text);
+        }
+
+        if (texts.Count < count + Warm)
+        {
+            suite.Table("Workloads: where a 128k-token record of distinct real text goes", ["phase", "CPU ms per record"], [[$"skipped ({RealTextCorpus.Describe()} hold too little text)", "-"]]);
+            return;
+        }
+
+        var path = Path.Combine(dir, "phases.jsonl");
+        File.WriteAllLines(path, texts.Select(t => JsonSerializer.Serialize(new { prompt = t, output_tokens = 128 })), new UTF8Encoding(false));
+        var spec = new DatasetSpec { Path = path };
+        var counter = Prompts.NewCounter();
+        var cpu = new double[5];
+        var tokens = 0L;
+        var records = new List<DatasetRecord>();
+        using (var stream = File.OpenRead(path))
+        using (var scanner = new RecordScanner(stream, csv: false))
+        {
+            RecordParser? parser = null;
+            for (var i = 0; i < texts.Count; i++)
+            {
+                var t0 = ThreadCpu.Now();
+                _ = scanner.Next(out var scanned);
+                var t1 = ThreadCpu.Now();
+                parser ??= RecordParser.Create(spec, scanned.Bytes.Span);
+                var record = parser.Parse(scanned.Line, scanned.Bytes.Span, out _)!;
+                var t2 = ThreadCpu.Now();
+                var n = counter.Count(record.Messages[0].Content);
+                var t3 = ThreadCpu.Now();
+                _ = RequestBodyBuilder.Build(RequestType.ChatCompletions, Burst.Model, [], record.QuestionJson, 128, ignoreEos: true);
+                var t4 = ThreadCpu.Now();
+                if (i >= Warm)
+                {
+                    tokens += n;
+                    TimeSpan[] spans = [t1 - t0, t2 - t1, t3 - t2, t4 - t3];
+                    for (var k = 0; k < spans.Length; k++)
+                    {
+                        cpu[k] += spans[k].TotalMilliseconds / count;
+                    }
+                }
+
+                records.Add(record);
+            }
+        }
+
+        // Apart: the old body drops the writer's kept buffer (it asks for six times the text), which the new one would then grow again.
+        for (var i = 0; i < records.Count; i++)
+        {
+            var t0 = ThreadCpu.Now();
+            _ = RequestBodyBuilder.Build(RequestType.ChatCompletions, Burst.Model, records[i].Messages, 128, ignoreEos: true);
+            cpu[4] += i >= Warm ? (ThreadCpu.Now() - t0).TotalMilliseconds / count : 0;
+        }
+
+        File.Delete(path);
+        var (tokenizerUs, ranksUs, pieces) = NewPieces(texts);
+        var rows = new List<string[]>
+        {
+            new[] { "read (cut from the file)", Suite.F(cpu[0], 2) },
+            new[] { "parse (JSON, the question unescaped to a string)", Suite.F(cpu[1], 2) },
+            new[] { $"count (cl100k, {tokens / count:N0} tokens)", Suite.F(cpu[2], 2) },
+            new[] { "body, the question copied as the file writes it (now)", Suite.F(cpu[3], 2) },
+            new[] { "body, the question escaped again from the string (before)", Suite.F(cpu[4], 2) },
+            new[] { $"a piece counted for the first time, by the tokenizer (before), µs; {pieces:N0} pieces", Suite.F(tokenizerUs, 2) },
+            new[] { "a piece counted for the first time, by PieceRanks (now), µs", Suite.F(ranksUs, 2) },
+        };
+        suite.Table("Workloads: where a 128k-token record of distinct real text goes (thread CPU ms per record)", ["phase", "CPU ms per record"], rows);
+        suite.Sections["workloadPhases"] = new { records = count, tokensPerRecord = tokens / count, readMs = cpu[0], parseMs = cpu[1], countMs = cpu[2], bodyAsWrittenMs = cpu[3], bodyEscapedAgainMs = cpu[4], newPieceTokenizerUs = tokenizerUs, newPieceRanksUs = ranksUs, pieces };
+    }
+
+    /// <summary>Thread CPU of counting each distinct ASCII piece of <paramref name="texts"/> once: a fresh tokenizer (its cache empty) against <see cref="PieceRanks"/>; the counts must agree.</summary>
+    private static (double TokenizerUs, double RanksUs, int Pieces) NewPieces(List<string> texts)
+    {
+        var pieces = texts.SelectMany(t => PiecePattern().Matches(t).Select(m => m.Value)).Where(p => p.Length <= 64 && Ascii.IsValid(p)).Distinct(StringComparer.Ordinal).ToList();
+        var ranks = PieceRanks.Build(Microsoft.ML.Tokenizers.TiktokenTokenizer.CreateForModel("gpt-4"));
+        double tokenizerUs = 0, ranksUs = 0;
+
+        // The first round compiles both; the second is measured.
+        for (var round = 0; round < 2; round++)
+        {
+            var tokenizer = Microsoft.ML.Tokenizers.TiktokenTokenizer.CreateForModel("gpt-4");
+            var t0 = ThreadCpu.Now();
+            var byTokenizer = pieces.Sum(p => (long)tokenizer.CountTokens(p, considerPreTokenization: false));
+            var t1 = ThreadCpu.Now();
+            var byRanks = pieces.Sum(p => (long)ranks.Count(p));
+            var t2 = ThreadCpu.Now();
+            if (byTokenizer != byRanks)
+            {
+                throw new InvalidOperationException($"PieceRanks counted {byRanks} tokens, the tokenizer {byTokenizer}");
+            }
+
+            (tokenizerUs, ranksUs) = ((t1 - t0).TotalMicroseconds / pieces.Count, (t2 - t1).TotalMicroseconds / pieces.Count);
+        }
+
+        return (tokenizerUs, ranksUs, pieces.Count);
+    }
+
+    // cl100k_base's pattern, as the tokenizer's pre-tokenizer cuts text.
+    [System.Text.RegularExpressions.GeneratedRegex(@"'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+")]
+    private static partial System.Text.RegularExpressions.Regex PiecePattern();
 
     private static void Measure(string name, IRequestSource source, int count, int tokens, List<string[]> rows, List<object> results, bool settle = false)
     {

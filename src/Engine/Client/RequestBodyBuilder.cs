@@ -40,7 +40,24 @@ internal static class RequestBodyBuilder
             : Build(type, model, string.Join("\n\n", messages.Select(m => m.Content)), [], maxTokens, ignoreEos, stream);
     }
 
-    private static byte[] Build(RequestType type, string model, string? prompt, IReadOnlyList<ChatMessage> messages, int maxTokens, bool ignoreEos, bool stream)
+    /// <summary>
+    /// The body for <paramref name="start"/> (a dataset's system messages) and one question given as
+    /// <paramref name="questionJson"/>, a JSON string as a dataset file holds it (quotes and escapes included, already
+    /// validated), copied into the body as it is rather than unescaped and escaped again. For text completions the question
+    /// is the prompt, so <paramref name="start"/> must be empty.
+    /// </summary>
+    public static byte[] Build(RequestType type, string model, IReadOnlyList<ChatMessage> start, ReadOnlySpan<byte> questionJson, int maxTokens, bool ignoreEos, bool stream = true)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        if (type != RequestType.ChatCompletions && start.Count > 0)
+        {
+            throw new ArgumentException("a text completion's prompt is one text: join the messages instead", nameof(start));
+        }
+
+        return Build(type, model, null, start, maxTokens, ignoreEos, stream, questionJson);
+    }
+
+    private static byte[] Build(RequestType type, string model, string? prompt, IReadOnlyList<ChatMessage> messages, int maxTokens, bool ignoreEos, bool stream, ReadOnlySpan<byte> questionJson = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
@@ -70,7 +87,21 @@ internal static class RequestBodyBuilder
                     json.WriteEndObject();
                 }
 
+                if (!questionJson.IsEmpty)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("role"u8, "user"u8);
+                    json.WritePropertyName("content"u8);
+                    json.WriteRawValue(questionJson, skipInputValidation: true);
+                    json.WriteEndObject();
+                }
+
                 json.WriteEndArray();
+            }
+            else if (!questionJson.IsEmpty)
+            {
+                json.WritePropertyName("prompt"u8);
+                json.WriteRawValue(questionJson, skipInputValidation: true);
             }
             else
             {

@@ -9,4 +9,5 @@ namespace GuidellmFunctions.Engine.Data;
 /// <param name="StartTokens">Their tokens.</param>
 /// <param name="Turns">The questions sent, one per turn, with their answers' <c>max_tokens</c>.</param>
 /// <param name="TimestampMs">A trace's arrival time; null for other records.</param>
-internal sealed record DatasetItem(long Index, IReadOnlyList<ChatMessage> Start, int StartTokens, IReadOnlyList<UserTurn> Turns, double? TimestampMs);
+/// <param name="QuestionJson">The first question as the record writes it (<see cref="DatasetRecord.QuestionJson"/>), when the item sends one question.</param>
+internal sealed record DatasetItem(long Index, IReadOnlyList<ChatMessage> Start, int StartTokens, IReadOnlyList<UserTurn> Turns, double? TimestampMs, byte[]? QuestionJson = null);

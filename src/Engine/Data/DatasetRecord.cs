@@ -14,6 +14,12 @@ internal sealed record DatasetRecord
     /// <summary>System, user and reference assistant messages, in order; empty for a trace.</summary>
     public IReadOnlyList<ChatMessage> Messages { get; init; } = [];
 
+    /// <summary>
+    /// The first user message's text as the record writes it, a JSON string with its quotes and escapes, when that text is
+    /// one JSON string; null otherwise (CSV, content parts). A request of that one question copies it into its body as it is.
+    /// </summary>
+    public byte[]? QuestionJson { get; init; }
+
     /// <summary>An output length the record gives for its first answer (<c>output_tokens</c>, a CSV column, <c>max_tokens</c>).</summary>
     public int? OutputTokens { get; init; }
 

@@ -68,7 +68,11 @@ internal sealed class DatasetRequestSource : IRequestSource, IArrivalSource, IDi
         }
 
         var question = item.Turns[0];
-        var body = RequestBodyBuilder.Build(settings.RequestType, _target.Target.Model, [.. item.Start, new ChatMessage(ChatMessage.User, question.Text)], question.OutputTokens, settings.IgnoreEos);
+
+        // The question as the file writes it goes into the body as it is: unescaping and escaping again a long prompt cost more than reading it.
+        var body = item.QuestionJson is { } json && (settings.RequestType == RequestType.ChatCompletions || item.Start.Count == 0)
+            ? RequestBodyBuilder.Build(settings.RequestType, _target.Target.Model, item.Start, json, question.OutputTokens, settings.IgnoreEos)
+            : RequestBodyBuilder.Build(settings.RequestType, _target.Target.Model, [.. item.Start, new ChatMessage(ChatMessage.User, question.Text)], question.OutputTokens, settings.IgnoreEos);
         var request = new CompletionRequest(_target.Endpoint, body, requestId, _target.Credential, _target.CredentialHeader, _target.Target.Headers);
         return new PreparedRequest(request, item.StartTokens + question.Tokens, question.OutputTokens);
     }
@@ -205,7 +209,7 @@ internal sealed class DatasetRequestSource : IRequestSource, IArrivalSource, IDi
             turns.Add(new UserTurn(text, tokens, output));
         }
 
-        return new DatasetItem(index, start, startTokens, turns, null);
+        return new DatasetItem(index, start, startTokens, turns, null, turns.Count == 1 ? record.QuestionJson : null);
     }
 
     private bool InRange(int tokens) =>

@@ -12,6 +12,7 @@ namespace GuidellmFunctions.Engine.Data;
 internal sealed class PromptGenerator
 {
     private static readonly Lazy<Tokenizer> SharedTokenizer = new(() => TiktokenTokenizer.CreateForModel("gpt-4"));
+    private static readonly Lazy<PieceRanks> SharedRanks = new(() => PieceRanks.Build(SharedTokenizer.Value));
     private static readonly Lazy<CorpusIndex> SharedIndex = new(() => CorpusIndex.Build(SharedTokenizer.Value, PromptCorpus.Text));
     private static readonly Lazy<RequestTagCounter> SharedTags = new(() => RequestTagCounter.Build(SharedTokenizer.Value));
     private static readonly Lazy<int[]> SharedCorpusIds = new(() => [.. SharedTokenizer.Value.EncodeToIds(SharedIndex.Value.Unit.TrimStart())]);
@@ -42,7 +43,7 @@ internal sealed class PromptGenerator
     }
 
     /// <summary>A counter of its own for one reading thread: the same counts as <see cref="CountTokens(string)"/>, cheaper on long texts.</summary>
-    public TokenCounter NewCounter() => new(_tokenizer);
+    public TokenCounter NewCounter() => new(_tokenizer, SharedRanks.Value);
 
     /// <summary>
     /// A prompt of <paramref name="tokens"/> tokens beginning with <paramref name="tag"/> (dropped when it would take more than

@@ -208,7 +208,7 @@ internal sealed class RecordParser
         }
 
         var output = root.TryGetProperty("output_tokens", out var o) ? Positive(o, "output_tokens", ref error) : (int?)null;
-        return error is null ? new DatasetRecord { Messages = [new ChatMessage(ChatMessage.User, text)], OutputTokens = output } : null;
+        return error is null ? new DatasetRecord { Messages = [new ChatMessage(ChatMessage.User, text)], QuestionJson = Raw(prompt), OutputTokens = output } : null;
     }
 
     private static DatasetRecord? Conversation(JsonElement root, string listName, string roleName, string textName, out string? error)
@@ -221,6 +221,8 @@ internal sealed class RecordParser
         }
 
         var messages = new List<ChatMessage>();
+        byte[]? questionJson = null;
+        var asked = false;
         foreach (var item in list.EnumerateArray())
         {
             var role = item.ValueKind == JsonValueKind.Object && item.TryGetProperty(roleName, out var r) && r.ValueKind == JsonValueKind.String ? r.GetString()!.ToLowerInvariant() : null;
@@ -232,6 +234,12 @@ internal sealed class RecordParser
             }
 
             var kind = Users.Contains(role) ? ChatMessage.User : Assistants.Contains(role) ? ChatMessage.Assistant : role == "system" ? ChatMessage.System : null;
+            if (kind == ChatMessage.User && !asked)
+            {
+                asked = true;
+                questionJson = item.GetProperty(textName) is { ValueKind: JsonValueKind.String } question ? Raw(question) : null;
+            }
+
             if (kind is not null)
             {
                 messages.Add(new ChatMessage(kind, text));
@@ -244,7 +252,7 @@ internal sealed class RecordParser
             return null;
         }
 
-        return new DatasetRecord { Messages = messages };
+        return new DatasetRecord { Messages = messages, QuestionJson = questionJson };
     }
 
     private static DatasetRecord? Trace(JsonElement root, out string? error)
@@ -273,6 +281,9 @@ internal sealed class RecordParser
 
         return error is null ? new DatasetRecord { TimestampMs = timestamp, InputLength = input, OutputTokens = output, HashIds = hashes } : null;
     }
+
+    /// <summary>A JSON string as the record writes it (quotes and escapes); the document was validated when parsed.</summary>
+    private static byte[] Raw(JsonElement text) => System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(text).ToArray();
 
     private static string? Text(JsonElement value)
     {

@@ -6,6 +6,17 @@ namespace GuidellmFunctions.Engine.Load;
 internal static class ArrivalSchedules
 {
     /// <summary>
+    /// The schedule a stage of <paramref name="target"/> runs: its settings and its shard. The stage and the validity
+    /// judge both ask here, so the count the judge expects is the schedule the stage kept.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A replay whose source has no timestamps.</exception>
+    public static IArrivalSchedule Of(StagePlan plan, ResolvedTarget target, IRequestSource source)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        return For(plan, target.Settings, source, target.Shard);
+    }
+
+    /// <summary>
     /// The schedule of <paramref name="plan"/> with <paramref name="settings"/>; a replay takes it from <paramref name="source"/>;
     /// a constant schedule of <paramref name="shard"/> is offset by its share of the gap.
     /// </summary>

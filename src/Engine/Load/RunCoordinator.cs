@@ -77,7 +77,7 @@ internal sealed class RunCoordinator
             report = await _runner.RunAsync(target, runId, trigger, observers, cancellationToken).ConfigureAwait(false);
             if (target.Shard is { } shard)
             {
-                report = report with { Shard = shard.Describe(report) };
+                report = report with { Shard = shard.Describe(report, target.Settings) };
             }
 
             foreach (var observer in observers)

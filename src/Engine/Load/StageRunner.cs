@@ -330,7 +330,7 @@ internal sealed class StageRunner
         public PreparedRequest Prepare(long index) => index == 0 ? first : source.Prepare(context.Plan.Index, index);
 
         /// <summary>The open loop's arrival offsets.</summary>
-        public IArrivalSchedule Arrivals() => ArrivalSchedules.For(context.Plan, context.Target.Settings, source, context.Target.Shard);
+        public IArrivalSchedule Arrivals() => ArrivalSchedules.Of(context.Plan, context.Target, source);
 
         /// <summary>A finite schedule (a replayed trace) had no more arrivals.</summary>
         public bool ScheduleEnded { get; set; }

@@ -8,7 +8,10 @@ public static class EffectiveConfig
 {
     private static readonly string[] SecretQueryWords = ["key", "token", "sig", "secret", "password", "auth"];
 
-    /// <summary>The report's <c>config</c> section for <paramref name="target"/>.</summary>
+    /// <summary>
+    /// The report's <c>config</c> section for <paramref name="target"/>; for a shard of a sharded run, the whole run's
+    /// settings (its share is in the report's <c>shard</c>), so every shard report and the merged one describe the run.
+    /// </summary>
     public static TargetReport Describe(ResolvedTarget target)
     {
         ArgumentNullException.ThrowIfNull(target);
@@ -18,7 +21,7 @@ public static class EffectiveConfig
             ApiKey = target.Target.ApiKey is { IsEmpty: false } ? Secret.Mask : null,
             Headers = [.. target.Target.Headers.Keys],
             Notes = target.Target.Notes,
-            Settings = Settings(target.Settings),
+            Settings = Settings(target.Shard?.Run ?? target.Settings),
         };
     }
 

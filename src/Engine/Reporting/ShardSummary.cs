@@ -24,6 +24,18 @@ public sealed record ShardSummary
     /// <summary>Requests the shard sent (all stages), or null when missing.</summary>
     public long? Requests { get; init; }
 
+    /// <summary>The shard's share of the run's rate (requests/s, constant and poisson); null otherwise and when missing.</summary>
+    public double? Rate { get; init; }
+
+    /// <summary>The shard's share of the run's streams (concurrent, throughput); null otherwise and when missing.</summary>
+    public int? Streams { get; init; }
+
+    /// <summary>The shard's share of the run's <c>max_concurrency</c>; null when none and when missing.</summary>
+    public int? MaxConcurrency { get; init; }
+
+    /// <summary>The shard's share of the run's <c>max_requests</c>; null when none and when missing.</summary>
+    public int? MaxRequests { get; init; }
+
     /// <summary>Why the shard failed, was cancelled or is missing; null when completed.</summary>
     public string? StatusReason { get; init; }
 }

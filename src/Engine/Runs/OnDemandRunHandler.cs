@@ -82,7 +82,7 @@ public sealed partial class OnDemandRunHandler
             var skew = _time.GetUtcNow() - startAt;
             var shard = new Shards.ShardAssignment(index, shards, startAt, skew > TimeSpan.Zero ? skew : TimeSpan.Zero);
             LogShard(_logger, request.RunId, index, shards, shard.StartSkew.TotalMilliseconds);
-            targets = [.. targets.Select(t => t with { Settings = Shards.ShardPlanner.Share(t.Settings, index, shards), Shard = shard })];
+            targets = [.. targets.Select(t => Shards.ShardPlanner.Assign(t, shard))];
         }
 
         var outcome = await _service.RunAsync(config, targets, request.RunId, RunTrigger.Queue, _outputDirectory, cancellationToken: cancellationToken).ConfigureAwait(false);

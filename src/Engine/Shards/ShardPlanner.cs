@@ -75,6 +75,17 @@ internal static class ShardPlanner
         return share;
     }
 
+    /// <summary>
+    /// <paramref name="target"/> as shard <paramref name="shard"/> runs it: its settings the shard's <see cref="Share"/>,
+    /// and the whole run's kept in <see cref="ShardAssignment.Run"/> for the reports.
+    /// </summary>
+    public static ResolvedTarget Assign(ResolvedTarget target, ShardAssignment shard)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(shard);
+        return target with { Settings = Share(target.Settings, shard.Index, shard.Count), Shard = shard with { Run = target.Settings } };
+    }
+
     /// <summary>Shard <paramref name="index"/>'s part of <paramref name="total"/>: the remainder goes one each to the first shards.</summary>
     public static int Split(int total, int index, int count) => (total / count) + (index <= total % count ? 1 : 0);
 

@@ -75,11 +75,12 @@ internal static class ValidityJudge
     }
 
     /// <summary>
-    /// Requests the open-loop schedule of <paramref name="plan"/> (with <paramref name="settings"/>' ramp-up and
-    /// burstiness) holds before its <c>max_seconds</c> (and <c>max_requests</c>); null for other stages and for a
-    /// replayed trace, whose times only its dataset knows.
+    /// Requests the open-loop schedule of <paramref name="plan"/> holds before its <c>max_seconds</c> (and
+    /// <c>max_requests</c>): the schedule the stage runs (<see cref="ArrivalSchedules.Of"/>), with <paramref name="target"/>'s
+    /// ramp-up, burstiness and, for a shard of a constant run, its phase; null for other stages and for a replayed trace,
+    /// whose times only its dataset knows.
     /// </summary>
-    public static long? Scheduled(StagePlan plan, BenchmarkSettings settings)
+    public static long? Scheduled(StagePlan plan, ResolvedTarget target)
     {
         ArgumentNullException.ThrowIfNull(plan);
         if (!plan.IsOpenLoop || plan.Kind == ProfileKind.Replay || plan.MaxDuration is not { } duration)
@@ -88,7 +89,7 @@ internal static class ValidityJudge
         }
 
         // Only a replay reads the request source; the profiles judged here do not.
-        var schedule = ArrivalSchedules.For(plan, settings, source: null!);
+        var schedule = ArrivalSchedules.Of(plan, target, source: null!);
         long count = 0;
         while ((plan.MaxRequests is not { } max || count < max) && count < 100_000_000 && schedule.Next() < duration)
         {

@@ -22,7 +22,7 @@ internal sealed class ValidityMonitor(TimeProvider time, ILogger logger) : IStag
 
         public Task<BenchmarkReport> CompleteAsync(BenchmarkReport report, CancellationToken cancellationToken)
         {
-            var validity = ValidityJudge.Judge(probe.Stop(), report, plan, ValidityJudge.Scheduled(plan, target.Settings));
+            var validity = ValidityJudge.Judge(probe.Stop(), report, plan, ValidityJudge.Scheduled(plan, target));
             if (!validity.Valid)
             {
                 Log.StageNotValid(logger, plan.Index, target.Environment, target.Target.Name, string.Join("; ", validity.Reasons));

@@ -1,3 +1,4 @@
+using GuidellmFunctions.Engine.Configuration;
 using GuidellmFunctions.Engine.Metrics;
 using GuidellmFunctions.Engine.Reporting;
 using GuidellmFunctions.Engine.Shards;
@@ -50,5 +51,27 @@ public sealed class ShardMergerTests
         Assert.Equal(RunStatus.Completed, merged.Status);
         Assert.StartsWith("shard 2 missing", merged.StatusReason, StringComparison.Ordinal);
         Assert.Null(merged.Shard);
+    }
+
+    [Fact]
+    public void The_merged_config_is_the_whole_runs_and_each_shard_entry_its_share()
+    {
+        // 7 streams and 10 requests in 3 shards: 3, 2, 2 streams and 4, 3, 3 requests; shard 2 never reports.
+        var run = new BenchmarkSettings { Profile = ProfileKind.Concurrent, Rate = 7, MaxRequests = 10, Seed = 5 };
+        var whole = new ResolvedTarget("e", new TargetConfig { Name = "t", Url = new Uri("http://127.0.0.1:1/v1"), Model = "m" }, run);
+        var reports = new[] { 1, 3 }.Select(i =>
+        {
+            var shard = ShardPlanner.Assign(whole, new ShardAssignment(i, 3, Start, TimeSpan.Zero));
+            var report = ShardReports.Shard(i, 3, successful: 10, seconds: 5, Start) with { Config = EffectiveConfig.Describe(shard) };
+            return report with { Shard = shard.Shard!.Describe(report, shard.Settings) };
+        }).ToList();
+
+        var merged = ShardMerger.Merge(reports, 3, Start);
+
+        Assert.Equal(EffectiveConfig.Describe(whole).Settings.ToDictionary(p => p.Key, p => p.Value.GetRawText()), merged.Config.Settings.ToDictionary(p => p.Key, p => p.Value.GetRawText()));
+        Assert.Equal((7.0, 10, 5), (merged.Config.Settings["rate"].GetDouble(), merged.Config.Settings["maxRequests"].GetInt32(), merged.Config.Settings["seed"].GetInt32()));
+        Assert.Equal([3, null, 2], merged.Shards!.Select(s => s.Streams));
+        Assert.Equal([4, null, 3], merged.Shards!.Select(s => s.MaxRequests));
+        Assert.All(merged.Shards!, s => Assert.Null(s.Rate));
     }
 }

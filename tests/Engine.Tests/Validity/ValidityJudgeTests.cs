@@ -2,6 +2,7 @@ using GuidellmFunctions.Engine.Configuration;
 using GuidellmFunctions.Engine.Load;
 using GuidellmFunctions.Engine.Metrics;
 using GuidellmFunctions.Engine.Reporting;
+using GuidellmFunctions.Engine.Shards;
 using GuidellmFunctions.Engine.Tests.ServerMetrics;
 using GuidellmFunctions.Engine.Validity;
 using Microsoft.Extensions.Time.Testing;
@@ -88,7 +89,7 @@ public sealed class ValidityJudgeTests
     {
         var concurrent = StagePlan.Create(new BenchmarkSettings { Profile = ProfileKind.Concurrent, Rate = 8, MaxDuration = TimeSpan.FromSeconds(10) }, 0, ProfileKind.Concurrent);
 
-        var validity = ValidityJudge.Judge(Load(cpu: 0.2, lagP95: 2), Stage(sent: 40, dispatchP99: 500), concurrent, ValidityJudge.Scheduled(concurrent, new BenchmarkSettings()));
+        var validity = ValidityJudge.Judge(Load(cpu: 0.2, lagP95: 2), Stage(sent: 40, dispatchP99: 500), concurrent, ValidityJudge.Scheduled(concurrent, Target(new BenchmarkSettings())));
 
         Assert.True(validity.Valid);
         Assert.Null(validity.ScheduledRequests);
@@ -98,10 +99,34 @@ public sealed class ValidityJudgeTests
     [Fact]
     public void The_schedule_holds_the_requests_due_before_the_stages_end_and_its_max_requests()
     {
-        Assert.Equal(100, ValidityJudge.Scheduled(Constant, new BenchmarkSettings()));
+        Assert.Equal(100, ValidityJudge.Scheduled(Constant, Target(new BenchmarkSettings())));
         var capped = StagePlan.Create(new BenchmarkSettings { Profile = ProfileKind.Constant, Rate = 10, MaxRequests = 30, MaxDuration = TimeSpan.FromSeconds(10) }, 0, ProfileKind.Constant);
-        Assert.Equal(30, ValidityJudge.Scheduled(capped, new BenchmarkSettings()));
+        Assert.Equal(30, ValidityJudge.Scheduled(capped, Target(new BenchmarkSettings())));
     }
+
+    [Fact]
+    public void A_constant_shard_is_judged_against_its_own_phase_of_the_runs_schedule()
+    {
+        // 1 request/s for 10 s split in 3: shard 1 is due at 0, 3, 6, 9 s, shard 2 at 1, 4, 7 s, shard 3 at 2, 5, 8 s.
+        var run = new BenchmarkSettings { Profile = ProfileKind.Constant, Rate = 1, MaxDuration = TimeSpan.FromSeconds(10) };
+        var startAt = new DateTimeOffset(2026, 12, 3, 19, 0, 0, TimeSpan.Zero);
+        var shards = Enumerable.Range(1, 3).Select(i =>
+        {
+            var shard = ShardPlanner.Assign(Target(run), new ShardAssignment(i, 3, startAt, TimeSpan.Zero));
+            var plan = StagePlan.Create(shard.Settings, 0, ProfileKind.Constant);
+            return (Plan: plan, Scheduled: ValidityJudge.Scheduled(plan, shard));
+        }).ToList();
+
+        var third = ValidityJudge.Judge(Load(cpu: 0.2, lagP95: 2), Stage(sent: 3, dispatchP99: 1), shards[2].Plan, shards[2].Scheduled);
+
+        Assert.Equal([4L, 3L, 3L], shards.Select(s => s.Scheduled!.Value));
+        Assert.Equal(ValidityJudge.Scheduled(StagePlan.Create(run, 0, ProfileKind.Constant), Target(run)), shards.Sum(s => s.Scheduled));
+        Assert.True(third.Valid, string.Join("; ", third.Reasons));
+        Assert.Equal(3, third.ScheduledRequests);
+    }
+
+    private static ResolvedTarget Target(BenchmarkSettings settings) =>
+        new("it", new TargetConfig { Name = "sim", Url = new Uri("http://127.0.0.1:9/v1"), Model = "m" }, settings);
 
     private static ProcessLoadFigures Load(double cpu, double lagP95) =>
         new(cpu, null, 2, new LagSummary(100, lagP95 / 2, lagP95, lagP95, lagP95));
