@@ -22,12 +22,13 @@ internal static class WorkerCommand
         var connection = CommonOptions.Connection();
         var once = new Option<bool>("--once") { Description = "Handle one message, then exit (0 also when the queue is empty)" };
         var drain = new Option<bool>("--drain") { Description = "Handle messages until the queue is empty, then exit" };
+        var visibility = new Option<string?>("--visibility-timeout") { Description = "How long a taken message stays invisible, renewed at half this while its run lasts; a worker lost mid-run leaves its message to reappear after it (default 2m)" };
         var output = CommonOptions.Output();
         output.DefaultValueFactory = _ => Environment.GetEnvironmentVariable(HostSettings.Output) is { Length: > 0 } dir ? dir : "guidellm-output";
         var logLevel = CommonOptions.LogLevel();
         logLevel.DefaultValueFactory = _ => LogLevel.Information;
         var command = new Command("worker", "Take on-demand runs from the queue as the queue trigger does (for a KEDA ScaledJob)");
-        foreach (var option in (Option[])[config, queue, connection, once, drain, output, logLevel])
+        foreach (var option in (Option[])[config, queue, connection, once, drain, visibility, output, logLevel])
         {
             command.Options.Add(option);
         }
@@ -50,6 +51,19 @@ internal static class WorkerCommand
             if (parse.GetValue(connection) is null)
             {
                 problems.Add("--connection (or AzureWebJobsStorage) is required: the storage account of the queue");
+            }
+
+            var options = new QueueWorkerOptions();
+            if (parse.GetValue(visibility) is { } text)
+            {
+                if (Engine.Configuration.DurationParser.TryParse(text, out var timeout) && timeout >= TimeSpan.FromSeconds(2) && timeout <= TimeSpan.FromDays(7))
+                {
+                    options = options with { VisibilityTimeout = timeout };
+                }
+                else
+                {
+                    problems.Add($"--visibility-timeout '{text}' must be a duration from 2s to 7 days (\"30s\", \"2m\")");
+                }
             }
 
             if (problems.Count > 0)
@@ -85,7 +99,7 @@ internal static class WorkerCommand
             }
 
             var handler = services.GetRequiredService<OnDemandRunHandler>();
-            var worker = services.GetRequiredService<QueueWorker>();
+            var worker = ActivatorUtilities.CreateInstance<QueueWorker>(services, options);
             console.MarkupLine(Markup.Escape($"Taking runs from queue {handler.Queue.Name} ({(parse.GetValue(drain) ? "until it is empty" : "one message")})"));
             var summary = await worker.RunAsync(parse.GetValue(drain), result => Write(console, result), cancellationToken).ConfigureAwait(false);
             var ran = summary.Messages.Count(m => m.Outcome is not null);

@@ -160,12 +160,18 @@ internal sealed partial class BlobReportStore : IReportStore, Shards.IShardArchi
     }
 
     /// <inheritdoc />
-    public async Task<bool> TryClaimMergeAsync(string runId, string environment, string target, CancellationToken cancellationToken)
+    public async Task<bool> TryCreateAsync(string path, string content, CancellationToken cancellationToken)
     {
+        if (!_containerReady)
+        {
+            await _container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            _containerReady = true;
+        }
+
         try
         {
-            await _container.GetBlobClient(ReportLayout.MergeClaimPath(runId, environment, target)).UploadAsync(
-                BinaryData.FromString(runId),
+            await _container.GetBlobClient(path).UploadAsync(
+                BinaryData.FromString(content),
                 new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } },
                 cancellationToken).ConfigureAwait(false);
             return true;
@@ -174,6 +180,59 @@ internal sealed partial class BlobReportStore : IReportStore, Shards.IShardArchi
         {
             return false;
         }
+    }
+
+    /// <inheritdoc />
+    public async Task<Shards.StoredText?> ReadTextAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var content = (await _container.GetBlobClient(path).DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value;
+            return new Shards.StoredText(content.Content.ToString(), content.Details.LastModified, content.Details.ETag.ToString());
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> TryReplaceAsync(string path, Shards.StoredText current, string content, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        try
+        {
+            await _container.GetBlobClient(path).UploadAsync(
+                BinaryData.FromString(content),
+                new BlobUploadOptions { Conditions = new BlobRequestConditions { IfMatch = new ETag(current.Version) } },
+                cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 409 or 412)
+        {
+            return false;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task DeleteAsync(string path, CancellationToken cancellationToken) =>
+        await _container.GetBlobClient(path).DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<string>> ListRunMarkersAsync(string? runId, CancellationToken cancellationToken)
+    {
+        var markers = new List<string>();
+        if (!(await _container.ExistsAsync(cancellationToken).ConfigureAwait(false)).Value)
+        {
+            return markers;
+        }
+
+        await foreach (var blob in _container.GetBlobsAsync(new GetBlobsOptions { Prefix = ReportLayout.RunMarkersFolder(runId) }, cancellationToken).ConfigureAwait(false))
+        {
+            markers.Add(blob.Name);
+        }
+
+        return markers;
     }
 
     private async Task SavePagesAsync(string name, byte[] json, string? requestsFile, Dictionary<string, string> metadata, Dictionary<string, string> tags, CancellationToken cancellationToken)

@@ -8,7 +8,7 @@ namespace GuidellmFunctions.Engine.Archive;
 
 /// <summary>
 /// Saves to the archive, and when the archive is unreachable keeps the report (and its request records) in a local
-/// pending directory; <see cref="UploadPendingAsync"/> delivers them on the next run. Nothing is lost.
+/// pending directory; <see cref="UploadPendingAsync(CancellationToken)"/> delivers them on the next run. Nothing is lost.
 /// </summary>
 internal sealed partial class FallbackReportStore : IReportStore, Shards.IShardArchive
 {
@@ -24,6 +24,9 @@ internal sealed partial class FallbackReportStore : IReportStore, Shards.IShardA
         _pending = new LocalReportStore(pendingDirectory, pages: false);
         _logger = logger ?? NullLogger.Instance;
     }
+
+    /// <summary>True while reports wait in the pending directory for the archive.</summary>
+    internal bool HasPending => Directory.Exists(_pending.Root) && Directory.EnumerateFiles(_pending.Root, "*.json", SearchOption.AllDirectories).Any();
 
     /// <summary>The archive behind the fallback.</summary>
     internal IReportStore Archive => _archive;
@@ -63,23 +66,37 @@ internal sealed partial class FallbackReportStore : IReportStore, Shards.IShardA
 
     /// <inheritdoc />
     public Task<Shards.StoredShard?> ReadShardAsync(string environment, string target, DateTimeOffset startAt, string runId, int index, int count, string stagingDirectory, CancellationToken cancellationToken) =>
-        _archive is Shards.IShardArchive shards
-            ? shards.ReadShardAsync(environment, target, startAt, runId, index, count, stagingDirectory, cancellationToken)
-            : Task.FromResult<Shards.StoredShard?>(null);
+        ShardArchive().ReadShardAsync(environment, target, startAt, runId, index, count, stagingDirectory, cancellationToken);
 
     /// <inheritdoc />
-    public Task<bool> TryClaimMergeAsync(string runId, string environment, string target, CancellationToken cancellationToken) =>
-        _archive is Shards.IShardArchive shards ? shards.TryClaimMergeAsync(runId, environment, target, cancellationToken) : Task.FromResult(false);
+    public Task<bool> TryCreateAsync(string path, string content, CancellationToken cancellationToken) => ShardArchive().TryCreateAsync(path, content, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<Shards.StoredText?> ReadTextAsync(string path, CancellationToken cancellationToken) => ShardArchive().ReadTextAsync(path, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<bool> TryReplaceAsync(string path, Shards.StoredText current, string content, CancellationToken cancellationToken) => ShardArchive().TryReplaceAsync(path, current, content, cancellationToken);
+
+    /// <inheritdoc />
+    public Task DeleteAsync(string path, CancellationToken cancellationToken) => ShardArchive().DeleteAsync(path, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<string>> ListRunMarkersAsync(string? runId, CancellationToken cancellationToken) => ShardArchive().ListRunMarkersAsync(runId, cancellationToken);
 
     /// <summary>Uploads every pending report (and its records); returns how many were delivered.</summary>
-    public async Task<int> UploadPendingAsync(CancellationToken cancellationToken)
+    public Task<int> UploadPendingAsync(CancellationToken cancellationToken) => UploadPendingAsync(null, cancellationToken);
+
+    /// <summary>Uploads every pending report (and its records); returns how many were delivered.</summary>
+    /// <param name="delivered">Receives each delivered report (a shard report delivered now may complete its run's merge).</param>
+    /// <param name="cancellationToken">Cancels the upload.</param>
+    public async Task<int> UploadPendingAsync(ICollection<RunReport>? delivered, CancellationToken cancellationToken)
     {
         if (!Directory.Exists(_pending.Root))
         {
             return 0;
         }
 
-        var delivered = 0;
+        var count = 0;
         foreach (var path in Directory.GetFiles(_pending.Root, "*.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
             RunReport? report;
@@ -97,7 +114,7 @@ internal sealed partial class FallbackReportStore : IReportStore, Shards.IShardA
             catch (Exception ex) when (IsUnavailable(ex))
             {
                 LogStillUnavailable(_logger, ex.Message);
-                return delivered;
+                return count;
             }
 
             File.Delete(path);
@@ -112,19 +129,24 @@ internal sealed partial class FallbackReportStore : IReportStore, Shards.IShardA
                 File.Delete(requests);
             }
 
-            delivered++;
+            delivered?.Add(report);
+            count++;
         }
 
-        return delivered;
+        return count;
     }
 
-    private static bool IsUnavailable(Exception ex) => ex switch
+    /// <summary>True when <paramref name="ex"/> says the archive cannot be reached now (network, timeout, throttling, server error): a later attempt may pass.</summary>
+    internal static bool IsUnavailable(Exception ex) => ex switch
     {
         RequestFailedException r => r.Status is 0 or 408 or 429 or >= 500,
         AggregateException a => a.InnerExceptions.All(IsUnavailable),
         HttpRequestException or IOException or TimeoutException or OperationCanceledException => true,
         _ => false,
     };
+
+    private Shards.IShardArchive ShardArchive() =>
+        _archive as Shards.IShardArchive ?? throw new InvalidOperationException("the archive keeps no shard reports");
 
     [LoggerMessage(3103, LogLevel.Warning, "Archive unreachable ({Reason}); report kept at {Path} for the next run")]
     private static partial void LogKept(ILogger logger, string path, string reason);

@@ -42,7 +42,7 @@ public static class ServiceCollectionExtensions
         services.AddHttpClient(Export.RemoteWriteClient.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(Export.RemoteWriteExporter.CreateHandler);
         services.TryAddSingleton<Export.RemoteWriteExporterFactory>();
-        services.TryAddSingleton(sp => new LoadTestService(sp.GetRequiredService<RunCoordinator>(), sp.GetRequiredService<RunStorageFactory>(), sp.GetRequiredService<Export.RemoteWriteExporterFactory>()));
+        services.TryAddSingleton(sp => new LoadTestService(sp.GetRequiredService<RunCoordinator>(), sp.GetRequiredService<RunStorageFactory>(), sp.GetRequiredService<Export.RemoteWriteExporterFactory>(), sp.GetService<TimeProvider>()));
         services.TryAddSingleton(sp => new Discovery.ModelDiscovery(logger: sp.GetService<ILogger<Discovery.ModelDiscovery>>(), time: sp.GetService<TimeProvider>()));
         services.TryAddSingleton<ConfigSourceProvider>();
         services.TryAddSingleton(sp => sp.GetRequiredService<ConfigSourceProvider>().For(sp.GetRequiredService<IOptions<GuidellmEngineOptions>>().Value));

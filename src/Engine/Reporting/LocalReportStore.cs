@@ -96,38 +96,85 @@ internal sealed class LocalReportStore : IReportStore, Shards.IShardArchive
     }
 
     /// <inheritdoc />
-    public Task<bool> TryClaimMergeAsync(string runId, string environment, string target, CancellationToken cancellationToken)
+    public Task<bool> TryCreateAsync(string path, string content, CancellationToken cancellationToken)
     {
-        var claim = Path.Combine(Root, ReportLayout.MergeClaimPath(runId, environment, target));
-        Directory.CreateDirectory(Path.GetDirectoryName(claim)!);
+        var file = Path.Combine(Root, path);
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
         try
         {
-            // CreateNew is atomic on every file system: of two shards finishing together, one creates the file.
-            using var file = new FileStream(claim, FileMode.CreateNew, FileAccess.Write);
+            // CreateNew is atomic on every file system: of two callers, one creates the file.
+            using (var stream = new FileStream(file, FileMode.CreateNew, FileAccess.Write))
+            using (var writer = new StreamWriter(stream))
+            {
+                writer.Write(content);
+            }
+
             return Task.FromResult(true);
         }
-        catch (IOException) when (File.Exists(claim))
+        catch (IOException) when (File.Exists(file))
         {
             return Task.FromResult(false);
         }
     }
 
-    /// <summary>Removes a run's merged report, its marker and its merge claim, so that <c>merge --force</c> merges it again.</summary>
-    public void ForgetMerge(string runId, string environment, string target)
+    /// <inheritdoc />
+    public async Task<Shards.StoredText?> ReadTextAsync(string path, CancellationToken cancellationToken)
     {
-        var marker = Path.Combine(Root, ReportLayout.RunMarkerPath(runId, environment, target));
-        if (File.Exists(marker))
+        var file = Path.Combine(Root, path);
+        try
         {
-            var report = Path.Combine(Root, File.ReadAllText(marker).Trim());
-            foreach (var file in new[] { report, Path.Combine(Root, ReportLayout.RequestsPath(report)), Path.Combine(Root, ReportLayout.PagePath(report)) })
-            {
-                File.Delete(file);
-            }
+            var content = await File.ReadAllTextAsync(file, cancellationToken).ConfigureAwait(false);
+            var written = File.GetLastWriteTimeUtc(file);
+            return new Shards.StoredText(content, new DateTimeOffset(written, TimeSpan.Zero), written.Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture) + ":" + content);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
 
-            File.Delete(marker);
+    /// <inheritdoc />
+    public async Task<bool> TryReplaceAsync(string path, Shards.StoredText current, string content, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        var file = Path.Combine(Root, path);
+        var aside = $"{file}.{Guid.NewGuid():N}.replaced";
+        try
+        {
+            // The rename succeeds for one caller only; the one that moved the record it read aside writes the new one.
+            File.Move(file, aside);
+        }
+        catch (FileNotFoundException)
+        {
+            return false;
         }
 
-        File.Delete(Path.Combine(Root, ReportLayout.MergeClaimPath(runId, environment, target)));
+        var moved = await ReadTextAsync(Path.GetRelativePath(Root, aside), cancellationToken).ConfigureAwait(false);
+        if (moved is null || moved.Content != current.Content)
+        {
+            File.Move(aside, file, overwrite: false);
+            return false;
+        }
+
+        File.Delete(aside);
+        return await TryCreateAsync(path, content, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public Task DeleteAsync(string path, CancellationToken cancellationToken)
+    {
+        File.Delete(Path.Combine(Root, path));
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<string>> ListRunMarkersAsync(string? runId, CancellationToken cancellationToken)
+    {
+        var folder = Path.Combine(Root, ReportLayout.RunMarkersFolder(runId));
+        IReadOnlyList<string> markers = Directory.Exists(folder)
+            ? [.. Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(Root, f).Replace('\\', '/')).Order(StringComparer.Ordinal)]
+            : [];
+        return Task.FromResult(markers);
     }
 
     private async Task WritePagesAsync(string relative, string path, byte[] json)

@@ -59,6 +59,9 @@ public static class ReportLayout
     /// </summary>
     public static string RunMarkerPath(string runId, string environment, string target) => $".runs/{runId}/{environment}/{target}";
 
+    /// <summary>The folder of the run markers of <paramref name="runId"/> (of every run when null): <c>.runs/&lt;runId&gt;/</c>.</summary>
+    internal static string RunMarkersFolder(string? runId) => runId is null ? ".runs/" : $".runs/{runId}/";
+
     /// <summary>Relative path of the requests file beside <paramref name="reportPath"/>.</summary>
     public static string RequestsPath(string reportPath)
     {

@@ -16,8 +16,9 @@ public sealed class LoadTestService
     private readonly RunCoordinator _coordinator;
     private readonly RunStorageFactory _storage;
     private readonly RemoteWriteExporterFactory _exporters;
+    private readonly TimeProvider _time;
 
-    internal LoadTestService(RunCoordinator coordinator, RunStorageFactory storage, RemoteWriteExporterFactory exporters)
+    internal LoadTestService(RunCoordinator coordinator, RunStorageFactory storage, RemoteWriteExporterFactory exporters, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(coordinator);
         ArgumentNullException.ThrowIfNull(storage);
@@ -25,6 +26,7 @@ public sealed class LoadTestService
         _coordinator = coordinator;
         _storage = storage;
         _exporters = exporters;
+        _time = time ?? TimeProvider.System;
     }
 
     /// <summary>
@@ -93,23 +95,39 @@ public sealed class LoadTestService
 
         IReadOnlyList<IRunObserver> Observers(ResolvedTarget t) =>
             [.. observersFor?.Invoke(t) ?? [], .. exporter.Enabled ? [exporter.ForTarget(t)] : Array.Empty<IRunObserver>()];
+
+        // Claimed last, just before the load goes out: a failure before this point leaves the message free to be retried.
+        foreach (var target in targets.Where(t => t.Shard is not null).ToList())
+        {
+            if (await TryStartShardAsync(storage.Reports, runId, target, target.Shard!, cancellationToken).ConfigureAwait(false) is { } lost)
+            {
+                refused.Add(lost);
+                targets = [.. targets.Where(t => t != target)];
+            }
+        }
+
         var staging = Path.Combine(storage.LocalRoot, ".staging");
         var results = await _coordinator.RunAsync(targets, runId, trigger, storage.Reports, staging, Observers, config.Buckets, cancellationToken).ConfigureAwait(false);
         var merges = new List<string>();
         foreach (var target in targets.Concat(done).Where(t => t.Shard is not null))
         {
             // Every shard tries once its report is saved; only the last to save finds them all, and one claim wins.
-            var (outcome, _, _) = await ShardMerge.TryMergeAsync(storage.Reports, runId, target.Environment, target.Target.Name, target.Shard!.Count, target.Shard.StartAt, partial: false, staging, CancellationToken.None).ConfigureAwait(false);
-            merges.Add(outcome);
+            merges.Add(await TryMergeAsync(storage.Reports, runId, target.Environment, target.Target.Name, target.Shard!.Count, target.Shard.StartAt, staging, string.Empty).ConfigureAwait(false));
         }
 
+        merges.AddRange(await MergePendingShardsAsync(storage, staging).ConfigureAwait(false));
+        if (targets.Any(t => t.Shard is not null))
+        {
+            merges.AddRange(await DeliverKeptShardsAsync(storage, staging, cancellationToken).ConfigureAwait(false));
+        }
         return new RunOutcome(runId, results, storage.Destination, storage.PendingUploaded, [.. done.Select(t => $"{t.Environment}/{t.Target.Name}")]) { Refused = refused, Merges = merges };
     }
 
     /// <summary>
     /// Merges sharded run <paramref name="runId"/> of <paramref name="targets"/> from the shard reports saved so far, shards
-    /// that never reported marked missing and the merged report <c>partial</c>: the late check of a sharded run, and
-    /// <c>guidellm-runner merge</c>. A run already merged is left as it is.
+    /// that never reported marked missing (or lost, when they started) and the merged report <c>partial</c>: the late
+    /// check of a sharded run. A run already merged is left as it is; a merge claimed by a caller that crashed is taken
+    /// over once the claim is older than <see cref="ShardMessages.Grace"/>.
     /// </summary>
     /// <param name="config">The loaded config (its archive).</param>
     /// <param name="targets">The run's targets.</param>
@@ -119,16 +137,133 @@ public sealed class LoadTestService
     /// <param name="outputDirectory">Local reports (no archive), staging files.</param>
     /// <param name="cancellationToken">Cancels the merge.</param>
     /// <returns>What became of each target, in words.</returns>
-    public async Task<IReadOnlyList<string>> MergeShardsAsync(RunnerConfig config, IReadOnlyList<ResolvedTarget> targets, string runId, int shards, DateTimeOffset startAt, string outputDirectory, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<string>> MergeShardsAsync(RunnerConfig config, IReadOnlyList<ResolvedTarget> targets, string runId, int shards, DateTimeOffset startAt, string outputDirectory, CancellationToken cancellationToken = default) =>
+        [.. (await MergeLateAsync(config, targets, runId, shards, startAt, outputDirectory, _time.GetUtcNow(), ShardMessages.Grace, cancellationToken).ConfigureAwait(false)).Select(r => r.Outcome)];
+
+    /// <summary>
+    /// <c>guidellm-runner merge --config</c>: merges sharded run <paramref name="runId"/> (every sharded run when null) in
+    /// the config's report store (the blob archive, or <paramref name="outputDirectory"/> without one), after delivering
+    /// the reports pending in <paramref name="outputDirectory"/>.
+    /// </summary>
+    /// <param name="config">The loaded config (its archive).</param>
+    /// <param name="runId">The run; null for all.</param>
+    /// <param name="partial">Also merge a run whose shards did not all report (the merged report is partial and names them).</param>
+    /// <param name="force">Merge again a run already merged, or whose merge claim is held (a merger that crashed after claiming).</param>
+    /// <param name="outputDirectory">Pending reports, staging files (and the reports, without an archive).</param>
+    /// <param name="cancellationToken">Cancels the merge.</param>
+    /// <returns>What became of each run and target, in words; empty when no shard report was found.</returns>
+    public async Task<IReadOnlyList<string>> MergeStoredAsync(RunnerConfig config, string? runId, bool partial, bool force, string outputDirectory, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var storage = await _storage.OpenAsync(config.Archive, outputDirectory, cancellationToken).ConfigureAwait(false);
+        var staging = Path.Combine(storage.LocalRoot, ".staging");
+        var pending = await MergePendingShardsAsync(storage, staging).ConfigureAwait(false);
+        var merged = await ShardedRunMerge.MergeAsync(storage.Reports, runId, partial, force, staging, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        return [.. pending, .. merged];
+    }
+
+    /// <summary>The late check's merge of <paramref name="runId"/>: partial, taking over a merge claim older than <paramref name="takeOverAfter"/>.</summary>
+    internal async Task<IReadOnlyList<ShardMergeResult>> MergeLateAsync(RunnerConfig config, IReadOnlyList<ResolvedTarget> targets, string runId, int shards, DateTimeOffset startAt, string outputDirectory, DateTimeOffset now, TimeSpan takeOverAfter, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(targets);
         var storage = await _storage.OpenAsync(config.Archive, outputDirectory, cancellationToken).ConfigureAwait(false);
-        var outcomes = new List<string>();
+        var staging = Path.Combine(storage.LocalRoot, ".staging");
+        var results = new List<ShardMergeResult>();
+        foreach (var outcome in await MergePendingShardsAsync(storage, staging).ConfigureAwait(false))
+        {
+            results.Add(new ShardMergeResult(outcome, null, null));
+        }
+
         foreach (var target in targets)
         {
-            var (outcome, _, _) = await ShardMerge.TryMergeAsync(storage.Reports, runId, target.Environment, target.Target.Name, shards, startAt, partial: true, Path.Combine(storage.LocalRoot, ".staging"), cancellationToken).ConfigureAwait(false);
-            outcomes.Add(outcome);
+            results.Add(await ShardMerge.TryMergeAsync(storage.Reports, runId, target.Environment, target.Target.Name, shards, startAt, partial: true, staging, now, takeOverAfter, cancellationToken).ConfigureAwait(false));
+        }
+
+        return results;
+    }
+
+    /// <summary>Claims the start of <paramref name="shard"/>; null when this delivery runs it, else why not.</summary>
+    private async Task<string?> TryStartShardAsync(IReportStore reports, string runId, ResolvedTarget target, ShardAssignment shard, CancellationToken cancellationToken)
+    {
+        if (reports is not IShardArchive archive)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await ShardClaims.TryStartAsync(archive, runId, target.Environment, target.Target.Name, shard.Index, shard.Count, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (Archive.FallbackReportStore.IsUnavailable(ex) && !cancellationToken.IsCancellationRequested)
+        {
+            // The archive is down: the shard runs and its report waits in the pending directory, as any run's does.
+            return null;
+        }
+    }
+
+    /// <summary>An attempt to merge after a shard's save; a merge the archive cannot take now is left to a later shard, the pending upload or the late check.</summary>
+    private async Task<string> TryMergeAsync(IReportStore reports, string runId, string environment, string target, int count, DateTimeOffset startAt, string staging, string prefix)
+    {
+        try
+        {
+            var result = await ShardMerge.TryMergeAsync(reports, runId, environment, target, count, startAt, partial: false, staging, _time.GetUtcNow(), takeOverAfter: null, CancellationToken.None).ConfigureAwait(false);
+            return prefix + result.Outcome;
+        }
+        catch (Exception ex) when (Archive.FallbackReportStore.IsUnavailable(ex))
+        {
+            return $"{prefix}{environment}/{target}: run {runId} not merged now, the archive is unreachable ({ex.Message}); the next shard to save, the upload of pending reports or the late check merges it";
+        }
+    }
+
+    /// <summary>
+    /// How long a shard whose report the archive refused (kept in the pending directory) waits before each new attempt to
+    /// upload it: a worker pod ends with its message and its local directory with it, so the report must reach the archive
+    /// (and the merge) now, or the run would be merged without it.
+    /// </summary>
+    internal IReadOnlyList<TimeSpan> PendingRetryDelays { get; init; } = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(10)];
+
+    private async Task<List<string>> DeliverKeptShardsAsync(RunStorage storage, string staging, CancellationToken cancellationToken)
+    {
+        var outcomes = new List<string>();
+        if (storage.Reports is not Archive.FallbackReportStore fallback)
+        {
+            return outcomes;
+        }
+
+        foreach (var delay in PendingRetryDelays)
+        {
+            if (!fallback.HasPending || cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+
+            try
+            {
+                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+
+            var delivered = new List<RunReport>();
+            await fallback.UploadPendingAsync(delivered, CancellationToken.None).ConfigureAwait(false);
+            outcomes.AddRange(await MergePendingShardsAsync(storage with { PendingShards = [.. delivered.Where(r => r.Shard is not null)] }, staging).ConfigureAwait(false));
+        }
+
+        return outcomes;
+    }
+
+    /// <summary>Shard reports delivered from the pending directory while opening the storage arrive now: the last of a run completes its merge.</summary>
+    private async Task<List<string>> MergePendingShardsAsync(RunStorage storage, string staging)
+    {
+        var outcomes = new List<string>();
+        foreach (var report in storage.PendingShards.Where(r => r.Shard is not null).DistinctBy(r => (r.RunId, r.Environment, r.Target)))
+        {
+            var shard = report.Shard!;
+            var prefix = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"shard {shard.Index} of {shard.Count} of run {report.RunId} delivered from the pending directory: ");
+            outcomes.Add(await TryMergeAsync(storage.Reports, report.RunId, report.Environment, report.Target, shard.Count, shard.StartAt, staging, prefix).ConfigureAwait(false));
         }
 
         return outcomes;

@@ -126,9 +126,16 @@ public sealed partial class OnDemandRunHandler
             return new QueueMessageResult(messageId, null, null, null);
         }
 
-        foreach (var outcome in await _service.MergeShardsAsync(config, targets, request.RunId, request.Shards!.Value, startAt, _outputDirectory, cancellationToken).ConfigureAwait(false))
+        var results = await _service.MergeLateAsync(config, targets, request.RunId, request.Shards!.Value, startAt, _outputDirectory, _time.GetUtcNow(), request.MergeGrace ?? ShardMessages.Grace, cancellationToken).ConfigureAwait(false);
+        foreach (var result in results)
         {
-            LogMerge(_logger, outcome);
+            LogMerge(_logger, result.Outcome);
+        }
+
+        // A merge claimed by another caller that may have crashed: look again when the claim turns stale.
+        if (results.Select(r => r.RetryAt).Max() is { } retryAt)
+        {
+            await _queue.SendLaterAsync(message, retryAt - _time.GetUtcNow() + TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
         }
 
         return new QueueMessageResult(messageId, null, null, null);

@@ -21,4 +21,10 @@ public sealed record RunRequest(string RunId, string Environment, IReadOnlyList<
 
     /// <summary>True for the late check of a sharded run (<c>mergeCheck</c>): merge what the shards saved, missing ones marked.</summary>
     public bool MergeCheck { get; init; }
+
+    /// <summary>
+    /// How long past the shards' planned end the late check waits before merging without a missing shard, and how old a
+    /// merge claim must be to be taken over (<c>mergeGrace</c>); null for <see cref="ShardMessages.Grace"/>.
+    /// </summary>
+    public TimeSpan? MergeGrace { get; init; }
 }

@@ -43,6 +43,7 @@ public static class RunRequestParser
             int? shards = null, shard = null;
             DateTimeOffset? startAt = null;
             var mergeCheck = false;
+            TimeSpan? mergeGrace = null;
             var targets = new List<string>();
             var overrides = new BenchmarkSettingsPatch();
             foreach (var property in root.EnumerateObject())
@@ -97,8 +98,19 @@ public static class RunRequestParser
                     case "mergeCheck":
                         mergeCheck = property.Value.ValueKind == JsonValueKind.True;
                         break;
+                    case "mergeGrace":
+                        if (property.Value.ValueKind == JsonValueKind.String && DurationParser.TryParse(property.Value.GetString(), out var grace) && grace > TimeSpan.Zero && grace <= ShardMessages.MaxGrace)
+                        {
+                            mergeGrace = grace;
+                        }
+                        else
+                        {
+                            problems.Add("mergeGrace must be a duration above 0 and at most 24h (\"30s\", \"5m\")");
+                        }
+
+                        break;
                     default:
-                        problems.Add($"unknown field \"{property.Name}\" (expected runId, environment, targets, overrides, requestedBy, shards, shard, startAt, mergeCheck)");
+                        problems.Add($"unknown field \"{property.Name}\" (expected runId, environment, targets, overrides, requestedBy, shards, shard, startAt, mergeCheck, mergeGrace)");
                         break;
                 }
             }
@@ -135,7 +147,7 @@ public static class RunRequestParser
             }
 
             reason = problems.Count > 0 ? string.Join("; ", problems) : null;
-            return reason is null ? new RunRequest(runId ?? fallbackRunId, environment!, targets, overrides, requestedBy) { Shards = shards, Shard = shard, StartAt = startAt, MergeCheck = mergeCheck } : null;
+            return reason is null ? new RunRequest(runId ?? fallbackRunId, environment!, targets, overrides, requestedBy) { Shards = shards, Shard = shard, StartAt = startAt, MergeCheck = mergeCheck, MergeGrace = mergeGrace } : null;
         }
     }
 

@@ -26,7 +26,11 @@ internal sealed class RunStorageFactory(ILoggerFactory? loggers = null)
 
         var blobs = BlobReportStore.Create(archive, _loggers.CreateLogger<BlobReportStore>());
         var fallback = new FallbackReportStore(blobs, Path.Combine(local.Root, ".pending"), _loggers.CreateLogger<FallbackReportStore>());
-        var uploaded = await fallback.UploadPendingAsync(cancellationToken).ConfigureAwait(false);
-        return new RunStorage(fallback, new BlobSampleSpool(blobs.Container, localSpool), EffectiveConfig.RedactUrl(blobs.ContainerUri), uploaded, local.Root);
+        var delivered = new List<RunReport>();
+        var uploaded = await fallback.UploadPendingAsync(delivered, cancellationToken).ConfigureAwait(false);
+        return new RunStorage(fallback, new BlobSampleSpool(blobs.Container, localSpool), EffectiveConfig.RedactUrl(blobs.ContainerUri), uploaded, local.Root)
+        {
+            PendingShards = [.. delivered.Where(r => r.Shard is not null)],
+        };
     }
 }

@@ -17,8 +17,11 @@ public static class ShardMessages
     /// <summary>How long after <c>startAt</c> shards start by default: time for KEDA or the Functions host to scale out.</summary>
     public static TimeSpan DefaultStartDelay { get; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long past its planned end the late check waits for a shard before merging without it.</summary>
+    /// <summary>How long past its planned end the late check waits for a shard before merging without it, by default (a message's <c>mergeGrace</c> sets it).</summary>
     public static TimeSpan Grace { get; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The longest <c>mergeGrace</c> a message may ask (the queue keeps a message invisible 7 days at most).</summary>
+    public static TimeSpan MaxGrace { get; } = TimeSpan.FromDays(1);
 
     /// <summary>The planned length of a shard with no <c>max_seconds</c> (a <c>max_requests</c> bound only).</summary>
     public static TimeSpan UnboundedRun { get; } = TimeSpan.FromHours(1);
@@ -44,7 +47,7 @@ public static class ShardMessages
 
     /// <summary>
     /// When the late check of <paramref name="request"/> should run: at <c>startAt</c> plus the longest planned stage of its
-    /// targets (<c>max_seconds</c>, or <see cref="UnboundedRun"/>) plus <see cref="Grace"/>.
+    /// targets (<c>max_seconds</c>, or <see cref="UnboundedRun"/>) plus its <c>mergeGrace</c> (<see cref="Grace"/> by default).
     /// </summary>
     /// <param name="request">The run.</param>
     /// <param name="targets">Its resolved targets, or null when no config is at hand (the overrides' <c>max_seconds</c> is used).</param>
@@ -55,7 +58,7 @@ public static class ShardMessages
         var planned = targets is { Count: > 0 }
             ? targets.Max(t => t.Settings.MaxDuration ?? UnboundedRun)
             : new BenchmarkSettings().With(request.Overrides).MaxDuration ?? UnboundedRun;
-        return startAt + planned + Grace;
+        return startAt + planned + (request.MergeGrace ?? Grace);
     }
 
     private static string With(string message, Action<JsonObject> change)

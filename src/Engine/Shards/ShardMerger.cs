@@ -12,9 +12,19 @@ namespace GuidellmFunctions.Engine.Shards;
 /// </summary>
 internal static class ShardMerger
 {
+    /// <summary>The status of a shard that saved no report and never started.</summary>
+    public const string Missing = "missing";
+
+    /// <summary>The status of a shard that started (its start claim is kept) and saved no report.</summary>
+    public const string Lost = "lost";
+
     /// <summary>Merges <paramref name="shards"/> (the reports that came, any order) of a run of <paramref name="count"/> shards started at <paramref name="startAt"/>.</summary>
+    /// <param name="shards">The shard reports that came.</param>
+    /// <param name="count">Shards of the run.</param>
+    /// <param name="startAt">When the shards were to start.</param>
+    /// <param name="lost">Shards without a report that did start (their start claim, in words: when and on which worker): <c>lost</c>, not <c>missing</c>.</param>
     /// <exception cref="ArgumentException">No shard report, or reports of different runs or targets.</exception>
-    public static RunReport Merge(IReadOnlyList<RunReport> shards, int count, DateTimeOffset startAt)
+    public static RunReport Merge(IReadOnlyList<RunReport> shards, int count, DateTimeOffset startAt, IReadOnlyDictionary<int, string>? lost = null)
     {
         ArgumentNullException.ThrowIfNull(shards);
         if (shards.Count == 0)
@@ -31,8 +41,10 @@ internal static class ShardMerger
 
         var entries = Enumerable.Range(1, count).Select(i => ordered.FirstOrDefault(s => s.Shard!.Index == i) is { } report
             ? report.Shard! with { Status = ReportNames.Of(report.Status), StatusReason = report.StatusReason }
-            : new ShardSummary { Index = i, Count = count, Status = "missing", StartAt = startAt, StatusReason = "no shard report: the shard never finished (worker lost, message poisoned) or was not run" }).ToList();
-        var missing = entries.Where(e => e.Status == "missing").Select(e => e.Index).ToList();
+            : lost?.GetValueOrDefault(i) is { } started
+            ? new ShardSummary { Index = i, Count = count, Status = Lost, StartAt = startAt, StatusReason = $"started {started} and saved no report: its worker was lost mid-run (killed, evicted, crashed); the load it sent is not counted" }
+            : new ShardSummary { Index = i, Count = count, Status = Missing, StartAt = startAt, StatusReason = "no shard report and never started: the message was not taken in time, was poisoned, or its worker was lost before startAt" }).ToList();
+        var missing = entries.Where(e => e.Status is Missing or Lost).Select(e => e.Index).ToList();
         var troubled = entries.Where(e => e.Status != "completed").ToList();
         var status = troubled.Count == 0 ? RunStatus.Completed
             : ordered.Any(s => s.Status == RunStatus.Failed) || ordered.All(s => s.Status != RunStatus.Completed) ? RunStatus.Failed

@@ -116,6 +116,7 @@ public sealed class QueueCommandsTests : IAsyncLifetime
     [InlineData("unknown override \"colour\"", "-e", "development", "--override", "colour=blue")]
     [InlineData("'rate' is not key=value", "-e", "development", "--override", "rate")]
     [InlineData("runId must be", "-e", "development", "--run-id", "no spaces allowed")]
+    [InlineData("mergeGrace must be a duration above 0 and at most 24h", "-e", "development", "--shards", "2", "--merge-grace", "soon")]
     [InlineData("--shards must be 1 to 100, not 0", "-e", "development", "--shards", "0")]
     [InlineData("--shards must be 1 to 100, not 101", "-e", "development", "--shards", "101")]
     [InlineData("development/llama: 2 streams cannot be split into 3 shards (fewer streams than shards)", "-e", "development", "-t", "llama", "--shards", "3")]
@@ -135,13 +136,16 @@ public sealed class QueueCommandsTests : IAsyncLifetime
         var neither = await Run("worker", "--config", _targets.ConfigPath);
         var both = await Run("worker", "--config", _targets.ConfigPath, "--once", "--drain");
         var badConfig = await Run("worker", "--config", Path.Combine(_dir, "missing.yaml"), "--once");
+        var badVisibility = await Run("worker", "--config", _targets.ConfigPath, "--once", "--visibility-timeout", "1s");
 
         Assert.NotEqual(0, neither);
         Assert.NotEqual(0, both);
         Assert.Equal(2, badConfig);
+        Assert.Equal(2, badVisibility);
         var output = _out.ToString();
         Assert.Contains("Give exactly one of --once and --drain", output, StringComparison.Ordinal);
         Assert.Contains("missing.yaml", output, StringComparison.Ordinal);
+        Assert.Contains("--visibility-timeout '1s' must be a duration from 2s to 7 days", output, StringComparison.Ordinal);
         Assert.DoesNotContain("AccountKey", output, StringComparison.Ordinal);
     }
 }

@@ -56,6 +56,13 @@ internal sealed class RunnerProcess : IDisposable
         kill.WaitForExit();
     }
 
+    /// <summary>Kills the process and every process it started, as a node lost or an OOM kill would: nothing it holds is saved.</summary>
+    public void Kill()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
     /// <summary>Waits for the exit; returns the exit code, or null if it did not exit within <paramref name="timeout"/>.</summary>
     public async Task<int?> WaitAsync(TimeSpan timeout)
     {

@@ -51,6 +51,8 @@ public sealed class RunRequestParserTests
     [InlineData("""{"targets":["llama"]}""", "environment is required")]
     [InlineData("""{"environment":"prod"}""", "unknown environment 'prod' (known: staging)")]
     [InlineData("""{"environment":"staging","targets":["gpt"]}""", "unknown target 'gpt' (known: llama, mistral)")]
+    [InlineData("""{"environment":"staging","mergeGrace":"soon"}""", "mergeGrace must be a duration above 0 and at most 24h")]
+    [InlineData("""{"environment":"staging","mergeGrace":"48h"}""", "mergeGrace must be a duration above 0 and at most 24h")]
     [InlineData("""{"environment":"staging","overrides":{"rate":"fast"}}""", "override rate: must be a number > 0, got 'fast'")]
     [InlineData("""{"environment":"staging","overrides":{"colour":"blue"}}""", "unknown override \"colour\"")]
     [InlineData("""{"environment":"staging","runId":"../etc"}""", "runId must be")]
