@@ -17,14 +17,25 @@ internal sealed class PieceRanks
     /// <summary>The longest piece counted here; a longer one is left to the tokenizer.</summary>
     public const int MaxChars = 256;
 
-    private readonly Dictionary<string, int> _ranks;
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+
+    // The ranks of the tokens of at most ShortPieces.MaxChars characters, which most lookups of a merge ask for; null when
+    // one of them found no slot, as every one must be held for a miss to mean "not a token".
+    private readonly ShortPieces? _short;
 
     private PieceRanks(Dictionary<string, int> ranks)
     {
-        _ranks = ranks;
         _lookup = ranks.GetAlternateLookup<ReadOnlySpan<char>>();
+        var packed = ranks.Select(r => (Packed: ShortPieces.TryPack(r.Key, out var key), Key: key, Rank: r.Value)).Where(r => r.Packed).ToList();
+        _short = new ShortPieces(packed.Count);
+        if (!packed.All(r => _short.Add(r.Key, r.Rank)))
+        {
+            _short = null;
+        }
     }
+
+    /// <summary>Whether the short tokens' ranks are looked up in a <see cref="ShortPieces"/> table (every one found a slot).</summary>
+    internal bool HasShortTable => _short is not null;
 
     /// <summary>
     /// The ranks of <paramref name="tokenizer"/>'s tokens of ASCII characters (every part of an ASCII piece's merges is one
@@ -51,7 +62,7 @@ internal sealed class PieceRanks
 
     private int Merge(ReadOnlySpan<char> bytes)
     {
-        if (bytes.Length <= 1 || _lookup.ContainsKey(bytes))
+        if (bytes.Length <= 1 || Rank(bytes, 0, bytes.Length) != int.MaxValue)
         {
             return bytes.Length == 0 ? 0 : 1;
         }
@@ -105,5 +116,14 @@ internal sealed class PieceRanks
         return parts;
     }
 
-    private int Rank(ReadOnlySpan<char> bytes, int start, int end) => _lookup.TryGetValue(bytes[start..end], out var rank) ? rank : int.MaxValue;
+    private int Rank(ReadOnlySpan<char> bytes, int start, int end)
+    {
+        var part = bytes[start..end];
+        if (_short is { } table && ShortPieces.TryPack(part, out var key))
+        {
+            return table.TryGet(key, out var shortRank) ? shortRank : int.MaxValue;
+        }
+
+        return _lookup.TryGetValue(part, out var rank) ? rank : int.MaxValue;
+    }
 }

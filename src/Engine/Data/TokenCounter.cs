@@ -8,10 +8,13 @@ namespace GuidellmFunctions.Engine.Data;
 /// Counts cl100k_base tokens exactly as <see cref="Tokenizer.CountTokens(string, bool, bool)"/> does, at a fraction of its
 /// cost on long prompts. The tokenizer's cost is its pre-tokenizer (a regular expression run over the text, and again for
 /// every call); the BPE of a piece it has seen is a cache hit. Here, text of plain ASCII (letters, digits, punctuation,
-/// space, tab, CR, LF) and other punctuation and symbols (dashes, quotes, arrows) is cut into the same pieces by a hand-written scanner of the cl100k pattern, and each piece is
-/// counted once (kept in a bounded map): an ASCII piece by byte pair encoding on the vocabulary's ranks (<see cref="PieceRanks"/>,
-/// about half the tokenizer's cost of a piece, which distinct text meets thousands of times a record), any other through the tokenizer without pre-tokenization. Any other text (letters and
-/// digits beyond ASCII, other spaces and controls, special tokens' <c>&lt;|</c>) is left to the tokenizer whole, in stretches that start at a space before a letter: the
+/// space, tab, CR, LF), letters beyond ASCII (accented, Greek, Cyrillic, CJK) and other punctuation and symbols (dashes,
+/// quotes, arrows) is cut into the same pieces by a hand-written scanner of the cl100k pattern, and each piece is
+/// counted once (kept in bounded maps; pieces of up to 8 ASCII characters in <see cref="ShortPieces"/>): an ASCII piece by
+/// byte pair encoding on the vocabulary's ranks (<see cref="PieceRanks"/>, about half the tokenizer's cost of a piece,
+/// which distinct text meets thousands of times a record), any other through the tokenizer without pre-tokenization. Any
+/// other text (digits beyond ASCII, surrogates, marks, other spaces and controls, <c>ſ</c>, special tokens' <c>&lt;|</c>)
+/// is left to the tokenizer whole, in stretches that start at a space before a letter: the
 /// pattern always starts a piece there and never lets one cross it, so counts of such stretches add up exactly. Not
 /// thread-safe: one per reading thread.
 /// </summary>
@@ -24,6 +27,7 @@ internal sealed class TokenCounter
 
     private readonly Tokenizer _tokenizer;
     private readonly PieceRanks _ranks;
+    private readonly ShortPieces _short = new();
     private readonly Dictionary<string, int> _pieces = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
 
@@ -70,7 +74,7 @@ internal sealed class TokenCounter
         {
             var found = text[other..].IndexOfAnyExcept(Plain);
             other = found < 0 ? -1 : other + found;
-            if (other < 0 || !IsOtherSymbol(text[other]))
+            if (other < 0 || !(IsOtherSymbol(text[other]) || IsWordLetter(text[other])))
             {
                 break;
             }
@@ -113,6 +117,12 @@ internal sealed class TokenCounter
 
     private static bool IsLetter(char c) => (uint)((c | 0x20) - 'a') <= 'z' - 'a';
 
+    /// <summary>
+    /// A letter of the pattern's <c>\p{L}</c> the scanner takes: any but a surrogate (left to the tokenizer) and <c>ſ</c>,
+    /// which the pattern's case-insensitive <c>'s</c> matches as it matches <c>s</c>.
+    /// </summary>
+    private static bool IsWordLetter(char c) => c < 128 ? IsLetter(c) : c != '\u017F' && char.IsLetter(c);
+
     private static bool IsDigit(char c) => (uint)(c - '0') <= 9;
 
     private static bool IsSpace(char c) => c is ' ' or '\t' or '\r' or '\n';
@@ -153,10 +163,10 @@ internal sealed class TokenCounter
             }
         }
 
-        if (IsLetter(c) || (!IsNewline(c) && !IsDigit(c) && i + 1 < n && IsLetter(s[i + 1])))
+        if (IsWordLetter(c) || (!IsNewline(c) && !IsDigit(c) && i + 1 < n && IsWordLetter(s[i + 1])))
         {
             var j = i + 1;
-            while (j < n && IsLetter(s[j]))
+            while (j < n && IsWordLetter(s[j]))
             {
                 j++;
             }
@@ -219,7 +229,19 @@ internal sealed class TokenCounter
 
     private int Piece(ReadOnlySpan<char> piece)
     {
-        if (_lookup.TryGetValue(piece, out var count))
+        int count;
+        if (ShortPieces.TryPack(piece, out var key))
+        {
+            if (!_short.TryGet(key, out count))
+            {
+                count = _ranks.Count(piece);
+                _short.Add(key, count);
+            }
+
+            return count;
+        }
+
+        if (_lookup.TryGetValue(piece, out count))
         {
             return count;
         }

@@ -35,6 +35,12 @@ public sealed partial class PieceRanksTests
     }
 
     [Fact]
+    public void The_short_tokens_ranks_are_all_held_in_the_fast_table()
+    {
+        Assert.True(Ranks.HasShortTable);
+    }
+
+    [Fact]
     public void A_piece_beyond_ascii_or_too_long_is_left_to_the_tokenizer()
     {
         Assert.Equal(-1, Ranks.Count("naïve"));
